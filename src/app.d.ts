@@ -1,0 +1,5 @@
+// Ambient types for the SvelteKit app.
+declare global {
+	namespace App {}
+}
+export {};
