@@ -1,0 +1,33 @@
+// API errors with MLflow's error codes and the HTTP status each maps to; thrown by parsers and services,
+// turned into `{error_code, message}` responses at the HTTP edge.
+
+export const ERROR_STATUS = {
+	INVALID_PARAMETER_VALUE: 400,
+	BAD_REQUEST: 400,
+	RESOURCE_ALREADY_EXISTS: 400,
+	INVALID_STATE: 400,
+	RESOURCE_DOES_NOT_EXIST: 404,
+	ENDPOINT_NOT_FOUND: 404,
+	METHOD_NOT_ALLOWED: 405,
+	REQUEST_LIMIT_EXCEEDED: 413,
+	INTERNAL_ERROR: 500
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class ApiError extends Error {
+	readonly code: ErrorCode;
+	readonly status: number;
+	constructor(code: ErrorCode, message: string) {
+		super(message);
+		this.code = code;
+		this.status = ERROR_STATUS[code];
+	}
+	toJSON(): { error_code: ErrorCode; message: string } {
+		return { error_code: this.code, message: this.message };
+	}
+}
+
+export const invalid = (message: string) => new ApiError('INVALID_PARAMETER_VALUE', message);
+export const notFound = (message: string) => new ApiError('RESOURCE_DOES_NOT_EXIST', message);
+export const alreadyExists = (message: string) => new ApiError('RESOURCE_ALREADY_EXISTS', message);

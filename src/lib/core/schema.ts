@@ -1,0 +1,104 @@
+// The document schema: every document name and every Yjs key Tandem uses, in one place (DESIGN.md §2).
+// Modules under src/lib/core/docs/ are the only code that touches Yjs types; they take their keys from here.
+import { isExperimentId, isRunId } from './ids';
+
+/** Top-level shared types of each document kind. */
+export const KEYS = {
+	workspace: { experiments: 'experiments' },
+	experiment: { runs: 'runs' },
+	live: { metrics: 'metrics', batches: 'batches' },
+	run: { meta: 'meta', notes: 'notes', artifacts: 'artifacts', series: 'series' },
+	series: { chunks: 'chunks', meta: 'meta' },
+	registry: { models: 'models', versions: 'versions', audit: 'audit' }
+} as const;
+
+/** Fields of an experiment entry (a Y.Map inside workspace.experiments). `tags` is a nested Y.Map<string>. */
+export const EXPERIMENT_FIELDS = {
+	name: 'name',
+	lifecycle: 'lifecycle',
+	creationTime: 'creationTime',
+	lastUpdateTime: 'lastUpdateTime',
+	artifactLocation: 'artifactLocation',
+	tags: 'tags'
+} as const;
+
+/** Fields of a run header (a Y.Map inside exp/<id>.runs). `params` and `tags` are nested Y.Map<string>. */
+export const RUN_FIELDS = {
+	name: 'name',
+	status: 'status',
+	user: 'user',
+	startTime: 'startTime',
+	endTime: 'endTime',
+	lifecycle: 'lifecycle',
+	artifactUri: 'artifactUri',
+	params: 'params',
+	tags: 'tags',
+	inputs: 'inputs'
+} as const;
+
+export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const LIFECYCLES = ['active', 'deleted'] as const;
+export type Lifecycle = (typeof LIFECYCLES)[number];
+
+/** A series document rolls over into a new part past this many encoded bytes (IndexedDB value limits, §2). */
+export const SERIES_PART_MAX_BYTES = 32 * 1024 * 1024;
+/** Tail chunks are sealed into one chunk once this many have accumulated (§3). */
+export const SERIES_SEAL_EVERY = 100;
+
+/** Document names. Metric keys never contain '@' (MLflow key rule), so `@<part>` is unambiguous. */
+export const docNames = {
+	workspace: 'workspace',
+	registry: 'registry',
+	experiment: (experimentId: string) => `exp/${experimentId}`,
+	live: (experimentId: string) => `exp/${experimentId}/live`,
+	run: (runId: string) => `run/${runId}`,
+	series: (runId: string, key: string, part = 0) => `series/${runId}/${key}${part > 0 ? `@${part}` : ''}`
+} as const;
+
+export type DocRef =
+	| { kind: 'workspace' }
+	| { kind: 'registry' }
+	| { kind: 'experiment'; experimentId: string }
+	| { kind: 'live'; experimentId: string }
+	| { kind: 'run'; runId: string }
+	| { kind: 'series'; runId: string; key: string; part: number };
+
+/** MLflow's rule for metric, param and tag keys: alphanumerics, `_ - . /` and space, at most 250 chars, no `..` segment. */
+export function isValidKey(key: unknown): key is string {
+	return (
+		typeof key === 'string' &&
+		key.length > 0 &&
+		key.length <= 250 &&
+		/^[\w\-. /]+$/.test(key) &&
+		!key.startsWith('/') &&
+		!key.split('/').includes('..')
+	);
+}
+
+/** Parses a document name into what it refers to, or null for a name Tandem does not serve. */
+export function parseDocName(name: string): DocRef | null {
+	if (name === 'workspace') return { kind: 'workspace' };
+	if (name === 'registry') return { kind: 'registry' };
+	const exp = /^exp\/([0-9]+)(\/live)?$/.exec(name);
+	if (exp && isExperimentId(exp[1])) {
+		return exp[2] ? { kind: 'live', experimentId: exp[1] } : { kind: 'experiment', experimentId: exp[1] };
+	}
+	const run = /^run\/([0-9a-f]{32})$/.exec(name);
+	if (run) return { kind: 'run', runId: run[1] };
+	const series = /^series\/([0-9a-f]{32})\/(.+?)(?:@([1-9][0-9]{0,5}))?$/.exec(name);
+	if (series && isRunId(series[1]) && isValidKey(series[2])) {
+		return { kind: 'series', runId: series[1], key: series[2], part: series[3] ? Number(series[3]) : 0 };
+	}
+	return null;
+}
+
+export function isValidDocName(name: string): boolean {
+	return parseDocName(name) !== null;
+}
+
+/** Documents only the server writes (§2): the relay drops client updates to them. */
+export function isServerOnlyDoc(name: string): boolean {
+	const ref = parseDocName(name);
+	return ref?.kind === 'series' || ref?.kind === 'live';
+}

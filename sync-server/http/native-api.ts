@@ -1,0 +1,93 @@
+// The native JSON ingest and read API under /api/ (README "API"): create runs and experiments, log batches,
+// end runs, read runs and metric series. Parsing lives in src/lib/core/ingest.ts; writes in ../tracking.
+import { parseCreateExperiment, parseCreateRun, parseEndRun, parseLogBatch } from '../../src/lib/core/ingest';
+import { invalid } from '../../src/lib/core/errors';
+import { encodeNumber, encodeSummary } from '../../src/lib/core/series/summary';
+import { isValidDocName } from '../../src/lib/core/schema';
+import type { RunRow } from '../../src/lib/core/run-row';
+import type { ExperimentService } from '../tracking/experiments';
+import type { RunService } from '../tracking/runs';
+import type { Router } from './router';
+
+/** A run as the native API returns it: non-finite metric numbers become "NaN" / "Infinity" / "-Infinity". */
+export function toRunJson(row: RunRow) {
+	return {
+		...row,
+		metrics: Object.fromEntries(Object.entries(row.metrics).map(([k, s]) => [k, encodeSummary(s)]))
+	};
+}
+
+export interface NativeApiDeps {
+	experiments: ExperimentService;
+	runs: RunService;
+	/** Serves GET /api/docs/<name>: the update a client with state vector `sv` is missing. */
+	encodeDiff(name: string, sv?: Uint8Array): Promise<Uint8Array>;
+	now?: () => number;
+}
+
+export function addNativeApi(router: Router, deps: NativeApiDeps): void {
+	const { experiments, runs } = deps;
+	const now = deps.now ?? Date.now;
+
+	router
+		.add('GET', /^\/api\/experiments$/, async () => ({ experiments: await experiments.list() }))
+		.add('POST', /^\/api\/experiments$/, async (ctx) => {
+			const cmd = parseCreateExperiment(await ctx.json());
+			const experiment_id = await experiments.create(cmd.name, cmd.tags, cmd.artifactLocation);
+			return { experiment_id };
+		})
+		.add('GET', /^\/api\/experiments\/([^/]+)$/, async (ctx) => ({ experiment: await experiments.get(ctx.params[0]) }))
+		.add('GET', /^\/api\/experiments\/([^/]+)\/runs$/, async (ctx) => ({
+			runs: (await runs.list(ctx.params[0])).map(toRunJson)
+		}))
+		.add('POST', /^\/api\/runs$/, async (ctx) => {
+			const cmd = parseCreateRun(await ctx.json());
+			const experimentId =
+				cmd.experimentName !== undefined
+					? await experiments.ensureByName(cmd.experimentName)
+					: (cmd.experimentId ?? '0');
+			const row = await runs.create({ experimentId, runName: cmd.runName, startTime: cmd.startTime, user: cmd.user, tags: cmd.tags, params: cmd.params });
+			return { run_id: row.run_id, experiment_id: row.experiment_id, run_name: row.name };
+		})
+		.add('GET', /^\/api\/runs\/([^/]+)$/, async (ctx) => ({ run: toRunJson(await runs.get(ctx.params[0])) }))
+		.add('POST', /^\/api\/runs\/([^/]+)\/log$/, async (ctx) => {
+			const cmd = parseLogBatch(await ctx.json(), now());
+			const { applied } = await runs.log(ctx.params[0], cmd);
+			return { applied, points: applied ? cmd.pointCount : 0 };
+		})
+		.add('POST', /^\/api\/runs\/([^/]+)\/end$/, async (ctx) => {
+			const cmd = parseEndRun(await ctx.json());
+			const row = await runs.update(ctx.params[0], { status: cmd.status, endTime: cmd.endTime ?? now() });
+			return { run: toRunJson(row) };
+		})
+		.add('GET', /^\/api\/runs\/([^/]+)\/metrics\/(.+)$/, async (ctx) => {
+			const [runId, key] = ctx.params;
+			const cols = await runs.history(runId, key);
+			return {
+				key,
+				steps: Array.from(cols.steps),
+				timestamps: Array.from(cols.timestamps),
+				values: Array.from(cols.values, encodeNumber)
+			};
+		})
+		.add('GET', /^\/api\/docs\/(.+)$/, async (ctx) => {
+			const name = ctx.params[0];
+			if (!isValidDocName(name)) throw invalid(`Unknown document name '${name}'`);
+			const svParam = ctx.url.searchParams.get('sv');
+			let sv: Uint8Array | undefined;
+			if (svParam) {
+				if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(svParam)) throw invalid(`'sv' must be a base64 state vector`);
+				sv = new Uint8Array(Buffer.from(svParam, 'base64'));
+			}
+			let update: Uint8Array;
+			try {
+				update = await deps.encodeDiff(name, sv);
+			} catch (e) {
+				if (sv) throw invalid(`'sv' is not a valid Yjs state vector`);
+				throw e;
+			}
+			ctx.res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': update.byteLength, 'cache-control': 'no-store' });
+			ctx.res.end(update);
+			return undefined;
+		});
+}

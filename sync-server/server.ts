@@ -1,0 +1,101 @@
+// Composes Tandem's one process on one port: the durable store, the relay (/sync/<doc>), the native API (/api/),
+// the MLflow-compatible API, health checks and the built SPA. `startServer` is what the CLI and tests call.
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { isServerOnlyDoc, isValidDocName } from '../src/lib/core/schema';
+import { ApiError } from '../src/lib/core/errors';
+import { createSqliteStore } from './store/sqlite-store';
+import type { DocStore } from './store/doc-store';
+import { createRelay } from './relay/relay';
+import { createExperimentService } from './tracking/experiments';
+import { createRunService } from './tracking/runs';
+import { createRouter, sendError, sendJson } from './http/router';
+import { addNativeApi } from './http/native-api';
+import { createStaticHandler } from './http/static';
+
+export const VERSION = '0.1.0';
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_STATIC_DIR = path.resolve(here, '..', 'build');
+
+export interface ServerOptions {
+	host?: string;
+	port?: number;
+	/** Data directory (documents and blobs); ignored when `store` is given. */
+	dataDir?: string;
+	/** Use this store instead of the SQLite one under dataDir (tests, benches). */
+	store?: DocStore;
+	/** SQLite durability: NORMAL survives kill -9, FULL also power loss. */
+	synchronous?: 'NORMAL' | 'FULL';
+	staticDir?: string | null;
+	log?: (msg: string) => void;
+	relay?: { idleUnloadMs?: number; pingIntervalMs?: number; maxFrameBytes?: number };
+}
+
+export interface TandemServer {
+	url: string;
+	port: number;
+	close(): Promise<void>;
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<TandemServer> {
+	const log = opts.log ?? (() => {});
+	const dataDir = path.resolve(opts.dataDir ?? 'tandem-data');
+	const store = opts.store ?? createSqliteStore({ path: path.join(dataDir, 'tandem.db'), synchronous: opts.synchronous });
+	const relay = createRelay({ store, isValidDocName, isServerOnly: isServerOnlyDoc, log, ...opts.relay });
+	const experiments = createExperimentService(relay);
+	const runs = createRunService(relay, experiments);
+	await experiments.ensureDefault();
+
+	const router = createRouter({ log });
+	router
+		.add('GET', /^\/healthz$/, () => ({ status: 'ok', version: VERSION }))
+		.add('GET', /^\/health$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'))
+		.add('GET', /^\/version$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end(VERSION));
+	addNativeApi(router, { experiments, runs, encodeDiff: (name, sv) => relay.encodeDiff(name, sv) });
+
+	const serveStatic = opts.staticDir === null ? null : await createStaticHandler(opts.staticDir ?? DEFAULT_STATIC_DIR);
+
+	const server = http.createServer(async (req, res) => {
+		try {
+			if (await router.handle(req, res)) return;
+			const pathname = (req.url ?? '/').split('?')[0];
+			if (/^\/(api|ajax-api)\//.test(pathname)) {
+				sendError(res, new ApiError('ENDPOINT_NOT_FOUND', `No API endpoint at ${req.method} ${pathname}`));
+				return;
+			}
+			if (serveStatic && (await serveStatic(req, res))) return;
+			sendJson(res, 404, { error_code: 'ENDPOINT_NOT_FOUND', message: `Nothing at ${pathname}` });
+		} catch (err) {
+			sendError(res, err, log);
+		}
+	});
+	server.on('upgrade', (req, socket, head) => {
+		if ((req.url ?? '').startsWith('/sync/')) relay.handleUpgrade(req, socket, head);
+		else socket.destroy();
+	});
+	server.keepAliveTimeout = 65_000;
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(opts.port ?? 5000, opts.host ?? '127.0.0.1', () => resolve());
+	});
+	const address = server.address() as AddressInfo;
+	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+	const url = `http://${host}:${address.port}`;
+
+	let closing: Promise<void> | undefined;
+	return {
+		url,
+		port: address.port,
+		close: () =>
+			(closing ??= (async () => {
+				server.close();
+				server.closeAllConnections();
+				await relay.close();
+				if (!opts.store) await store.close();
+				else await store.flush();
+			})())
+	};
+}

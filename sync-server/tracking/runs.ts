@@ -1,0 +1,193 @@
+// Run operations shared by the native and MLflow APIs: create, read, patch, log batches of params, tags and
+// metric points. Each write touches its documents in one synchronous block and resolves once durable.
+import type * as Y from 'yjs';
+import { docNames, SERIES_PART_MAX_BYTES, type RunStatus, type Lifecycle } from '../../src/lib/core/schema';
+import { createRunId, createRunName, isRunId, DEFAULT_EXPERIMENT_ID } from '../../src/lib/core/ids';
+import { invalid, notFound } from '../../src/lib/core/errors';
+import type { RunRow, MetricSummary } from '../../src/lib/core/run-row';
+import type { SeriesColumns } from '../../src/lib/core/chunk';
+import { concatColumns } from '../../src/lib/core/chunk';
+import { createRun, findParamConflicts, hasRun, readRun, readRuns, updateRun, type RunPatch } from '../../src/lib/core/docs/experiment';
+import { hasBatch, readMetricSummaries, recordBatch, setMetricSummaries } from '../../src/lib/core/docs/live';
+import { readRunExperiment, readSeriesDirectory, setRunExperiment, setSeriesParts } from '../../src/lib/core/docs/run';
+import { appendSeriesChunk, readSeries, readSeriesBytes } from '../../src/lib/core/docs/series';
+import { foldSummary } from '../../src/lib/core/series/summary';
+import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
+import type { ExperimentService } from './experiments';
+
+export interface NewRunInput {
+	experimentId: string;
+	runName?: string;
+	user?: string;
+	/** ms since epoch */
+	startTime?: number;
+	tags?: Record<string, string>;
+	params?: Record<string, string>;
+}
+
+export interface LogInput {
+	batchId?: string;
+	params?: Record<string, string>;
+	tags?: Record<string, string>;
+	deleteTags?: string[];
+	metrics?: Map<string, SeriesColumns>;
+}
+
+export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-artifacts:/${experimentId}/${runId}/artifacts`;
+
+export function createRunService(access: DocAccess, experiments: ExperimentService, now: () => number = Date.now) {
+	/** The experiment a run belongs to, from its run document; 404 for an unknown run. */
+	async function locate(runId: string): Promise<string> {
+		if (!isRunId(runId)) throw invalid(`Invalid run id '${runId}': expected 32 hexadecimal characters`);
+		const expId = await readDocs(access, [docNames.run(runId)], ([run]) => readRunExperiment(run));
+		if (expId === null) throw notFound(`Run '${runId}' not found`);
+		return expId;
+	}
+
+	/** Series doc names to write for each key: the last part, or a new one once the last is full. */
+	async function seriesTargets(runId: string, keys: string[]): Promise<Map<string, { part: number; name: string }>> {
+		const dir = await readDocs(access, [docNames.run(runId)], ([run]) => readSeriesDirectory(run));
+		const targets = new Map<string, { part: number; name: string }>();
+		for (const key of keys) {
+			let part = (dir.get(key) ?? 1) - 1;
+			const name = docNames.series(runId, key, part);
+			const full = await readDocs(access, [name], ([s]) => readSeriesBytes(s) >= SERIES_PART_MAX_BYTES);
+			if (full) part++;
+			targets.set(key, { part, name: docNames.series(runId, key, part) });
+		}
+		return targets;
+	}
+
+	function assertActive(exp: Y.Doc, expId: string, runId: string): RunRow {
+		const row = readRun(exp, expId, runId);
+		if (!row) throw notFound(`Run '${runId}' not found`);
+		if (row.lifecycle !== 'active') throw invalid(`The run ${runId} must be in the 'active' state. Current state is deleted.`);
+		return row;
+	}
+
+	const service = {
+		locate,
+
+		async create(input: NewRunInput): Promise<RunRow> {
+			const experiment = await experiments.get(input.experimentId);
+			if (experiment.lifecycle !== 'active') {
+				throw invalid(`The experiment ${input.experimentId} must be in the 'active' state. Current state is deleted.`);
+			}
+			const runId = createRunId();
+			const expId = experiment.experiment_id;
+			const tags = { ...input.tags };
+			const name = input.runName || tags['mlflow.runName'] || createRunName();
+			tags['mlflow.runName'] = name;
+			const user = input.user || tags['mlflow.user'] || 'unknown';
+			const names = [docNames.experiment(expId), docNames.run(runId)];
+			return access.transact(
+				names,
+				([exp, run]) => {
+					setRunExperiment(run, expId);
+					createRun(exp, {
+						runId,
+						experimentId: expId,
+						name,
+						user,
+						startTime: input.startTime ?? now(),
+						status: 'RUNNING',
+						artifactUri: runArtifactUri(expId, runId),
+						params: input.params,
+						tags
+					});
+					return readRun(exp, expId, runId)!;
+				},
+				API_ORIGIN
+			);
+		},
+
+		async get(runId: string): Promise<RunRow> {
+			const expId = await locate(runId);
+			const row = await readDocs(access, [docNames.experiment(expId), docNames.live(expId)], ([exp, live]) =>
+				readRun(exp, expId, runId, readMetricSummaries(live, runId))
+			);
+			if (!row) throw notFound(`Run '${runId}' not found`);
+			return row;
+		},
+
+		/** Every run of an experiment (all lifecycles) with metric summaries. */
+		async list(experimentId: string = DEFAULT_EXPERIMENT_ID): Promise<RunRow[]> {
+			await experiments.get(experimentId);
+			return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) =>
+				readRuns(exp, experimentId, (runId) => readMetricSummaries(live, runId))
+			);
+		},
+
+		/** Status, end time, name or lifecycle changes. */
+		async update(runId: string, patch: { status?: RunStatus; endTime?: number | null; name?: string; lifecycle?: Lifecycle }): Promise<RunRow> {
+			const expId = await locate(runId);
+			return access.transact(
+				[docNames.experiment(expId), docNames.live(expId)],
+				([exp, live]) => {
+					if (!hasRun(exp, runId)) throw notFound(`Run '${runId}' not found`);
+					const runPatch: RunPatch = { ...patch };
+					if (patch.name !== undefined) runPatch.tags = { 'mlflow.runName': patch.name };
+					updateRun(exp, runId, runPatch);
+					return readRun(exp, expId, runId, readMetricSummaries(live, runId))!;
+				},
+				API_ORIGIN
+			);
+		},
+
+		/**
+		 * Logs params, tags and metric points atomically: every check runs before any write, so a rejected batch
+		 * changes nothing. A batch id already applied for this run is a no-op. Returns whether it was applied.
+		 */
+		async log(runId: string, input: LogInput): Promise<{ applied: boolean }> {
+			const expId = await locate(runId);
+			const metrics = input.metrics ?? new Map<string, SeriesColumns>();
+			const targets = await seriesTargets(runId, [...metrics.keys()]);
+			const seriesNames = [...targets.values()].map((t) => t.name);
+			const names = [docNames.experiment(expId), docNames.live(expId), docNames.run(runId), ...seriesNames];
+			return access.transact(
+				names,
+				([exp, live, run, ...seriesDocs]) => {
+					assertActive(exp, expId, runId);
+					if (input.batchId !== undefined && hasBatch(live, runId, input.batchId)) return { applied: false };
+					const conflicts = findParamConflicts(exp, runId, input.params ?? {});
+					if (conflicts.length > 0) {
+						const key = conflicts[0];
+						const old = readRun(exp, expId, runId)!.params[key];
+						throw invalid(
+							`Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for run ID='${runId}'. Attempted logging new value '${input.params![key]}'.`
+						);
+					}
+					if (input.params || input.tags || input.deleteTags) {
+						updateRun(exp, runId, { params: input.params, tags: input.tags, deleteTags: input.deleteTags });
+					}
+					if (metrics.size > 0) {
+						const prev = readMetricSummaries(live, runId);
+						const next: Record<string, MetricSummary> = {};
+						let i = 0;
+						for (const [key, cols] of metrics) {
+							appendSeriesChunk(seriesDocs[i++], cols);
+							setSeriesParts(run, key, targets.get(key)!.part + 1);
+							next[key] = foldSummary(prev[key], cols);
+						}
+						setMetricSummaries(live, runId, next);
+					}
+					if (input.batchId !== undefined) recordBatch(live, runId, input.batchId, now());
+					return { applied: true };
+				},
+				API_ORIGIN
+			);
+		},
+
+		/** Every point of one metric (all parts, in append order). 404 if the run or the metric does not exist. */
+		async history(runId: string, key: string): Promise<SeriesColumns> {
+			await locate(runId);
+			const parts = await readDocs(access, [docNames.run(runId)], ([run]) => readSeriesDirectory(run).get(key));
+			if (parts === undefined) return concatColumns([]);
+			const names = Array.from({ length: parts }, (_, p) => docNames.series(runId, key, p));
+			return readDocs(access, names, (docs) => concatColumns(docs.map(readSeries)));
+		}
+	};
+	return service;
+}
+
+export type RunService = ReturnType<typeof createRunService>;
