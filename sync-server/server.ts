@@ -30,6 +30,8 @@ export interface ServerOptions {
 	synchronous?: 'NORMAL' | 'FULL';
 	staticDir?: string | null;
 	log?: (msg: string) => void;
+	/** Largest accepted request body in bytes (default 64 MiB). */
+	bodyLimitBytes?: number;
 	relay?: { idleUnloadMs?: number; pingIntervalMs?: number; maxFrameBytes?: number };
 }
 
@@ -48,7 +50,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const runs = createRunService(relay, experiments);
 	await experiments.ensureDefault();
 
-	const router = createRouter({ log });
+	const router = createRouter({ log, bodyLimit: opts.bodyLimitBytes });
 	router
 		.add('GET', /^\/healthz$/, () => ({ status: 'ok', version: VERSION }))
 		.add('GET', /^\/health$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'))

@@ -43,7 +43,7 @@ export function parseJsonBody(buf: Buffer): unknown {
 	try {
 		return JSON.parse(buf.toString('utf8'));
 	} catch (e) {
-		throw new ApiError('BAD_REQUEST', `Malformed JSON body: ${(e as Error).message}`);
+		throw new ApiError('MALFORMED_REQUEST', `Malformed JSON body: ${(e as Error).message}`);
 	}
 }
 
