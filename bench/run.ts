@@ -1,0 +1,9 @@
+// `npm run bench [-- --quick] [-- --only core]`: measures the figures the issues name and prints tables.
+import { printTable } from './table';
+import { runCoreBench } from './core';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+
+if (!only || only === 'core') printTable('Core: ingest, storage, live sync (issue: Tandem core)', await runCoreBench({ quick }));

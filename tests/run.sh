@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the tests need that npm does not (Debian's Chromium for the browser tests, a Python
+# virtual environment with the official MLflow client), builds the web app, then runs every vitest project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+	echo "[test] installing Debian chromium for the browser tests"
+	if [ "$(id -u)" = 0 ]; then
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	else
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	fi
+fi
+
+if [ -f tests/python/requirements.txt ]; then
+	bash tests/python/setup.sh
+fi
+
+npx svelte-kit sync >/dev/null
+echo "[test] building the web app"
+npx vite build --logLevel warn
+exec npx vitest run "$@"
