@@ -1,0 +1,48 @@
+// Tests of the UI's number and time formatting.
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatMetric, formatTimeAgo } from './format';
+
+describe('formatMetric', () => {
+	it('keeps integers and short decimals exact', () => {
+		expect(formatMetric(42)).toBe('42');
+		expect(formatMetric(0.25)).toBe('0.25');
+		expect(formatMetric(-3.5)).toBe('-3.5');
+		expect(formatMetric(0)).toBe('0');
+	});
+	it('rounds long decimals to 5 significant digits', () => {
+		expect(formatMetric(0.123456789)).toBe('0.12346');
+		expect(formatMetric(12345.678)).toBe('12346');
+	});
+	it('uses e-notation for tiny and huge values', () => {
+		expect(formatMetric(0.0000123)).toBe('1.23e-5');
+		expect(formatMetric(2.5e9 + 0.5)).toBe('2.5e+9');
+	});
+	it('spells out non-finite values', () => {
+		expect(formatMetric(NaN)).toBe('NaN');
+		expect(formatMetric(Infinity)).toBe('∞');
+		expect(formatMetric(-Infinity)).toBe('−∞');
+	});
+});
+
+describe('formatTimeAgo', () => {
+	const now = 1_700_000_000_000;
+	it('reads relative to now', () => {
+		expect(formatTimeAgo(now - 10_000, now)).toBe('just now');
+		expect(formatTimeAgo(now - 5 * 60_000, now)).toBe('5 min ago');
+		expect(formatTimeAgo(now - 3 * 3_600_000, now)).toBe('3 h ago');
+	});
+	it('falls back to a date after a day, and a dash for no time', () => {
+		expect(formatTimeAgo(now - 3 * 86_400_000, now)).toMatch(/2023/);
+		expect(formatTimeAgo(0, now)).toBe('—');
+	});
+});
+
+describe('formatDuration', () => {
+	it('picks a unit by size', () => {
+		expect(formatDuration(850)).toBe('850 ms');
+		expect(formatDuration(42_000)).toBe('42 s');
+		expect(formatDuration(185_000)).toBe('3 min 5 s');
+		expect(formatDuration(7_800_000)).toBe('2 h 10 min');
+		expect(formatDuration(-1)).toBe('—');
+	});
+});

@@ -1,0 +1,32 @@
+// How numbers and times read in the UI: metric values short but exact enough to compare, times relative to now.
+
+/** A metric value in at most ~5 significant digits; NaN and ±Infinity spelled out, tiny/huge values in e-notation. */
+export function formatMetric(v: number): string {
+	if (Number.isNaN(v)) return 'NaN';
+	if (v === Infinity) return '∞';
+	if (v === -Infinity) return '−∞';
+	if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+	const abs = Math.abs(v);
+	if (abs !== 0 && (abs >= 1e6 || abs < 1e-4)) return v.toExponential(3).replace(/\.?0+e/, 'e');
+	return String(Number(v.toPrecision(5)));
+}
+
+/** `ms` (since the epoch) relative to `now`: "just now", "5 min ago", "3 h ago", else the local date. */
+export function formatTimeAgo(ms: number, now: number): string {
+	if (!Number.isFinite(ms) || ms <= 0) return '—';
+	const s = Math.max(0, Math.round((now - ms) / 1000));
+	if (s < 45) return 'just now';
+	if (s < 3600) return `${Math.max(1, Math.round(s / 60))} min ago`;
+	if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+	return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** A duration in ms as "850 ms", "42 s", "3 min 5 s", "2 h 10 min". */
+export function formatDuration(ms: number): string {
+	if (!Number.isFinite(ms) || ms < 0) return '—';
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	const s = Math.round(ms / 1000);
+	if (s < 60) return `${s} s`;
+	if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+	return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
