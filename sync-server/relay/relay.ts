@@ -1,0 +1,309 @@
+// The WebSocket relay (DESIGN §1, §4): y-websocket protocol over `ws`, one authoritative room per document name,
+// loaded on demand and unloaded when idle, durable through the DocStore; also the server's own door to documents.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as Y from 'yjs';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { DocStore } from '../store/doc-store';
+import { KEEPALIVE_MESSAGE, parseClientMessage, readDocNameFromUrl, readStateVectorError } from './protocol';
+import { loadRoom, sendTo, type Connection, type Room } from './room';
+
+export interface RelayOptions {
+	store: DocStore;
+	/** Which names exist (e.g. `workspace`, `exp/<id>`); a socket for any other name is closed with 4400. */
+	isValidDocName(name: string): boolean;
+	/** Documents only the server writes: client updates to them are dropped (not applied, not stored). */
+	isServerOnly(name: string): boolean;
+	/** Largest accepted frame in bytes (default 16 MiB); a larger one closes its socket with 1009. */
+	maxFrameBytes?: number;
+	/** Ping period in ms (default 15 000, at most 25 000): a socket that has not ponged by the next ping is terminated.
+	 * Each period also sends every socket an empty awareness message, because y-websocket drops a socket silent for 30 s. */
+	pingIntervalMs?: number;
+	/** A room with no sockets and no open handles is unloaded after this many ms (default 30 000). */
+	idleUnloadMs?: number;
+	/** Compact a document once this many bytes were appended to its log since load/compaction (default 4 MiB). */
+	compactAfterBytes?: number;
+	/** …or once this many updates were (default 10 000): loading applies them one by one. */
+	compactAfterUpdates?: number;
+	log?: (msg: string) => void;
+}
+
+export interface RoomHandle {
+	doc: Y.Doc;
+	/** Lets the room unload once idle; idempotent. Do not use `doc` afterwards. */
+	release(): void;
+}
+
+export type RelayEvent = 'room-loaded' | 'room-unloaded' | 'socket-open' | 'socket-close';
+
+export interface Relay {
+	/** Handles an HTTP upgrade for `/sync/<doc name>` (URL-decoded, may contain '/'). */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+	/** Loads the room of `name` (or returns the loaded one) and keeps it loaded while the handle is held.
+	 * Concurrent opens share one load. Rejects for an invalid name. */
+	open(name: string): Promise<RoomHandle>;
+	/** Loads every named doc, runs `fn` on them in one synchronous block (nested transactions with `origin`), and
+	 * resolves with its result once the updates are durable (`store.flush()`). */
+	transact<T>(names: string[], fn: (docs: Y.Doc[]) => T, origin?: unknown): Promise<T>;
+	/** The update holding everything in `name` that `stateVector` lacks (absent or empty: the whole doc). */
+	encodeDiff(name: string, stateVector?: Uint8Array): Promise<Uint8Array>;
+	stats(): { rooms: number; sockets: number };
+	/** 'room-loaded' (name), 'room-unloaded' (name), 'socket-open' (name), 'socket-close' (name, code, reason). Returns `off`. */
+	on(event: RelayEvent, fn: (...args: unknown[]) => void): () => void;
+	/** Closes every socket (1001), unloads every room and flushes the store (which stays open). */
+	close(): Promise<void>;
+}
+
+/** Default transaction origin of server writes through `transact`. */
+export const SERVER_ORIGIN = { kind: 'server' } as const;
+
+/** WebSocket close codes the relay uses; 4400–4499 tell y-websocket not to reconnect. */
+export const CloseCode = { goingAway: 1001, tooBig: 1009, internalError: 1011, badRequest: 4400 } as const;
+
+const MAX_REASON_BYTES = 123;
+const CLOSE_GRACE_MS = 1_000;
+
+export function createRelay(opts: RelayOptions): Relay {
+	const maxFrameBytes = opts.maxFrameBytes ?? 16 * 1024 * 1024;
+	const pingIntervalMs = opts.pingIntervalMs ?? 15_000;
+	const idleUnloadMs = opts.idleUnloadMs ?? 30_000;
+	const compactAfterBytes = opts.compactAfterBytes ?? 4 * 1024 * 1024;
+	const compactAfterUpdates = opts.compactAfterUpdates ?? 10_000;
+	const log = opts.log ?? (() => {});
+	if (!(pingIntervalMs > 0 && pingIntervalMs <= 25_000)) throw new RangeError('pingIntervalMs must be in (0, 25000]: clients drop sockets silent for 30 s');
+
+	const rooms = new Map<string, Room>();
+	const loading = new Map<string, Promise<Room>>();
+	const connections = new Set<Connection>();
+	const background = new Set<Promise<void>>();
+	const listeners = new Map<string, Set<(...args: unknown[]) => void>>();
+	const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
+	let nextConnectionId = 1;
+	let closing: Promise<void> | null = null;
+
+	const emit = (event: RelayEvent, ...args: unknown[]) => {
+		for (const fn of listeners.get(event) ?? []) fn(...args);
+	};
+	const track = (work: Promise<void>) => {
+		background.add(work);
+		void work.finally(() => background.delete(work));
+	};
+
+	const heartbeat = setInterval(() => {
+		for (const conn of connections) {
+			if (conn.ws.readyState !== conn.ws.OPEN) continue;
+			if (!conn.alive) {
+				log(`socket ${conn.id} (${conn.docName}) did not answer a ping; terminating`);
+				conn.ws.terminate();
+				continue;
+			}
+			conn.alive = false;
+			conn.ws.ping();
+			if (conn.room) sendTo(conn, KEEPALIVE_MESSAGE);
+		}
+	}, pingIntervalMs);
+	heartbeat.unref();
+
+	async function acquire(name: string): Promise<Room> {
+		if (closing) throw new Error('relay is closed');
+		let room = rooms.get(name);
+		if (!room) {
+			let pending = loading.get(name);
+			if (!pending) {
+				pending = loadRoom({ name, store: opts.store, serverOnly: opts.isServerOnly(name), compactAfterBytes, compactAfterUpdates, log, track });
+				loading.set(name, pending);
+				pending.then(
+					(loaded) => {
+						loading.delete(name);
+						rooms.set(name, loaded);
+						emit('room-loaded', name);
+					},
+					(e: Error) => {
+						loading.delete(name);
+						log(`could not load ${name}: ${e.message}`);
+					}
+				);
+			}
+			room = await pending;
+			if (closing) throw new Error('relay is closed');
+		}
+		room.holders++;
+		if (room.idleTimer) clearTimeout(room.idleTimer);
+		room.idleTimer = null;
+		return room;
+	}
+
+	function release(room: Room): void {
+		room.holders--;
+		if (room.holders > 0 || rooms.get(room.name) !== room) return;
+		room.idleTimer = setTimeout(() => unload(room), idleUnloadMs);
+		room.idleTimer.unref();
+	}
+
+	function unload(room: Room): void {
+		if (room.idleTimer) clearTimeout(room.idleTimer);
+		room.idleTimer = null;
+		if (rooms.get(room.name) !== room) return;
+		rooms.delete(room.name);
+		room.destroy();
+		emit('room-unloaded', room.name);
+	}
+
+	function closeConnection(conn: Connection, code: number, reason: string): void {
+		log(`closing socket ${conn.id} (${conn.docName}) with ${code}: ${reason}`);
+		conn.ws.close(code, truncateReason(reason));
+	}
+
+	function handleFrame(conn: Connection, bytes: Uint8Array): void {
+		if (conn.closed || conn.ws.readyState !== conn.ws.OPEN || !conn.room) return;
+		const parsed = parseClientMessage(bytes);
+		const error = parsed.ok ? conn.room.handleMessage(conn, parsed.value) : parsed.error;
+		if (error) closeConnection(conn, CloseCode.badRequest, error);
+	}
+
+	function accept(ws: WebSocket, name: string): void {
+		const conn: Connection = { kind: 'client', id: nextConnectionId++, ws, docName: name, awarenessClients: new Set(), alive: true, closed: false, room: null };
+		connections.add(conn);
+		const early: Uint8Array[] = [];
+		ws.on('pong', () => (conn.alive = true));
+		ws.on('error', (err: Error & { code?: string }) => {
+			const what = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `a frame larger than ${maxFrameBytes} B` : err.message;
+			log(`socket ${conn.id} (${name}) closed on ${what}`);
+		});
+		ws.on('message', (data: RawData, isBinary: boolean) => {
+			if (!isBinary) return closeConnection(conn, CloseCode.badRequest, 'text frames are not part of the y-websocket protocol');
+			const bytes = toBytes(data);
+			if (conn.room) handleFrame(conn, bytes);
+			else early.push(bytes);
+		});
+		ws.on('close', (code: number, reason: Buffer) => {
+			conn.closed = true;
+			connections.delete(conn);
+			const room = conn.room;
+			conn.room = null;
+			if (room) {
+				room.removeConnection(conn);
+				release(room);
+			}
+			emit('socket-close', name, code, reason.toString());
+		});
+		emit('socket-open', name);
+		acquire(name).then(
+			(room) => {
+				if (conn.closed) return release(room);
+				conn.room = room;
+				room.addConnection(conn);
+				for (const bytes of early.splice(0)) handleFrame(conn, bytes);
+			},
+			(e: Error) => {
+				if (!conn.closed) closeConnection(conn, closing ? CloseCode.goingAway : CloseCode.internalError, `could not load ${name}: ${e.message}`);
+			}
+		);
+	}
+
+	async function open(name: string): Promise<RoomHandle> {
+		if (!opts.isValidDocName(name)) throw new Error(`invalid document name '${name}'`);
+		const room = await acquire(name);
+		let held = true;
+		return {
+			doc: room.doc,
+			release() {
+				if (held) release(room);
+				held = false;
+			}
+		};
+	}
+
+	async function transact<T>(names: string[], fn: (docs: Y.Doc[]) => T, origin: unknown = SERVER_ORIGIN): Promise<T> {
+		const settled = await Promise.allSettled(names.map(open));
+		const handles = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+		let result: T;
+		try {
+			const failed = settled.find((s) => s.status === 'rejected');
+			if (failed) throw failed.reason;
+			const docs = handles.map((h) => h.doc);
+			// Nested transactions: each doc emits its update as its block ends, all in this tick, so one group commit holds them.
+			const nest = (i: number): T => (i === docs.length ? fn(docs) : docs[i].transact(() => nest(i + 1), origin));
+			result = nest(0);
+		} finally {
+			for (const h of handles) h.release();
+		}
+		await opts.store.flush();
+		return result;
+	}
+
+	return {
+		handleUpgrade(req, socket, head) {
+			if (closing) {
+				socket.destroy();
+				return;
+			}
+			wss.handleUpgrade(req, socket, head, (ws) => {
+				const name = readDocNameFromUrl(req.url ?? '');
+				if (name === null || !opts.isValidDocName(name)) {
+					// Accept, then close with 4400: a refused upgrade makes y-websocket retry forever; 4400 stops it and says why.
+					const reason = name === null ? `not a /sync/<document> URL: ${req.url}` : `invalid document name '${name}'`;
+					log(`refusing socket: ${reason}`);
+					ws.close(CloseCode.badRequest, truncateReason(reason));
+					return;
+				}
+				accept(ws, name);
+			});
+		},
+		open,
+		transact,
+		async encodeDiff(name, stateVector) {
+			const svError = stateVector?.byteLength ? readStateVectorError(stateVector) : null;
+			if (svError) throw new Error(svError);
+			const handle = await open(name);
+			try {
+				return stateVector?.byteLength ? Y.encodeStateAsUpdate(handle.doc, stateVector) : Y.encodeStateAsUpdate(handle.doc);
+			} finally {
+				handle.release();
+			}
+		},
+		stats: () => ({ rooms: rooms.size, sockets: connections.size }),
+		on(event, fn) {
+			let set = listeners.get(event);
+			if (!set) listeners.set(event, (set = new Set()));
+			set.add(fn);
+			return () => void set.delete(fn);
+		},
+		close() {
+			return (closing ??= (async () => {
+				clearInterval(heartbeat);
+				await Promise.allSettled([...loading.values()]);
+				await Promise.all([...connections].map((conn) => closeGracefully(conn.ws)));
+				for (const room of [...rooms.values()]) unload(room);
+				wss.close();
+				await Promise.allSettled([...background]);
+				await opts.store.flush();
+			})());
+		}
+	};
+}
+
+/** Closes `ws` with 1001 and resolves once it is closed, terminating it if the peer does not answer in time. */
+function closeGracefully(ws: WebSocket): Promise<void> {
+	if (ws.readyState === ws.CLOSED) return Promise.resolve();
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+		ws.once('close', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+		ws.close(CloseCode.goingAway, 'server shutting down');
+	});
+}
+
+function toBytes(data: RawData): Uint8Array {
+	const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+	return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** Close reasons are limited to 123 bytes of UTF-8. */
+function truncateReason(reason: string): string {
+	let out = reason;
+	while (Buffer.byteLength(out) > MAX_REASON_BYTES) out = out.slice(0, -1);
+	return out;
+}

@@ -1,0 +1,208 @@
+// One room: the authoritative Y.Doc of a document name, its awareness, the sockets synced to it, and the persistence
+// hook (every doc update is appended to the store and broadcast to every socket but its origin; compaction).
+import * as Y from 'yjs';
+import type { WebSocket } from 'ws';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import type { DocStore } from '../store/doc-store';
+import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, validateUpdate, type ClientMessage } from './protocol';
+
+/** One client socket. It is the transaction origin of the updates it sends, so they are not echoed back to it. */
+export interface Connection {
+	readonly kind: 'client';
+	/** Unique per relay, for logs. */
+	readonly id: number;
+	readonly ws: WebSocket;
+	readonly docName: string;
+	/** Awareness client ids this socket announced; removed from the room when it closes. */
+	readonly awarenessClients: Set<number>;
+	/** Answered the last ping (or has not been pinged yet). */
+	alive: boolean;
+	closed: boolean;
+	room: Room | null;
+}
+
+/** Origin of the transaction that applies a stored snapshot + log while loading (never stored again). */
+export const LOAD_ORIGIN = { kind: 'load' } as const;
+
+export interface RoomOptions {
+	name: string;
+	store: DocStore;
+	/** Client updates are dropped and the room never asks clients for their state. */
+	serverOnly: boolean;
+	/** Compact when the bytes appended since load/compaction exceed this. */
+	compactAfterBytes: number;
+	/** …or when the number of updates appended since load/compaction exceeds this (load time grows per update). */
+	compactAfterUpdates: number;
+	log: (msg: string) => void;
+	/** Receives background store work (compactions) so the relay can wait for it on close. */
+	track: (work: Promise<void>) => void;
+}
+
+export interface Room {
+	readonly name: string;
+	readonly doc: Y.Doc;
+	readonly awareness: Awareness;
+	readonly connections: ReadonlySet<Connection>;
+	/** Open handles plus sockets; the relay unloads the room after it has been 0 for a while. */
+	holders: number;
+	idleTimer: ReturnType<typeof setTimeout> | null;
+	/** Starts syncing `conn`: asks for its state (unless server-only) and sends the current awareness. */
+	addConnection(conn: Connection): void;
+	/** Stops syncing `conn` and removes the awareness states it announced. */
+	removeConnection(conn: Connection): void;
+	/** Handles one parsed client message; returns an error (the socket must be closed) or null. */
+	handleMessage(conn: Connection, message: ClientMessage): string | null;
+	/** Sends `bytes` to every connection of the room. */
+	sendToAll(bytes: Uint8Array): void;
+	destroy(): void;
+}
+
+/** Sends `bytes` on an open socket; a failed send terminates the socket (its close handler cleans up). */
+export function sendTo(conn: Connection, bytes: Uint8Array): void {
+	if (conn.ws.readyState !== conn.ws.OPEN) return;
+	conn.ws.send(bytes, (err) => {
+		if (err) conn.ws.terminate();
+	});
+}
+
+/** Loads `name` from the store (snapshot, then every logged update, in one transaction) and returns its room. */
+export async function loadRoom(opts: RoomOptions): Promise<Room> {
+	const stored = await opts.store.load(opts.name);
+	const doc = new Y.Doc();
+	doc.transact(() => {
+		if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+		for (const update of stored.updates) Y.applyUpdate(doc, update);
+	}, LOAD_ORIGIN);
+	const room = createRoom(doc, opts);
+	room.noteAppended(
+		stored.updates.reduce((n, u) => n + u.byteLength, 0),
+		stored.updates.length
+	);
+	return room;
+}
+
+function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes: number, count: number): void } {
+	const { name, store, serverOnly, log } = opts;
+	const awareness = new Awareness(doc);
+	awareness.setLocalState(null);
+	const connections = new Set<Connection>();
+	let logBytes = 0;
+	let logCount = 0;
+	let compacting = false;
+
+	const maybeCompact = () => {
+		if (compacting || (logBytes <= opts.compactAfterBytes && logCount <= opts.compactAfterUpdates)) return;
+		compacting = true;
+		// The snapshot is encoded and handed to the store in one synchronous step, so it holds every update appended so far.
+		const snapshot = Y.encodeStateAsUpdate(doc);
+		log(`compacting ${name}: ${logCount} updates, ${logBytes} B of log -> ${snapshot.byteLength} B snapshot`);
+		logBytes = 0;
+		logCount = 0;
+		opts.track(
+			store
+				.compact(name, snapshot)
+				.catch((e: Error) => log(`compaction of ${name} failed: ${e.message}`))
+				.finally(() => {
+					compacting = false;
+				})
+		);
+	};
+
+	const noteAppended = (bytes: number, count: number) => {
+		logBytes += bytes;
+		logCount += count;
+		maybeCompact();
+	};
+
+	const sendToAll = (bytes: Uint8Array, except?: unknown) => {
+		for (const conn of connections) if (conn !== except) sendTo(conn, bytes);
+	};
+
+	const onUpdate = (update: Uint8Array, origin: unknown) => {
+		try {
+			store.append(name, update);
+		} catch (e) {
+			// Only a closed store throws here; the change still reaches the sockets (clients keep it and resend it).
+			log(`could not store an update of ${name}: ${(e as Error).message}`);
+		}
+		sendToAll(encodeSyncUpdate(update), origin);
+		noteAppended(update.byteLength, 1);
+	};
+	doc.on('update', onUpdate);
+
+	type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+	const onAwareness = ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
+		const changed = [...added, ...updated, ...removed];
+		const conn = connections.has(origin as Connection) ? (origin as Connection) : null;
+		if (conn) {
+			for (const id of added) conn.awarenessClients.add(id);
+			for (const id of removed) conn.awarenessClients.delete(id);
+		}
+		sendToAll(encodeAwarenessMessage(encodeAwarenessUpdate(awareness, changed)), conn);
+	};
+	awareness.on('update', onAwareness);
+
+	const sendAwarenessStates = (conn: Connection) => {
+		const clients = [...awareness.getStates().keys()];
+		if (clients.length > 0) sendTo(conn, encodeAwarenessMessage(encodeAwarenessUpdate(awareness, clients)));
+	};
+
+	const applyClientUpdate = (conn: Connection, update: Uint8Array): string | null => {
+		if (serverOnly) return null; // §2: the relay drops client writes to server-only documents.
+		const invalid = validateUpdate(update);
+		if (invalid) return invalid;
+		try {
+			Y.applyUpdate(doc, update, conn);
+			return null;
+		} catch (e) {
+			return `update failed to apply: ${(e as Error).message}`;
+		}
+	};
+
+	return {
+		name,
+		doc,
+		awareness,
+		connections,
+		holders: 0,
+		idleTimer: null,
+		noteAppended,
+		sendToAll: (bytes) => sendToAll(bytes),
+		addConnection(conn) {
+			connections.add(conn);
+			if (!serverOnly) sendTo(conn, encodeSyncStep1(doc));
+			sendAwarenessStates(conn);
+		},
+		removeConnection(conn) {
+			if (!connections.delete(conn)) return;
+			removeAwarenessStates(awareness, [...conn.awarenessClients], null);
+			conn.awarenessClients.clear();
+		},
+		handleMessage(conn, message) {
+			switch (message.type) {
+				case 'sync-step1':
+					sendTo(conn, encodeSyncStep2(Y.encodeStateAsUpdate(doc, message.stateVector)));
+					return null;
+				case 'sync-step2':
+				case 'sync-update':
+					return applyClientUpdate(conn, message.update);
+				case 'awareness':
+					try {
+						applyAwarenessUpdate(awareness, message.update, conn);
+						return null;
+					} catch (e) {
+						return `awareness update failed to apply: ${(e as Error).message}`;
+					}
+				case 'query-awareness':
+					sendAwarenessStates(conn);
+					return null;
+			}
+		},
+		destroy() {
+			doc.off('update', onUpdate);
+			awareness.off('update', onAwareness);
+			awareness.destroy();
+			doc.destroy();
+		}
+	};
+}

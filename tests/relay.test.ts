@@ -1,0 +1,340 @@
+// The relay against real y-websocket providers (and raw `ws` clients for misbehaviour) over 127.0.0.1: sync both ways,
+// awareness, persistence across relay restarts, offline edits on both sides, server-only docs, malformed and
+// oversized frames, invalid names, idle unload/reload, compaction, dead sockets.
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import * as encoding from 'lib0/encoding';
+import { WebsocketProvider } from 'y-websocket';
+import { createMemoryStore } from '../sync-server/store/memory-store';
+import type { DocStore } from '../sync-server/store/doc-store';
+import type { RelayOptions } from '../sync-server/relay/relay';
+import { once, waitFor } from './helpers/wait';
+import { startRelayServer, type RelayServer } from './helpers/relay-server';
+
+const ROOM = 'exp/1';
+const LIVE = 'exp/1/live'; // server-only (§2)
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+	for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+async function startServer(opts: Partial<RelayOptions> & { port?: number } = {}): Promise<RelayServer> {
+	const server = await startRelayServer(opts);
+	cleanups.push(() => server.close());
+	return server;
+}
+
+function connect(server: RelayServer, name = ROOM, doc = new Y.Doc()): WebsocketProvider {
+	const provider = new WebsocketProvider(server.wsUrl, name, doc, {
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		disableBc: true, // one process: keep in-process BroadcastChannel from syncing providers behind the relay's back
+		maxBackoffTime: 200
+	});
+	cleanups.push(() => provider.destroy());
+	return provider;
+}
+
+const synced = (p: WebsocketProvider, what = 'provider sync') => waitFor(() => p.synced, { what, events: [[p, 'sync']] });
+
+/** Opens a raw `ws` client on `/sync/<path>` and resolves once it is open; `closed` resolves with its close event. */
+async function rawClient(server: RelayServer, path = ROOM, opts: WebSocket.ClientOptions = {}) {
+	const ws = new WebSocket(`${server.wsUrl}/${path}`, opts);
+	const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+	ws.on('error', () => {});
+	cleanups.push(() => ws.terminate());
+	await once(ws, 'open');
+	return { ws, closed };
+}
+
+/** Reads `fn(doc)` from the relay's authoritative doc `name`. */
+async function readRelayDoc<T>(server: RelayServer, name: string, fn: (doc: Y.Doc) => T): Promise<T> {
+	const handle = await server.relay.open(name);
+	try {
+		return fn(handle.doc);
+	} finally {
+		handle.release();
+	}
+}
+
+/** Everything the store holds for `name`, applied to a fresh doc. */
+async function readStored(store: DocStore, name: string): Promise<Y.Doc> {
+	const stored = await store.load(name);
+	const doc = new Y.Doc();
+	if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+	for (const u of stored.updates) Y.applyUpdate(doc, u);
+	return doc;
+}
+
+function syncFrame(syncType: number, payload: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, 0);
+	encoding.writeVarUint(e, syncType);
+	encoding.writeVarUint8Array(e, payload);
+	return encoding.toUint8Array(e);
+}
+
+/** mulberry32: a tiny seeded PRNG so a failing fuzz frame can be replayed. */
+function createRandom(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = Math.imul(a ^ (a >>> 15), 1 | a);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+describe('relay', () => {
+	it('syncs a Y.Map edit both ways between two providers', async () => {
+		const server = await startServer();
+		const a = connect(server);
+		const b = connect(server);
+		await Promise.all([synced(a), synced(b)]);
+		a.doc.getMap('m').set('from-a', 1);
+		await waitFor(() => b.doc.getMap('m').get('from-a') === 1, { what: 'a → b' });
+		b.doc.getMap('m').set('from-b', 'two');
+		await waitFor(() => a.doc.getMap('m').get('from-b') === 'two', { what: 'b → a' });
+		expect(await readRelayDoc(server, ROOM, (d) => d.getMap('m').toJSON())).toEqual({ 'from-a': 1, 'from-b': 'two' });
+		expect(server.relay.stats()).toEqual({ rooms: 1, sockets: 2 });
+	});
+
+	it('relays awareness and removes a socket’s awareness when it closes', async () => {
+		const server = await startServer();
+		const a = connect(server);
+		const b = connect(server);
+		await Promise.all([synced(a), synced(b)]);
+		a.awareness.setLocalState({ user: 'alice' });
+		await waitFor(() => (b.awareness.getStates().get(a.doc.clientID) as { user?: string } | undefined)?.user === 'alice', {
+			what: 'alice in b',
+			events: [[b.awareness, 'change']]
+		});
+		// Cut a's socket without the goodbye message y-websocket sends on disconnect(): the relay must clean up by itself.
+		a.shouldConnect = false;
+		(a.ws as unknown as WebSocket).terminate();
+		await waitFor(() => !b.awareness.getStates().has(a.doc.clientID), { what: 'alice gone from b', events: [[b.awareness, 'change']] });
+		expect(server.relay.stats().sockets).toBe(1);
+	});
+
+	it('keeps documents across a relay restart on the same store', async () => {
+		const store = createMemoryStore();
+		const first = await startServer({ store });
+		const writer = connect(first);
+		await synced(writer);
+		writer.doc.getMap('m').set('kept', 'yes');
+		writer.doc.getText('notes').insert(0, 'hello');
+		await waitFor(() => readRelayDoc(first, ROOM, (d) => d.getText('notes').toString() === 'hello'), { what: 'write at relay' });
+		writer.destroy();
+		await first.close();
+
+		const second = await startServer({ store });
+		const reader = connect(second);
+		await synced(reader);
+		expect(reader.doc.getMap('m').get('kept')).toBe('yes');
+		expect(reader.doc.getText('notes').toString()).toBe('hello');
+	});
+
+	it('converges to the union of offline edits made on both sides while the relay was down', async () => {
+		const store = createMemoryStore();
+		const first = await startServer({ store });
+		const a = connect(first);
+		const b = connect(first);
+		await Promise.all([synced(a), synced(b)]);
+		a.doc.getMap('m').set('before', 0);
+		await waitFor(() => b.doc.getMap('m').get('before') === 0, { what: 'initial sync' });
+
+		await first.close();
+		await waitFor(() => !a.wsconnected && !b.wsconnected, { what: 'providers to notice the relay is down', events: [[a, 'status'], [b, 'status']] });
+		a.doc.getMap('m').set('a-offline', 1);
+		a.doc.getText('t').insert(0, 'A');
+		b.doc.getMap('m').set('b-offline', 2);
+		b.doc.getText('t').insert(0, 'B');
+
+		const second = await startServer({ store, port: first.port });
+		const expected = (d: Y.Doc) => d.getMap('m').get('a-offline') === 1 && d.getMap('m').get('b-offline') === 2 && d.getMap('m').get('before') === 0;
+		await waitFor(() => expected(a.doc) && expected(b.doc) && a.doc.getText('t').toString() === b.doc.getText('t').toString(), {
+			what: 'both providers to converge',
+			timeoutMs: 20_000
+		});
+		expect(a.doc.getText('t').toString().split('').sort()).toEqual(['A', 'B']);
+		expect(await readRelayDoc(second, ROOM, expected)).toBe(true);
+		await waitFor(async () => expected(await readStored(store, ROOM)), { what: 'union in the store' });
+	});
+
+	it('ignores client writes to a server-only doc but syncs server writes made with transact', async () => {
+		const store = createMemoryStore();
+		const server = await startServer({ store });
+		const a = connect(server, LIVE);
+		const b = connect(server, LIVE);
+		await Promise.all([synced(a), synced(b)]);
+		a.doc.getMap('m').set('from-client', 1);
+		// Frames on one socket are handled in order: once b sees a's awareness, the relay has handled (and dropped) the write.
+		a.awareness.setLocalState({ user: 'a' });
+		await waitFor(() => b.awareness.getStates().has(a.doc.clientID), { what: 'a awareness at b', events: [[b.awareness, 'change']] });
+
+		const result = await server.relay.transact([LIVE], ([d]) => {
+			d.getMap('m').set('from-server', 2);
+			return 'done';
+		});
+		expect(result).toBe('done');
+		// transact resolves after the store flushed: the write is there already.
+		expect((await readStored(store, LIVE)).getMap('m').toJSON()).toEqual({ 'from-server': 2 });
+		await waitFor(() => a.doc.getMap('m').get('from-server') === 2 && b.doc.getMap('m').get('from-server') === 2, { what: 'server write at clients' });
+		expect(b.doc.getMap('m').has('from-client')).toBe(false);
+		expect(await readRelayDoc(server, LIVE, (d) => d.getMap('m').toJSON())).toEqual({ 'from-server': 2 });
+	});
+
+	it('writes several docs in one transact and serves diffs against a state vector', async () => {
+		const store = createMemoryStore();
+		const server = await startServer({ store });
+		const origins: unknown[] = [];
+		const handle = await server.relay.open('workspace');
+		handle.doc.on('update', (_u: Uint8Array, origin: unknown) => origins.push(origin));
+		await server.relay.transact(['workspace', ROOM], ([ws, exp]) => {
+			ws.getMap('experiments').set('1', 'one');
+			exp.getMap('runs').set('r', 'run');
+		}, { kind: 'api' });
+		handle.release();
+		expect(origins).toEqual([{ kind: 'api' }]);
+		expect((await readStored(store, 'workspace')).getMap('experiments').get('1')).toBe('one');
+		expect((await readStored(store, ROOM)).getMap('runs').get('r')).toBe('run');
+
+		const client = new Y.Doc();
+		Y.applyUpdate(client, await server.relay.encodeDiff(ROOM));
+		expect(client.getMap('runs').get('r')).toBe('run');
+		await server.relay.transact([ROOM], ([d]) => d.getMap('runs').set('s', 'second'));
+		const diff = await server.relay.encodeDiff(ROOM, Y.encodeStateVector(client));
+		expect(diff.byteLength).toBeLessThan(Y.encodeStateAsUpdate((await readStored(store, ROOM))).byteLength);
+		Y.applyUpdate(client, diff);
+		expect(client.getMap('runs').toJSON()).toEqual({ r: 'run', s: 'second' });
+		expect((await server.relay.encodeDiff(ROOM, new Uint8Array())).byteLength).toBe(Y.encodeStateAsUpdate(client).byteLength);
+		await expect(server.relay.encodeDiff(ROOM, new Uint8Array([5, 1]))).rejects.toThrow(/state vector/);
+		await expect(server.relay.open('no/such/doc')).rejects.toThrow(/invalid document name/);
+	});
+
+	it('shares one load between concurrent opens', async () => {
+		const inner = createMemoryStore();
+		let loads = 0;
+		const store: DocStore = { ...inner, load: (name) => (loads++, inner.load(name)) };
+		const server = await startServer({ store });
+		const [h1, h2] = await Promise.all([server.relay.open(ROOM), server.relay.open(ROOM)]);
+		expect(h1.doc).toBe(h2.doc);
+		expect(loads).toBe(1);
+		h1.release();
+		h2.release();
+	});
+
+	it('closes only the socket that sends a malformed frame, with 4400 and the reason', async () => {
+		const server = await startServer();
+		const a = connect(server);
+		const b = connect(server);
+		await Promise.all([synced(a), synced(b)]);
+
+		const unknown = await rawClient(server);
+		unknown.ws.send(new Uint8Array([7, 1, 2]));
+		expect(await unknown.closed).toEqual({ code: 4400, reason: 'unknown message type 7' });
+
+		const garbage = await rawClient(server);
+		garbage.ws.send(syncFrame(2, new Uint8Array([200, 1, 2, 3, 4])));
+		const closed = await garbage.closed;
+		expect(closed.code).toBe(4400);
+		expect(closed.reason).toMatch(/^malformed Yjs update/);
+
+		const text = await rawClient(server);
+		text.ws.send('hello');
+		expect((await text.closed).code).toBe(4400);
+
+		const seed = Date.now();
+		const random = createRandom(seed);
+		for (let i = 0; i < 5; i++) {
+			const frame = Uint8Array.from({ length: 16 + Math.floor(random() * 48) }, () => Math.floor(random() * 256));
+			const c = await rawClient(server);
+			c.ws.send(frame);
+			expect((await c.closed).code, `seed ${seed}, frame ${i}: ${Buffer.from(frame).toString('hex')}`).toBe(4400);
+		}
+
+		await waitFor(() => server.relay.stats().sockets === 2, { what: 'bad sockets gone' });
+		a.doc.getMap('m').set('still', 'syncing');
+		await waitFor(() => b.doc.getMap('m').get('still') === 'syncing', { what: 'a → b after the bad frames' });
+		expect(a.wsconnected && b.wsconnected).toBe(true);
+	});
+
+	it('closes a socket that sends a frame over maxFrameBytes with 1009', async () => {
+		const server = await startServer({ maxFrameBytes: 64 * 1024 });
+		const a = connect(server);
+		await synced(a);
+		const big = await rawClient(server);
+		big.ws.send(syncFrame(2, new Uint8Array(100 * 1024)));
+		expect((await big.closed).code).toBe(1009);
+		a.doc.getMap('m').set('small', 1);
+		await waitFor(() => readRelayDoc(server, ROOM, (d) => d.getMap('m').get('small') === 1), { what: 'small write after the big frame' });
+		expect(a.wsconnected).toBe(true);
+	});
+
+	it('refuses an invalid doc name with 4400 so the provider stops reconnecting', async () => {
+		const server = await startServer();
+		const p = connect(server, 'no/such/doc');
+		const [event] = (await once(p, 'closed')) as [{ code: number; reason: string }];
+		expect(event).toEqual({ code: 4400, reason: "invalid document name 'no/such/doc'" });
+		expect(p.shouldConnect).toBe(false);
+		const badEscape = await rawClient(server, 'exp%2');
+		expect((await badEscape.closed).code).toBe(4400);
+		expect(server.relay.stats()).toEqual({ rooms: 0, sockets: 0 });
+	});
+
+	it('unloads an idle room, keeps a held one, and reloads from the store', async () => {
+		const server = await startServer({ idleUnloadMs: 50 });
+		const p = connect(server);
+		await synced(p);
+		p.doc.getMap('m').set('k', 'v');
+		await waitFor(() => readRelayDoc(server, ROOM, (d) => d.getMap('m').get('k') === 'v'), { what: 'write at relay' });
+
+		const held = await server.relay.open('workspace');
+		const unloaded = once(server.relay, 'room-unloaded');
+		p.destroy();
+		expect(await unloaded).toEqual([ROOM]);
+		expect(server.relay.stats()).toEqual({ rooms: 1, sockets: 0 }); // 'workspace', held since before ROOM went idle
+
+		const loaded = once(server.relay, 'room-loaded');
+		const fresh = connect(server);
+		await synced(fresh);
+		expect(await loaded).toEqual([ROOM]);
+		expect(fresh.doc.getMap('m').get('k')).toBe('v');
+
+		const workspaceGone = once(server.relay, 'room-unloaded');
+		held.release();
+		expect(await workspaceGone).toEqual(['workspace']);
+	});
+
+	it('compacts a document whose log grows past compactAfterBytes, without losing anything', async () => {
+		const store = createMemoryStore();
+		const server = await startServer({ store, compactAfterBytes: 2_000 });
+		const p = connect(server);
+		await synced(p);
+		const text = p.doc.getText('t');
+		for (let i = 0; i < 40; i++) text.insert(text.length, `line ${i} ${'x'.repeat(80)}\n`);
+		await waitFor(() => readRelayDoc(server, ROOM, (d) => d.getText('t').length === text.length), { what: 'edits at relay' });
+		await server.relay.transact([], () => undefined); // flush
+		const stored = await store.load(ROOM);
+		expect(stored.snapshot).not.toBeNull();
+		expect(stored.updates.length).toBeLessThan(40);
+		expect((await readStored(store, ROOM)).getText('t').toString()).toBe(text.toString());
+	});
+
+	it('terminates a socket that stops answering pings and keeps a live one fed', async () => {
+		const server = await startServer({ pingIntervalMs: 50 });
+		const live = await rawClient(server);
+		const dead = await rawClient(server, ROOM, { autoPong: false });
+		let keepalives = 0;
+		live.ws.on('message', (data: Buffer) => {
+			if (data.equals(Buffer.from([1, 1, 0]))) keepalives++;
+		});
+		const socketClosed = once(server.relay, 'socket-close');
+		expect((await dead.closed).code).toBe(1006);
+		expect((await socketClosed)[0]).toBe(ROOM);
+		await waitFor(() => keepalives >= 3, { what: 'keepalive messages on the live socket' });
+		expect(live.ws.readyState).toBe(WebSocket.OPEN);
+		expect(server.relay.stats().sockets).toBe(1);
+	});
+});
