@@ -21,7 +21,7 @@ export function readObject(v: unknown, field = 'request body'): Json {
 	return v as Json;
 }
 
-export function readOptionalString(o: Json, field: string, maxLength = LIMITS.nameLength): string | undefined {
+export function readOptionalString(o: Json, field: string, maxLength: number = LIMITS.nameLength): string | undefined {
 	const v = o[field];
 	if (v === undefined || v === null) return undefined;
 	if (typeof v !== 'string') throw invalid(`'${field}' must be a string, got ${typeof v}`);
@@ -29,7 +29,7 @@ export function readOptionalString(o: Json, field: string, maxLength = LIMITS.na
 	return v;
 }
 
-export function readRequiredString(o: Json, field: string, maxLength = LIMITS.nameLength): string {
+export function readRequiredString(o: Json, field: string, maxLength: number = LIMITS.nameLength): string {
 	const v = readOptionalString(o, field, maxLength);
 	if (v === undefined || v === '') throw invalid(`Missing value for required parameter '${field}'`);
 	return v;
