@@ -22,7 +22,7 @@ function createRow(id: string, over: Partial<RunRow> = {}): RunRow {
 }
 
 function withLoss(id: string, loss: number | undefined, start = 1_000): RunRow {
-	const metrics = loss === undefined ? {} : { loss: { last: loss, min: loss, max: loss, count: 1, step: 0, timestamp: 0 } };
+	const metrics: RunRow['metrics'] = loss === undefined ? {} : { loss: { last: loss, min: loss, max: loss, count: 1, step: 0, timestamp: 0 } };
 	return createRow(id, { metrics, start_time: start });
 }
 
