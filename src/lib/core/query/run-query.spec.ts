@@ -194,7 +194,7 @@ describe('parseRunQuery round trip (seeded fuzz)', () => {
 			const field = pick(['params', 'tags'] as const);
 			const value = pick([`'v${Math.floor(rand() * 9)}'`, String(Math.floor(rand() * 100) / 10)]);
 			const text = value.startsWith("'") ? value.slice(1, -1) : value;
-			const v = { text, number: /^[\d.]+$/.test(text) ? Number(text) : null };
+			const v = { text, number: /^[\d.]+$/.test(text) ? Number(text) : null, at: 0 }; // `at` is stripped before comparing
 			const kind = field === 'params' ? 'param' : 'tag';
 			const op = pick(['=', '!=', '<', '>=', 'in'] as const);
 			if (op === 'in') return { q: { type: 'in', field: { kind, key }, values: [v, v], negated: false }, s: `${field}.${key}${sp()}in${sp()}(${value},${value})` };
