@@ -1,6 +1,6 @@
 // Tests of the UI's number and time formatting.
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatMetric, formatTimeAgo } from './format';
+import { formatDuration, formatElapsed, formatMetric, formatTimeAgo } from './format';
 
 describe('formatMetric', () => {
 	it('keeps integers and short decimals exact', () => {
@@ -44,5 +44,13 @@ describe('formatDuration', () => {
 		expect(formatDuration(185_000)).toBe('3 min 5 s');
 		expect(formatDuration(7_800_000)).toBe('2 h 10 min');
 		expect(formatDuration(-1)).toBe('—');
+	});
+});
+
+describe('formatElapsed', () => {
+	it('counts whole seconds, and never shows a negative time for a clock that lags the server', () => {
+		expect(formatElapsed(-200)).toBe('<1 s');
+		expect(formatElapsed(999)).toBe('<1 s');
+		expect(formatElapsed(61_900)).toBe('1 min 1 s');
 	});
 });

@@ -30,3 +30,9 @@ export function formatDuration(ms: number): string {
 	if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
 	return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
+
+/** Time a running run has been running, in whole seconds ("<1 s" at first, then as formatDuration). */
+export function formatElapsed(ms: number): string {
+	if (!Number.isFinite(ms)) return '—';
+	return ms < 1000 ? '<1 s' : formatDuration(Math.floor(ms / 1000) * 1000);
+}
