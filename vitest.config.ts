@@ -9,6 +9,7 @@ export default defineConfig({
 				test: {
 					name: 'server',
 					include: ['tests/**/*.test.ts'],
+					globalSetup: ['tests/e2e/global-setup.ts'],
 					environment: 'node',
 					testTimeout: 60_000,
 					hookTimeout: 120_000,
