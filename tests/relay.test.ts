@@ -6,7 +6,11 @@ import * as Y from 'yjs';
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { createMemoryStore } from '../sync-server/store/memory-store';
+import { createSqliteStore } from '../sync-server/store/sqlite-store';
 import type { DocStore } from '../sync-server/store/doc-store';
 import type { RelayOptions } from '../sync-server/relay/relay';
 import { once, waitFor } from './helpers/wait';
@@ -133,6 +137,35 @@ describe('relay', () => {
 		await synced(reader);
 		expect(reader.doc.getMap('m').get('kept')).toBe('yes');
 		expect(reader.doc.getText('notes').toString()).toBe('hello');
+	});
+
+	it('keeps documents, compacted or not, across a restart of relay and SQLite store from the file', async () => {
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'tandem-relay-'));
+		cleanups.push(() => rm(dir, { recursive: true, force: true }));
+		const file = path.join(dir, 'tandem.db');
+		let store = createSqliteStore({ path: file });
+		const first = await startServer({ store, compactAfterBytes: 4_000 });
+		const writer = connect(first);
+		await synced(writer);
+		const text = writer.doc.getText('notes');
+		for (let i = 0; i < 60; i++) text.insert(text.length, `note ${i} ${'y'.repeat(100)}\n`);
+		writer.doc.getMap('m').set('last', 'write');
+		await waitFor(() => readRelayDoc(first, ROOM, (d) => d.getMap('m').get('last') === 'write'), { what: 'writes at relay' });
+		await first.relay.transact([LIVE], ([d]) => d.getArray<Uint8Array>('chunks').push([new Uint8Array([1, 2, 3])]));
+		writer.destroy();
+		await first.close();
+		const stored = await store.load(ROOM);
+		expect(stored.snapshot).not.toBeNull(); // compacted at least once (60 × ~110 B > 4 000 B)
+		await store.close();
+
+		store = createSqliteStore({ path: file });
+		cleanups.push(() => store.close());
+		const second = await startServer({ store });
+		const reader = connect(second);
+		await synced(reader);
+		expect(reader.doc.getText('notes').toString()).toBe(text.toString());
+		expect(reader.doc.getMap('m').get('last')).toBe('write');
+		expect(await readRelayDoc(second, LIVE, (d) => d.getArray<Uint8Array>('chunks').toArray())).toEqual([new Uint8Array([1, 2, 3])]);
 	});
 
 	it('converges to the union of offline edits made on both sides while the relay was down', async () => {
@@ -315,9 +348,10 @@ describe('relay', () => {
 		const text = p.doc.getText('t');
 		for (let i = 0; i < 40; i++) text.insert(text.length, `line ${i} ${'x'.repeat(80)}\n`);
 		await waitFor(() => readRelayDoc(server, ROOM, (d) => d.getText('t').length === text.length), { what: 'edits at relay' });
-		await server.relay.transact([], () => undefined); // flush
-		const stored = await store.load(ROOM);
-		expect(stored.snapshot).not.toBeNull();
+		const stored = await waitFor(async () => {
+			const s = await store.load(ROOM);
+			return s.snapshot && s;
+		}, { what: 'a compaction' });
 		expect(stored.updates.length).toBeLessThan(40);
 		expect((await readStored(store, ROOM)).getText('t').toString()).toBe(text.toString());
 	});

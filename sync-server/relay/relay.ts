@@ -6,7 +6,8 @@ import * as Y from 'yjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { DocStore } from '../store/doc-store';
 import { KEEPALIVE_MESSAGE, parseClientMessage, readDocNameFromUrl, readStateVectorError } from './protocol';
-import { loadRoom, sendTo, type Connection, type Room } from './room';
+import { loadRoom, type Room } from './room';
+import { CloseCode, closeGracefully, closeSocket, sendTo, toBytes, type Connection } from './socket';
 
 export interface RelayOptions {
 	store: DocStore;
@@ -27,6 +28,8 @@ export interface RelayOptions {
 	compactAfterUpdates?: number;
 	log?: (msg: string) => void;
 }
+
+export { CloseCode } from './socket';
 
 export interface RoomHandle {
 	doc: Y.Doc;
@@ -56,12 +59,6 @@ export interface Relay {
 
 /** Default transaction origin of server writes through `transact`. */
 export const SERVER_ORIGIN = { kind: 'server' } as const;
-
-/** WebSocket close codes the relay uses; 4400–4499 tell y-websocket not to reconnect. */
-export const CloseCode = { goingAway: 1001, tooBig: 1009, internalError: 1011, badRequest: 4400 } as const;
-
-const MAX_REASON_BYTES = 123;
-const CLOSE_GRACE_MS = 1_000;
 
 export function createRelay(opts: RelayOptions): Relay {
 	const maxFrameBytes = opts.maxFrameBytes ?? 16 * 1024 * 1024;
@@ -151,7 +148,7 @@ export function createRelay(opts: RelayOptions): Relay {
 
 	function closeConnection(conn: Connection, code: number, reason: string): void {
 		log(`closing socket ${conn.id} (${conn.docName}) with ${code}: ${reason}`);
-		conn.ws.close(code, truncateReason(reason));
+		closeSocket(conn.ws, code, reason);
 	}
 
 	function handleFrame(conn: Connection, bytes: Uint8Array): void {
@@ -244,7 +241,7 @@ export function createRelay(opts: RelayOptions): Relay {
 					// Accept, then close with 4400: a refused upgrade makes y-websocket retry forever; 4400 stops it and says why.
 					const reason = name === null ? `not a /sync/<document> URL: ${req.url}` : `invalid document name '${name}'`;
 					log(`refusing socket: ${reason}`);
-					ws.close(CloseCode.badRequest, truncateReason(reason));
+					closeSocket(ws, CloseCode.badRequest, reason);
 					return;
 				}
 				accept(ws, name);
@@ -281,29 +278,4 @@ export function createRelay(opts: RelayOptions): Relay {
 			})());
 		}
 	};
-}
-
-/** Closes `ws` with 1001 and resolves once it is closed, terminating it if the peer does not answer in time. */
-function closeGracefully(ws: WebSocket): Promise<void> {
-	if (ws.readyState === ws.CLOSED) return Promise.resolve();
-	return new Promise((resolve) => {
-		const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
-		ws.once('close', () => {
-			clearTimeout(timer);
-			resolve();
-		});
-		ws.close(CloseCode.goingAway, 'server shutting down');
-	});
-}
-
-function toBytes(data: RawData): Uint8Array {
-	const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-	return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-}
-
-/** Close reasons are limited to 123 bytes of UTF-8. */
-function truncateReason(reason: string): string {
-	let out = reason;
-	while (Buffer.byteLength(out) > MAX_REASON_BYTES) out = out.slice(0, -1);
-	return out;
 }

@@ -1,25 +1,10 @@
 // One room: the authoritative Y.Doc of a document name, its awareness, the sockets synced to it, and the persistence
 // hook (every doc update is appended to the store and broadcast to every socket but its origin; compaction).
 import * as Y from 'yjs';
-import type { WebSocket } from 'ws';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type { DocStore } from '../store/doc-store';
+import { sendTo, type Connection } from './socket';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, validateUpdate, type ClientMessage } from './protocol';
-
-/** One client socket. It is the transaction origin of the updates it sends, so they are not echoed back to it. */
-export interface Connection {
-	readonly kind: 'client';
-	/** Unique per relay, for logs. */
-	readonly id: number;
-	readonly ws: WebSocket;
-	readonly docName: string;
-	/** Awareness client ids this socket announced; removed from the room when it closes. */
-	readonly awarenessClients: Set<number>;
-	/** Answered the last ping (or has not been pinged yet). */
-	alive: boolean;
-	closed: boolean;
-	room: Room | null;
-}
 
 /** Origin of the transaction that applies a stored snapshot + log while loading (never stored again). */
 export const LOAD_ORIGIN = { kind: 'load' } as const;
@@ -55,14 +40,6 @@ export interface Room {
 	/** Sends `bytes` to every connection of the room. */
 	sendToAll(bytes: Uint8Array): void;
 	destroy(): void;
-}
-
-/** Sends `bytes` on an open socket; a failed send terminates the socket (its close handler cleans up). */
-export function sendTo(conn: Connection, bytes: Uint8Array): void {
-	if (conn.ws.readyState !== conn.ws.OPEN) return;
-	conn.ws.send(bytes, (err) => {
-		if (err) conn.ws.terminate();
-	});
 }
 
 /** Loads `name` from the store (snapshot, then every logged update, in one transaction) and returns its room. */
