@@ -13,6 +13,8 @@ import { createExperimentService } from './tracking/experiments';
 import { createRunService } from './tracking/runs';
 import { createRouter, sendError, sendJson } from './http/router';
 import { addNativeApi } from './http/native-api';
+import { createFsBlobStore } from './blobs/fs-blob-store';
+import { addArtifactsApi } from './artifacts/artifacts-api';
 import { createStaticHandler } from './http/static';
 
 export const VERSION = '0.1.0';
@@ -32,6 +34,8 @@ export interface ServerOptions {
 	log?: (msg: string) => void;
 	/** Largest accepted request body in bytes (default 64 MiB). */
 	bodyLimitBytes?: number;
+	/** Largest accepted artifact upload in bytes (default 5 GiB). */
+	maxArtifactBytes?: number;
 	relay?: { idleUnloadMs?: number; pingIntervalMs?: number; maxFrameBytes?: number };
 }
 
@@ -56,6 +60,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 		.add('GET', /^\/health$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'))
 		.add('GET', /^\/version$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end(VERSION));
 	addNativeApi(router, { experiments, runs, encodeDiff: (name, sv) => relay.encodeDiff(name, sv) });
+	const blobs = await createFsBlobStore(path.join(dataDir, 'blobs'));
+	addArtifactsApi(router, { access: relay, runs, blobs, maxUploadBytes: opts.maxArtifactBytes });
 
 	const serveStatic = opts.staticDir === null ? null : await createStaticHandler(opts.staticDir ?? DEFAULT_STATIC_DIR);
 
