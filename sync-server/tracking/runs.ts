@@ -7,13 +7,15 @@ import { invalid, notFound } from '../../src/lib/core/errors';
 import type { RunRow, MetricSummary } from '../../src/lib/core/run-row';
 import type { SeriesColumns } from '../../src/lib/core/chunk';
 import { concatColumns } from '../../src/lib/core/chunk';
-import { createRun, findParamConflicts, hasRun, readRun, readRuns, updateRun, type RunPatch } from '../../src/lib/core/docs/experiment';
+import { createRun, findParamConflicts, hasRun, readRun, readRunIds, readRuns, updateRun, type RunPatch } from '../../src/lib/core/docs/experiment';
 import { hasBatch, readMetricSummaries, recordBatch, setMetricSummaries } from '../../src/lib/core/docs/live';
 import { readRunExperiment, readSeriesDirectory, setRunExperiment, setSeriesParts } from '../../src/lib/core/docs/run';
 import { appendSeriesChunk, readSeries, readSeriesBytes } from '../../src/lib/core/docs/series';
 import { foldSummary } from '../../src/lib/core/series/summary';
 import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
 import type { ExperimentService } from './experiments';
+import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
+import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
 
 export interface NewRunInput {
 	experimentId: string;
@@ -185,6 +187,42 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 			if (parts === undefined) return concatColumns([]);
 			const names = Array.from({ length: parts }, (_, p) => docNames.series(runId, key, p));
 			return readDocs(access, names, (docs) => concatColumns(docs.map(readSeries)));
+		},
+
+		/**
+		 * MLflow's experiment delete / restore: sets the lifecycle of the experiment and of every one of its runs in
+		 * one write. 404 unless the experiment is currently in the other lifecycle (MLflow looks it up that way).
+		 */
+		async setExperimentLifecycle(experimentId: string, lifecycle: Lifecycle): Promise<void> {
+			await experiments.get(experimentId);
+			await access.transact(
+				[docNames.workspace, docNames.experiment(experimentId)],
+				([ws, exp]) => {
+					const current = readExperiment(ws, experimentId);
+					if (!current || current.lifecycle === lifecycle) throw notFound(`No Experiment with id=${experimentId} exists`);
+					updateExperiment(ws, experimentId, { lifecycle, now: now() });
+					for (const runId of readRunIds(exp)) updateRun(exp, runId, { lifecycle });
+				},
+				API_ORIGIN
+			);
+		},
+
+		/** Adds dataset / model inputs to an active run; an input already logged keeps its first version. */
+		async appendInputs(runId: string, inputs: RunInputs): Promise<void> {
+			const expId = await locate(runId);
+			await access.transact(
+				[docNames.experiment(expId)],
+				([exp]) => {
+					assertActive(exp, expId, runId);
+					appendRunInputs(exp, runId, inputs);
+				},
+				API_ORIGIN
+			);
+		},
+
+		/** The inputs of the given runs of one experiment (empty lists for runs without any). */
+		readInputs(experimentId: string, runIds: readonly string[]): Promise<Map<string, RunInputs>> {
+			return readDocs(access, [docNames.experiment(experimentId)], ([exp]) => new Map(runIds.map((id) => [id, readRunInputs(exp, id)])));
 		}
 	};
 	return service;

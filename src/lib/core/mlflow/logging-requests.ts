@@ -1,0 +1,185 @@
+// Parsers for MLflow's run logging requests (log-metric, log-parameter, set-tag, delete-tag, log-batch,
+// log-inputs): MLflow's required fields, key rules, batch limits and value truncation; metric points grouped by key.
+import { invalid } from '../errors';
+import { createColumns, type SeriesColumns } from '../chunk';
+import { readMetricValue } from '../validate';
+import { MLFLOW_LIMITS, checkBatchLimit, checkMetricKey, checkMlflowKey, truncateValue } from './keys';
+import type { DatasetInput, ModelInput, RunInputs } from './run-inputs';
+import {
+	createInvalidValueError,
+	createMissingValueError,
+	readInt,
+	readObject,
+	readObjectList,
+	readRequiredString,
+	readRunIdField,
+	readString,
+	type MlflowMessage
+} from './message';
+
+interface MetricPoint {
+	key: string;
+	value: number;
+	/** ms since epoch, ≥ 0 */
+	timestamp: number;
+	step: number;
+}
+
+const at = (path: string, field: string) => (path ? `${path}.${field}` : field);
+
+function readMetricPoint(o: MlflowMessage, path: string): MetricPoint {
+	const key = checkMetricKey(readRequiredString(o, 'key', at(path, 'key')), at(path, 'name'));
+	if (o.value === undefined || o.value === null || o.value === '') throw createMissingValueError(at(path, 'value'));
+	const value = readMetricValue(o.value, at(path, 'value'));
+	const timestamp = readInt(o, 'timestamp', at(path, 'timestamp'));
+	if (timestamp === undefined) throw createMissingValueError(at(path, 'timestamp'));
+	if (timestamp < 0) {
+		throw createInvalidValueError(at(path, 'timestamp'), timestamp, `metric '${key}' (value=${value}). Timestamp must be a nonnegative long (64-bit integer)`);
+	}
+	return { key, value, timestamp, step: readInt(o, 'step', at(path, 'step')) ?? 0 };
+}
+
+/** Groups points into columns per key, each in request order. */
+function groupPoints(points: readonly MetricPoint[]): Map<string, SeriesColumns> {
+	const counts = new Map<string, number>();
+	for (const p of points) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
+	const out = new Map<string, SeriesColumns>();
+	const fill = new Map<string, number>();
+	for (const [key, n] of counts) out.set(key, createColumns(n));
+	for (const p of points) {
+		const cols = out.get(p.key)!;
+		const i = fill.get(p.key) ?? 0;
+		cols.steps[i] = p.step;
+		cols.timestamps[i] = p.timestamp;
+		cols.values[i] = p.value;
+		fill.set(p.key, i + 1);
+	}
+	return out;
+}
+
+function readParam(o: MlflowMessage, path: string): [string, string] {
+	const key = checkMlflowKey(readRequiredString(o, 'key', at(path, 'key')), at(path, 'key'), 'Param key');
+	return [key, truncateValue(readString(o, 'value', at(path, 'value')) ?? '', MLFLOW_LIMITS.paramValueLength)];
+}
+
+function readTag(o: MlflowMessage, path: string): [string, string] {
+	const key = checkMlflowKey(readRequiredString(o, 'key', at(path, 'key')), at(path, 'key'), at(path, 'key'));
+	return [key, truncateValue(readString(o, 'value', at(path, 'value')) ?? '', MLFLOW_LIMITS.tagValueLength)];
+}
+
+/** The `tags` list of a request as a record (a later duplicate key wins, as MLflow's set_tags). */
+export function readRunTags(m: MlflowMessage): Record<string, string> {
+	const tags: Record<string, string> = {};
+	readObjectList(m, 'tags').forEach((t, i) => {
+		const [k, v] = readTag(t, `tags[${i}]`);
+		tags[k] = v;
+	});
+	return tags;
+}
+
+export interface LogMetricsRequest {
+	runId: string;
+	/** metric key -> points in request order */
+	metrics: Map<string, SeriesColumns>;
+}
+
+export function parseLogMetricRequest(m: MlflowMessage): LogMetricsRequest {
+	const runId = readRunIdField(m);
+	return { runId, metrics: groupPoints([readMetricPoint(m, '')]) };
+}
+
+export interface KeyValueRequest {
+	runId: string;
+	key: string;
+	value: string;
+}
+
+export function parseLogParamRequest(m: MlflowMessage): KeyValueRequest {
+	const runId = readRunIdField(m);
+	const [key, value] = readParam(m, '');
+	return { runId, key, value };
+}
+
+export function parseSetTagRequest(m: MlflowMessage): KeyValueRequest {
+	const runId = readRunIdField(m);
+	const [key, value] = readTag(m, '');
+	return { runId, key, value };
+}
+
+export function parseDeleteTagRequest(m: MlflowMessage): { runId: string; key: string } {
+	return { runId: readRunIdField(m), key: readRequiredString(m, 'key') };
+}
+
+export interface LogBatchRequest extends LogMetricsRequest {
+	params: Record<string, string>;
+	tags: Record<string, string>;
+}
+
+/** log-batch: ≤ 1,000 metrics, ≤ 100 params, ≤ 100 tags, ≤ 1,000 in all; one value per param key. */
+export function parseLogBatchRequest(m: MlflowMessage): LogBatchRequest {
+	const runId = readRunIdField(m);
+	const rawMetrics = readObjectList(m, 'metrics');
+	const rawParams = readObjectList(m, 'params');
+	const rawTags = readObjectList(m, 'tags');
+	checkBatchLimit('metrics', MLFLOW_LIMITS.metricsPerBatch, rawMetrics.length);
+	checkBatchLimit('params', MLFLOW_LIMITS.paramsPerBatch, rawParams.length);
+	checkBatchLimit('tags', MLFLOW_LIMITS.tagsPerBatch, rawTags.length);
+	checkBatchLimit('metrics, params, and tags', MLFLOW_LIMITS.entitiesPerBatch, rawMetrics.length + rawParams.length + rawTags.length);
+	const points = rawMetrics.map((o, i) => readMetricPoint(o, `metrics[${i}]`));
+	const params: Record<string, string> = {};
+	const dupes: string[] = [];
+	rawParams.forEach((o, i) => {
+		const [k, v] = readParam(o, `params[${i}]`);
+		if (Object.hasOwn(params, k)) dupes.push(k);
+		else params[k] = v;
+	});
+	if (dupes.length > 0) {
+		throw invalid(
+			`Duplicate parameter keys have been submitted: [${dupes.map((k) => `'${k}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`
+		);
+	}
+	return { runId, metrics: groupPoints(points), params, tags: readRunTags(m) };
+}
+
+function readLimited(o: MlflowMessage, field: string, limit: number, noneMessage?: string): string {
+	const v = readString(o, field);
+	if (v === undefined) {
+		if (noneMessage) throw invalid(noneMessage);
+		return '';
+	}
+	if (v.length > limit) throw invalid(`'${field}' exceeds the maximum length of ${limit} characters`);
+	return v;
+}
+
+function readDatasetInput(o: MlflowMessage): DatasetInput {
+	const d = readObject(o, 'dataset');
+	if (!d) throw invalid('Dataset cannot be None');
+	const L = MLFLOW_LIMITS;
+	const dataset: DatasetInput['dataset'] = {
+		name: readLimited(d, 'name', L.datasetName, 'Dataset name cannot be None'),
+		digest: readLimited(d, 'digest', L.datasetDigest, 'Dataset digest cannot be None'),
+		source_type: readLimited(d, 'source_type', Number.MAX_SAFE_INTEGER, 'Dataset source_type cannot be None'),
+		source: readLimited(d, 'source', L.datasetSource, 'Dataset source cannot be None')
+	};
+	if (typeof d.schema === 'string') dataset.schema = readLimited(d, 'schema', L.datasetSchema);
+	if (typeof d.profile === 'string') dataset.profile = readLimited(d, 'profile', L.datasetProfile);
+	const tags = readObjectList(o, 'tags').map((t) => ({
+		key: readLimited(t, 'key', L.inputTagKey, 'InputTag key cannot be None'),
+		value: readLimited(t, 'value', L.inputTagValue, 'InputTag value cannot be None')
+	}));
+	return { tags, dataset };
+}
+
+export interface LogInputsRequest {
+	runId: string;
+	inputs: RunInputs;
+}
+
+export function parseLogInputsRequest(m: MlflowMessage): LogInputsRequest {
+	const runId = readRunIdField(m);
+	const datasetInputs = readObjectList(m, 'datasets').map((o) => readDatasetInput(o));
+	const modelInputs: ModelInput[] = readObjectList(m, 'models').map((o, i) => ({
+		model_id: readRequiredString(o, 'model_id', `models[${i}].model_id`)
+	}));
+	return { runId, inputs: { datasetInputs, modelInputs } };
+}

@@ -1,0 +1,145 @@
+// Parsers for MLflow's runs/* and metrics/* read and lifecycle requests (create, update, search, metric history):
+// each returns a typed command or throws MLflow's INVALID_PARAMETER_VALUE error.
+import { invalid } from '../errors';
+import { RUN_STATUSES, type RunStatus } from '../schema';
+import type { RunRow } from '../run-row';
+import { compileMlflowFilter, parseMlflowFilter } from '../query/mlflow-filter';
+import { parseMlflowOrderBy } from '../query/mlflow-order';
+import { MLFLOW_LIMITS } from './keys';
+import { checkMaxResults, readPageToken } from './paging';
+import { VIEW_TYPES, isInView, readExperimentIdField, type ViewType } from './experiment-requests';
+import { readRunTags } from './logging-requests';
+import { createInvalidValueError, readEnum, readInt, readRequiredString, readRunIdField, readString, readStringList, type MlflowMessage } from './message';
+import { DEFAULT_EXPERIMENT_ID } from '../ids';
+
+export const RUN_NAME_TAG = 'mlflow.runName';
+
+export interface CreateRunRequest {
+	experimentId: string;
+	userId?: string;
+	runName?: string;
+	/** ms since epoch */
+	startTime?: number;
+	tags: Record<string, string>;
+}
+
+export function parseCreateRunRequest(m: MlflowMessage): CreateRunRequest {
+	const experimentId = m.experiment_id === undefined || m.experiment_id === null || m.experiment_id === '' ? DEFAULT_EXPERIMENT_ID : readExperimentIdField(m);
+	const runName = readString(m, 'run_name') || undefined;
+	const tags = readRunTags(m);
+	const tagName = tags[RUN_NAME_TAG];
+	if (runName && tagName && runName !== tagName) {
+		throw invalid(
+			`Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${runName}', mlflow.runName='${tagName}').`
+		);
+	}
+	return { experimentId, userId: readString(m, 'user_id') || undefined, runName, startTime: readInt(m, 'start_time'), tags };
+}
+
+export interface UpdateRunRequest {
+	runId: string;
+	status?: RunStatus;
+	/** ms since epoch */
+	endTime?: number;
+	runName?: string;
+}
+
+export function parseUpdateRunRequest(m: MlflowMessage): UpdateRunRequest {
+	return {
+		runId: readRunIdField(m),
+		status: readEnum(m, 'status', RUN_STATUSES),
+		endTime: readInt(m, 'end_time'),
+		runName: readString(m, 'run_name') || undefined
+	};
+}
+
+export function parseRunIdRequest(m: MlflowMessage): { runId: string } {
+	return { runId: readRunIdField(m) };
+}
+
+export interface SearchRunsRequest {
+	experimentIds: string[];
+	view: ViewType;
+	maxResults: number;
+	offset: number;
+	matches: (row: RunRow) => boolean;
+	compare: (a: RunRow, b: RunRow) => number;
+}
+
+export function parseSearchRunsRequest(m: MlflowMessage): SearchRunsRequest {
+	const filter = parseMlflowFilter(readString(m, 'filter') ?? '');
+	if (!filter.ok) throw invalid(filter.error);
+	const order = parseMlflowOrderBy(readStringList(m, 'order_by'));
+	if (!order.ok) throw invalid(order.error);
+	const ids = m.experiment_ids;
+	const experimentIds = Array.isArray(ids) && ids.every((x) => typeof x === 'number') ? ids.map(String) : readStringList(m, 'experiment_ids');
+	return {
+		experimentIds: [...new Set(experimentIds)],
+		view: readEnum(m, 'run_view_type', VIEW_TYPES) ?? 'ACTIVE_ONLY',
+		maxResults: checkMaxResults(readInt(m, 'max_results') ?? MLFLOW_LIMITS.searchDefaultResults, MLFLOW_LIMITS.searchMaxResults),
+		offset: readPageToken(readString(m, 'page_token')),
+		matches: compileMlflowFilter(filter.clauses),
+		compare: order.compare
+	};
+}
+
+/** The runs a search lists, in order (before paging). */
+export function searchRuns(rows: readonly RunRow[], req: SearchRunsRequest): RunRow[] {
+	return rows.filter((r) => isInView(r.lifecycle, req.view) && req.matches(r)).sort(req.compare);
+}
+
+export interface GetMetricHistoryRequest {
+	runId: string;
+	key: string;
+	/** absent: every point */
+	maxResults?: number;
+	offset: number;
+}
+
+export function parseGetMetricHistoryRequest(m: MlflowMessage): GetMetricHistoryRequest {
+	const maxResults = readInt(m, 'max_results');
+	if (maxResults !== undefined && maxResults <= 0) {
+		throw invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer.`);
+	}
+	return {
+		runId: readRunIdField(m),
+		key: readRequiredString(m, 'metric_key'),
+		maxResults,
+		offset: readPageToken(readString(m, 'page_token'))
+	};
+}
+
+export interface BulkIntervalRequest {
+	runIds: string[];
+	key: string;
+	/** per run, 1..2500 */
+	maxResults: number;
+	range?: { startStep: number; endStep: number };
+}
+
+export function parseBulkIntervalRequest(m: MlflowMessage): BulkIntervalRequest {
+	const runIds = readStringList(m, 'run_ids');
+	if (runIds.length === 0) throw createInvalidValueError('run_ids', m.run_ids ?? null, 'GetMetricHistoryBulkInterval request must specify at least one run_id.');
+	if (runIds.length > MLFLOW_LIMITS.bulkMaxRuns) {
+		throw invalid(`GetMetricHistoryBulkInterval request must specify at most ${MLFLOW_LIMITS.bulkMaxRuns} run_ids. Received ${runIds.length} run_ids.`);
+	}
+	const key = readRequiredString(m, 'metric_key');
+	const maxResults = readInt(m, 'max_results') ?? MLFLOW_LIMITS.bulkMaxResultsPerRun;
+	if (maxResults < 1 || maxResults > MLFLOW_LIMITS.bulkMaxResultsPerRun) {
+		throw invalid(`max_results must be between 1 and ${MLFLOW_LIMITS.bulkMaxResultsPerRun}.`);
+	}
+	const startStep = readInt(m, 'start_step');
+	const endStep = readInt(m, 'end_step');
+	if ((startStep === undefined) !== (endStep === undefined)) {
+		throw invalid('If either start step or end step are specified, both must be specified.');
+	}
+	if (startStep !== undefined && endStep !== undefined && startStep > endStep) {
+		throw invalid(`end_step must be greater than start_step. Found start_step=${startStep} and end_step=${endStep}.`);
+	}
+	return {
+		runIds: [...new Set(runIds)],
+		key,
+		maxResults,
+		range: startStep !== undefined && endStep !== undefined ? { startStep, endStep } : undefined
+	};
+}
