@@ -19,7 +19,11 @@ import { addMlflowEndpoint, assertRunActive, readRunOr404, type MlflowTrackingDe
 /** Run JSON for rows of any experiments, with their inputs read once per experiment. */
 async function toRunJsonList(runs: RunService, rows: readonly RunRow[]) {
 	const byExperiment = new Map<string, string[]>();
-	for (const r of rows) byExperiment.set(r.experiment_id, [...(byExperiment.get(r.experiment_id) ?? []), r.run_id]);
+	for (const r of rows) {
+		const ids = byExperiment.get(r.experiment_id);
+		if (ids) ids.push(r.run_id);
+		else byExperiment.set(r.experiment_id, [r.run_id]);
+	}
 	const inputs = new Map<string, RunInputs>();
 	for (const [expId, ids] of byExperiment) for (const [id, v] of await runs.readInputs(expId, ids)) inputs.set(id, v);
 	return rows.map((r) => toRunJson(r, inputs.get(r.run_id)));

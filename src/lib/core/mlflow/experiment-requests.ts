@@ -5,11 +5,10 @@ import type { Experiment } from '../docs/workspace';
 import { compileExperimentFilter, parseExperimentFilter, type ExperimentRow } from '../query/experiment-filter';
 import { parseExperimentOrderBy } from '../query/mlflow-order';
 import { MLFLOW_LIMITS, checkMlflowKey } from './keys';
-import { checkMaxResults, readPageToken } from './paging';
+import { readPageRequest } from './paging';
 import {
 	createMissingValueError,
 	readEnum,
-	readInt,
 	readObjectList,
 	readRequiredString,
 	readString,
@@ -112,8 +111,7 @@ export function parseSearchExperimentsRequest(m: MlflowMessage): SearchExperimen
 	if (!order.ok) throw invalid(order.error);
 	return {
 		view: readEnum(m, 'view_type', VIEW_TYPES) ?? 'ACTIVE_ONLY',
-		maxResults: checkMaxResults(readInt(m, 'max_results') ?? MLFLOW_LIMITS.searchDefaultResults, MLFLOW_LIMITS.searchMaxResults),
-		offset: readPageToken(readString(m, 'page_token')),
+		...readPageRequest(m, MLFLOW_LIMITS.searchDefaultResults, MLFLOW_LIMITS.searchMaxResults),
 		matches: compileExperimentFilter(filter.clauses),
 		compare: order.compare
 	};

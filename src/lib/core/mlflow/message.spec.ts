@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../errors';
 import { readBodyMessage, readBool, readEnum, readInt, readQueryMessage, readRequiredString, readRunIdField, readStringList } from './message';
 import { createPageToken, readPage, readPageToken } from './paging';
 import { parseCreateRunRequest, parseSearchRunsRequest } from './run-requests';
 import { parseLogBatchRequest } from './logging-requests';
-
-function errorOf(fn: () => unknown): ApiError {
-	try {
-		fn();
-	} catch (e) {
-		if (e instanceof ApiError) return e;
-		throw e;
-	}
-	throw new Error('expected an ApiError');
-}
 
 describe('request messages', () => {
 	it('reads a GET query: repeated keys as lists for repeated fields, the first value otherwise', () => {
@@ -28,16 +17,22 @@ describe('request messages', () => {
 		expect(readBool({ b: 'True' }, 'b')).toBe(true);
 		expect(readEnum({ s: 'FINISHED' }, 's', ['RUNNING', 'SCHEDULED', 'FINISHED'])).toBe('FINISHED');
 		expect(readEnum({ s: '2' }, 's', ['RUNNING', 'SCHEDULED', 'FINISHED'])).toBe('SCHEDULED');
-		expect(errorOf(() => readInt({ n: 1.5 }, 'n')).message).toBe(
-			"Invalid value 1.5 for parameter 'n' supplied. Hint: Value was of type 'float'. See the API docs for more information about request parameters."
+		expect(() => readInt({ n: 1.5 }, 'n')).toThrow(
+			expect.objectContaining({
+				message:
+					"Invalid value 1.5 for parameter 'n' supplied. Hint: Value was of type 'float'. See the API docs for more information about request parameters."
+			})
 		);
-		expect(errorOf(() => readBool({ b: 'yes' }, 'b')).message).toBe("Invalid boolean value: yes, must be 'true' or 'false'.");
+		expect(() => readBool({ b: 'yes' }, 'b')).toThrow(expect.objectContaining({ message: "Invalid boolean value: yes, must be 'true' or 'false'." }));
 	});
 
 	it('treats absent, null and empty required strings as missing; run_uuid stands in for run_id', () => {
 		for (const m of [{}, { name: null }, { name: '' }]) {
-			expect(errorOf(() => readRequiredString(m, 'name')).message).toBe(
-				"Missing value for required parameter 'name'. See the API docs for more information about request parameters."
+			expect(() => readRequiredString(m, 'name')).toThrow(
+				expect.objectContaining({
+					message:
+						"Missing value for required parameter 'name'. See the API docs for more information about request parameters."
+				})
 			);
 		}
 		expect(readRunIdField({ run_uuid: 'abc' })).toBe('abc');
@@ -45,7 +40,7 @@ describe('request messages', () => {
 
 	it('accepts a double-encoded JSON body and refuses non-objects', () => {
 		expect(readBodyMessage('{"a": 1}')).toEqual({ a: 1 });
-		expect(errorOf(() => readBodyMessage([1])).code).toBe('INVALID_PARAMETER_VALUE');
+		expect(() => readBodyMessage([1])).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
 	});
 });
 
@@ -56,16 +51,19 @@ describe('page tokens', () => {
 		expect(readPageToken(undefined)).toBe(0);
 		expect(readPage([1, 2, 3, 4, 5], 0, 2)).toEqual({ items: [1, 2], nextPageToken: createPageToken(2) });
 		expect(readPage([1, 2, 3, 4, 5], 4, 2)).toEqual({ items: [5] });
-		expect(errorOf(() => readPageToken('%%%')).message).toBe('Invalid page token, could not base64-decode');
-		expect(errorOf(() => readPageToken(btoa('{"offset": -1}'))).code).toBe('INVALID_PARAMETER_VALUE');
+		expect(() => readPageToken('%%%')).toThrow(expect.objectContaining({ message: 'Invalid page token, could not base64-decode' }));
+		expect(() => readPageToken(btoa('{"offset": -1}'))).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
 	});
 });
 
 describe('request parsers', () => {
 	it('create run: defaults to experiment "0" and refuses a run name that contradicts its tag', () => {
 		expect(parseCreateRunRequest({ tags: [{ key: 'mlflow.runName', value: 'x' }] })).toMatchObject({ experimentId: '0', tags: { 'mlflow.runName': 'x' } });
-		expect(errorOf(() => parseCreateRunRequest({ run_name: 'a', tags: [{ key: 'mlflow.runName', value: 'b' }] })).message).toBe(
-			"Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='a', mlflow.runName='b')."
+		expect(() => parseCreateRunRequest({ run_name: 'a', tags: [{ key: 'mlflow.runName', value: 'b' }] })).toThrow(
+			expect.objectContaining({
+				message:
+					"Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='a', mlflow.runName='b')."
+			})
 		);
 	});
 
@@ -73,9 +71,9 @@ describe('request parsers', () => {
 		const req = parseSearchRunsRequest({ experiment_ids: ['1', '1', '2'] });
 		expect(req).toMatchObject({ experimentIds: ['1', '2'], view: 'ACTIVE_ONLY', maxResults: 1000, offset: 0 });
 		expect(parseSearchRunsRequest({ experiment_ids: [3], run_view_type: 3 })).toMatchObject({ experimentIds: ['3'], view: 'ALL' });
-		expect(errorOf(() => parseSearchRunsRequest({ max_results: 50001 })).message).toContain('It must be at most 50000');
-		expect(errorOf(() => parseSearchRunsRequest({ max_results: 0 })).message).toContain('It must be a positive integer');
-		expect(errorOf(() => parseSearchRunsRequest({ filter: 'metrics.a < 1 OR metrics.b > 2' })).message).toContain('Invalid clause(s)');
+		expect(() => parseSearchRunsRequest({ max_results: 50001 })).toThrow('It must be at most 50000');
+		expect(() => parseSearchRunsRequest({ max_results: 0 })).toThrow('It must be a positive integer');
+		expect(() => parseSearchRunsRequest({ filter: 'metrics.a < 1 OR metrics.b > 2' })).toThrow('Invalid clause(s)');
 	});
 
 	it('log-batch: groups points per key, truncates long values, requires timestamps', () => {
@@ -94,7 +92,7 @@ describe('request parsers', () => {
 		expect(Array.from(req.metrics.get('b')!.values)).toEqual([NaN]);
 		expect(req.params.long).toHaveLength(6000);
 		expect(req.tags).toEqual({ t: 'second' });
-		expect(errorOf(() => parseLogBatchRequest({ run_id: 'r', metrics: [{ key: 'a', value: 1 }] })).message).toContain(
+		expect(() => parseLogBatchRequest({ run_id: 'r', metrics: [{ key: 'a', value: 1 }] })).toThrow(
 			"Missing value for required parameter 'metrics[0].timestamp'"
 		);
 	});

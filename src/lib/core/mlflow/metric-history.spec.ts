@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as prng from 'lib0/prng';
 import type { SeriesColumns } from '../chunk';
 import { dropLoggedPoints, dropRepeatedPoints, isPastLatest, readHistoryOrder, sampleHistory } from './metric-history';
 
@@ -12,18 +13,6 @@ function cols(points: [step: number, timestamp: number, value: number][]): Serie
 
 function points(c: SeriesColumns): [number, number, number][] {
 	return Array.from(c.values, (v, i) => [c.steps[i], c.timestamps[i], v]);
-}
-
-/** A tiny seeded generator (mulberry32), so a failing case can be replayed from its seed. */
-function createRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 describe('identical points (MLflow metric primary key)', () => {
@@ -61,10 +50,10 @@ describe('history order and sampling', () => {
 
 	it('samples like SQL NTILE: first row of each of n buckets, last row in place of the last bucket (seeded)', () => {
 		const seed = Date.now() % 100_000;
-		const random = createRandom(seed);
+		const gen = prng.create(seed);
 		for (let round = 0; round < 200; round++) {
-			const n = 1 + Math.floor(random() * 60);
-			const max = 1 + Math.floor(random() * 20);
+			const n = prng.int32(gen, 1, 60);
+			const max = prng.int32(gen, 1, 20);
 			const c = cols(Array.from({ length: n }, (_, i) => [i, 0, i]));
 			// Reference NTILE: `buckets` groups in order, the first (n % buckets) of them one row larger than the rest.
 			const buckets = Math.min(max, n);

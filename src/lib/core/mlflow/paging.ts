@@ -1,6 +1,7 @@
 // Page tokens for MLflow's paged endpoints: base64 of `{"offset": N}` like MLflow's own (clients treat them as
 // opaque and echo `next_page_token` back), and slicing one page out of an ordered list.
 import { invalid } from '../errors';
+import { readInt, readString, type MlflowMessage } from './message';
 
 /** The token that resumes a listing at item `offset` (≥ 0). */
 export function createPageToken(offset: number): string {
@@ -47,4 +48,12 @@ export function checkMaxResults(maxResults: number, max: number): number {
 	if (maxResults < 1) throw invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
 	if (maxResults > max) throw invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${max}`);
 	return maxResults;
+}
+
+/** A search request's page: `max_results` (default `defaultMax`, checked against `max`) and where `page_token` resumes. */
+export function readPageRequest(m: MlflowMessage, defaultMax: number, max: number): { maxResults: number; offset: number } {
+	return {
+		maxResults: checkMaxResults(readInt(m, 'max_results') ?? defaultMax, max),
+		offset: readPageToken(readString(m, 'page_token'))
+	};
 }

@@ -6,7 +6,7 @@ import type { RunRow } from '../run-row';
 import { compileMlflowFilter, parseMlflowFilter } from '../query/mlflow-filter';
 import { parseMlflowOrderBy } from '../query/mlflow-order';
 import { MLFLOW_LIMITS } from './keys';
-import { checkMaxResults, readPageToken } from './paging';
+import { readPageRequest, readPageToken } from './paging';
 import { VIEW_TYPES, isInView, readExperimentIdField, type ViewType } from './experiment-requests';
 import { readRunTags } from './logging-requests';
 import { createInvalidValueError, readEnum, readInt, readRequiredString, readRunIdField, readString, readStringList, type MlflowMessage } from './message';
@@ -76,8 +76,7 @@ export function parseSearchRunsRequest(m: MlflowMessage): SearchRunsRequest {
 	return {
 		experimentIds: [...new Set(experimentIds)],
 		view: readEnum(m, 'run_view_type', VIEW_TYPES) ?? 'ACTIVE_ONLY',
-		maxResults: checkMaxResults(readInt(m, 'max_results') ?? MLFLOW_LIMITS.searchDefaultResults, MLFLOW_LIMITS.searchMaxResults),
-		offset: readPageToken(readString(m, 'page_token')),
+		...readPageRequest(m, MLFLOW_LIMITS.searchDefaultResults, MLFLOW_LIMITS.searchMaxResults),
 		matches: compileMlflowFilter(filter.clauses),
 		compare: order.compare
 	};
