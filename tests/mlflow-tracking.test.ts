@@ -274,6 +274,10 @@ describe('MLflow tracking API over raw HTTP', () => {
 		]);
 		const native = (await call('GET', `/api/runs/${runId}/metrics/h`)).body;
 		expect(native.values).toHaveLength(8);
+		// Concurrent identical calls (a client retrying in parallel) still leave one point: writes to a run are queued.
+		const same = { run_id: runId, key: 'c', value: 1, timestamp: 5, step: 0 };
+		await Promise.all(Array.from({ length: 5 }, () => ok('/runs/log-metric', same)));
+		expect((await call('GET', `/api/runs/${runId}/metrics/c`)).body.values).toEqual([1]);
 	});
 
 	it('searches runs over GET with repeated experiment_ids and string ints / enums', async () => {
