@@ -13,6 +13,8 @@ import { createExperimentService } from './tracking/experiments';
 import { createRunService } from './tracking/runs';
 import { createRouter, sendError, sendJson } from './http/router';
 import { addNativeApi } from './http/native-api';
+import { createRegistryService } from './tracking/registry';
+import { addMlflowRegistryApi } from './mlflow/registry-api';
 import { addMlflowTrackingApi } from './mlflow/tracking-api';
 import { createFsBlobStore } from './blobs/fs-blob-store';
 import { addArtifactsApi } from './artifacts/artifacts-api';
@@ -61,6 +63,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 		.add('GET', /^\/health$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'))
 		.add('GET', /^\/version$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end(VERSION));
 	addNativeApi(router, { experiments, runs, encodeDiff: (name, sv) => relay.encodeDiff(name, sv) });
+	addMlflowRegistryApi(router, { registry: createRegistryService(relay, { runs }) });
 	addMlflowTrackingApi(router, { experiments, runs });
 	const blobs = await createFsBlobStore(path.join(dataDir, 'blobs'));
 	addArtifactsApi(router, { access: relay, runs, blobs, maxUploadBytes: opts.maxArtifactBytes });

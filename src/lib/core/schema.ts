@@ -36,6 +36,37 @@ export const RUN_FIELDS = {
 	inputs: 'inputs'
 } as const;
 
+/**
+ * Fields of the `registry` document's entries. `models` is keyed by a random model id, `versions` by a random
+ * version id (see docs/registry.ts for how names and numbers settle). `tags` are nested Y.Map<string>;
+ * a model's `aliases` is a nested Y.Map<string> of alias -> version id.
+ */
+export const REGISTRY_FIELDS = {
+	model: {
+		name: 'name',
+		creationTime: 'creationTime',
+		lastUpdateTime: 'lastUpdateTime',
+		description: 'description',
+		tags: 'tags',
+		aliases: 'aliases'
+	},
+	version: {
+		model: 'model',
+		number: 'number',
+		creationTime: 'creationTime',
+		lastUpdateTime: 'lastUpdateTime',
+		stage: 'stage',
+		deleted: 'deleted',
+		description: 'description',
+		source: 'source',
+		storageLocation: 'storageLocation',
+		runId: 'runId',
+		runLink: 'runLink',
+		loggedModelId: 'loggedModelId',
+		tags: 'tags'
+	}
+} as const;
+
 export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const LIFECYCLES = ['active', 'deleted'] as const;
