@@ -2,21 +2,17 @@
 // for the whole flow, search and error codes; raw requests for both prefixes, GET fallbacks and DELETE bodies; and
 // the registry document over a real y-websocket client: audit entries arrive live, and client edits reach the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
-import { startServer, type TandemServer } from '../sync-server/server';
 import { docNames } from '../src/lib/core/schema';
 import { readAuditLog, readRegisteredModel, type AuditEntry } from '../src/lib/core/docs/registry';
 import { createModelVersion, createRegisteredModel, moveStage } from '../src/lib/core/docs/registry-edit';
 import { runPython, type PythonResult } from './helpers/python';
 import { once, waitFor } from './helpers/wait';
+import { startTestServer, type TestServer } from './helpers/server';
 
-let server: TandemServer;
-let dataDir: string;
+let server: TestServer;
 const R = '/api/2.0/mlflow';
 
 async function call(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -47,12 +43,10 @@ const moves = (entries: AuditEntry[], model: string) =>
 	entries.filter((e) => e.model === model).map((e) => [e.who, e.kind, e.alias ?? '', e.version, e.from, e.to]);
 
 beforeAll(async () => {
-	dataDir = await mkdtemp(path.join(os.tmpdir(), 'tandem-registry-'));
-	server = await startServer({ port: 0, dataDir, staticDir: null });
+	server = await startTestServer({ staticDir: null });
 });
 afterAll(async () => {
 	await server?.close();
-	await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('MLflow model registry with the official Python client', () => {
@@ -171,7 +165,7 @@ describe('MLflow model registry over raw REST', () => {
 		expect((await call('GET', `${R}/model-versions/get?name=raw&version=1`)).status).toBe(404);
 		expect((await call('DELETE', `${R}/registered-models/delete`, { name: 'raw' })).body).toEqual({});
 		expect((await call('GET', `${R}/registered-models/get?name=raw`)).body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
-		const audit = (await openRegistry());
+		const audit = await openRegistry();
 		try {
 			expect(moves(readAuditLog(audit.doc), 'raw').slice(0, 1)).toEqual([['bob', 'stage', '', '1', 'None', 'Staging']]);
 			expect(moves(readAuditLog(audit.doc), 'raw')[1][0]).toBe('unknown');

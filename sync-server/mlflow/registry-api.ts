@@ -21,6 +21,7 @@ import {
 } from '../../src/lib/core/mlflow/registry-request';
 import { toModelVersionJson, toRegisteredModelJson } from '../../src/lib/core/mlflow/registry-json';
 import { readQueryMessage } from '../../src/lib/core/mlflow/message';
+import type { ModelVersionRecord, RegisteredModelRecord } from '../../src/lib/core/docs/registry';
 import type { RegistryService } from '../tracking/registry';
 import type { RequestContext, Router } from '../http/router';
 
@@ -61,8 +62,8 @@ export function addMlflowRegistryApi(router: Router, deps: MlflowRegistryDeps): 
 		router.add(method, pattern, async (ctx) => handler(await readMessage(ctx), ctx));
 	};
 	const who = (ctx: RequestContext) => readRequestUser(ctx.req);
-	const model = async (p: Promise<Parameters<typeof toRegisteredModelJson>[0]>) => ({ registered_model: toRegisteredModelJson(await p) });
-	const version = async (p: Promise<Parameters<typeof toModelVersionJson>[0]>) => ({ model_version: toModelVersionJson(await p) });
+	const model = async (p: Promise<RegisteredModelRecord>) => ({ registered_model: toRegisteredModelJson(await p) });
+	const version = async (p: Promise<ModelVersionRecord>) => ({ model_version: toModelVersionJson(await p) });
 	const empty = async (p: Promise<void>) => (await p, {});
 
 	route('POST', 'registered-models/create', (m) => {

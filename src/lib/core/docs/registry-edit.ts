@@ -32,7 +32,15 @@ function createStringMap(values: Record<string, string> = {}): Y.Map<string> {
 	return map;
 }
 
-/** Adds a model. The caller has checked that the name is free (offline duplicates settle as described above). */
+/** Sets and deletes tags in the entry's nested tag map, writing only what changes. Call inside a transaction. */
+function applyTagPatch(entry: Y.Map<unknown>, key: string, patch: { tags?: Record<string, string>; deleteTags?: string[] }): void {
+	if (!patch.tags && !patch.deleteTags) return;
+	const tags = ensureMap<string>(entry, key);
+	for (const [k, v] of Object.entries(patch.tags ?? {})) if (tags.get(k) !== v) tags.set(k, v);
+	for (const k of patch.deleteTags ?? []) if (tags.has(k)) tags.delete(k);
+}
+
+/** Adds a model. The caller has checked that the name is free (offline duplicates settle as registry.ts says). */
 export function createRegisteredModel(doc: Y.Doc, m: NewRegisteredModel): void {
 	doc.transact(() => {
 		const e = createMap({ [FM.name]: m.name, [FM.creationTime]: m.now, [FM.lastUpdateTime]: m.now, [FM.description]: m.description ?? undefined });
@@ -58,11 +66,7 @@ export function updateRegisteredModel(doc: Y.Doc, modelId: string, patch: Regist
 	doc.transact(() => {
 		if (patch.name !== undefined) setIfChanged(m, FM.name, patch.name);
 		if (patch.description !== undefined) setIfChanged(m, FM.description, patch.description);
-		if (patch.tags || patch.deleteTags) {
-			const tags = ensureMap<string>(m, FM.tags);
-			for (const [k, v] of Object.entries(patch.tags ?? {})) if (tags.get(k) !== v) tags.set(k, v);
-			for (const k of patch.deleteTags ?? []) if (tags.has(k)) tags.delete(k);
-		}
+		applyTagPatch(m, FM.tags, patch);
 		if (patch.now !== undefined) setIfChanged(m, FM.lastUpdateTime, patch.now);
 	});
 	return true;
@@ -131,11 +135,7 @@ export function updateModelVersion(doc: Y.Doc, versionId: string, patch: ModelVe
 	if (!v) return false;
 	doc.transact(() => {
 		if (patch.description !== undefined) setIfChanged(v, FV.description, patch.description);
-		if (patch.tags || patch.deleteTags) {
-			const tags = ensureMap<string>(v, FV.tags);
-			for (const [k, val] of Object.entries(patch.tags ?? {})) if (tags.get(k) !== val) tags.set(k, val);
-			for (const k of patch.deleteTags ?? []) if (tags.has(k)) tags.delete(k);
-		}
+		applyTagPatch(v, FV.tags, patch);
 		if (patch.now !== undefined) setIfChanged(v, FV.lastUpdateTime, patch.now);
 	});
 	return true;

@@ -2,6 +2,7 @@
 // edits (duplicate model names, duplicate version numbers) on two Y.Docs merged both ways, plus a seeded fuzz.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import * as prng from 'lib0/prng';
 import { readAuditLog, readRegisteredModel, readRegisteredModels, repairVersionNumbers, MODEL_STAGES, type RegisteredModelRecord } from './registry';
 import {
 	createModelVersion,
@@ -164,17 +165,6 @@ describe('registry document', () => {
 	});
 });
 
-function mulberry32(seed: number) {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = s;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 /** One random edit on a peer's local view, as a client editing offline would make it. */
 function randomEdit(doc: Y.Doc, rand: () => number, step: number, peer: number): void {
 	const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(rand() * xs.length)];
@@ -212,7 +202,8 @@ describe('registry convergence fuzz', () => {
 	const seeds = [...KNOWN_SEEDS, ...Array.from({ length: 25 }, (_, i) => 0x5eed + i * 7919)];
 	it.each(seeds)('seed %i: three peers editing offline settle to one identical view', (seed) => {
 		try {
-			const rand = mulberry32(seed);
+			const gen = prng.create(seed);
+			const rand = () => prng.real53(gen);
 			const peers = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
 			for (let step = 0; step < 120; step++) {
 				const p = Math.floor(rand() * peers.length);
