@@ -1,6 +1,6 @@
 // Artifacts over HTTP against the real server: MLflow's proxied artifact routes, native and content-addressed
 // routes, dedup on disk, listing, Range, traversal attempts sent as raw request lines, and the manifest live
-// in a real y-websocket client; plus the official Python client's artifact repository (tests/python/artifacts_repo.py).
+// in a real y-websocket client; plus the official Python client (tests/python/artifacts_*.py).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
@@ -246,6 +246,9 @@ describe('native and content-addressed routes', () => {
 		expect((await raw('GET', `/api/blobs/${'0'.repeat(64)}`)).status).toBe(404);
 		expect((await raw('GET', '/api/blobs/not-a-digest')).status).toBe(400);
 
+		// MLflow's UI route serves the same bytes, sandboxed too.
+		const ui = await raw('GET', `/ajax-api/2.0/mlflow/get-artifact?run_id=${runId}&path=report%2Findex.html`);
+		expect({ same: ui.body.equals(html), csp: ui.headers['content-security-policy'] }).toEqual({ same: true, csp: 'sandbox' });
 		const list = json(await raw('GET', `/api/runs/${runId}/artifacts?path=report`));
 		expect(list.files).toEqual([expect.objectContaining({ path: 'report/index.html', is_dir: false, file_size: html.length, sha256: sha256(html) })]);
 		// A file cannot turn into a directory or the other way round.
@@ -286,5 +289,19 @@ describe('official MLflow Python client', () => {
 		expect(files).toEqual([expect.objectContaining({ path: 'model/MLmodel', sha256: out.digests['model/MLmodel'] })]);
 		const weights = await raw('GET', `/api/runs/${runId}/artifacts/weights.bin`);
 		expect(sha256(weights.body)).toBe(out.digests['weights.bin']);
+	});
+
+	it('logs and reads artifacts with log_artifact(s), log_dict, log_text, list_artifacts and download_artifacts', async () => {
+		const result = await runPython('artifacts_client.py', server.url);
+		expect(result.code, result.stderr).toBe(0);
+		const out = result.json as { run_id: string; experiment_id: string; listed: string[]; downloaded: Record<string, string> };
+		expect(out.listed).toEqual(['config.json', 'data', 'notes.txt', 'report.txt']);
+		// Cross-check from the server side: the manifest holds exactly what Python logged.
+		const files = json(await raw('GET', `/api/runs/${out.run_id}/artifacts?path=data/nested`)).files;
+		expect(files.map((f: { path: string }) => f.path)).toEqual(['data/nested/deep.bin']);
+		for (const [p, digest] of Object.entries(out.downloaded)) {
+			const res = await raw('GET', `/api/2.0/mlflow-artifacts/artifacts/${out.experiment_id}/${out.run_id}/artifacts/${p.split('/').map(encodeURIComponent).join('/')}`);
+			expect({ p, digest: sha256(res.body) }).toEqual({ p, digest });
+		}
 	});
 });
