@@ -1,6 +1,7 @@
 // Tandem's TypeScript client (`tandem/client`): log runs from any runtime with `fetch` — Node, Bun, Deno, browsers.
 // `init()` returns a Run at once; logging never waits; delivery is batched, ordered, retried and applied once.
-import { createRun, type InitOptions, type Run } from './run';
+import { createRun } from './run';
+import type { InitOptions, Run } from './types';
 
 /**
  * Starts a run: it is created on the server in the background (`run.ready`), and everything logged meanwhile is
@@ -16,7 +17,7 @@ export function init(options: InitOptions): Run {
 	return createRun(options);
 }
 
-export type { InitOptions, Run, RunStats, Scalar, FinalStatus } from './run';
+export type { InitOptions, Run, RunStats, Scalar, FinalStatus } from './types';
 export type { RunInfo } from './remote-run';
 export type { ArtifactSource } from './artifact-source';
 export { TandemHttpError, TandemNetworkError, type RetryOptions } from './transport';
