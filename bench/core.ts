@@ -125,6 +125,8 @@ function seriesDocFigures(): { bytesPerPoint: number; loadMs: number } {
 	return { bytesPerPoint: snapshot.byteLength / N, loadMs: percentile(runs, 50) };
 }
 
+const progress = (what: string) => process.stderr.write(`[bench] ${what}…\n`);
+
 async function rssMiB(pid: number): Promise<number> {
 	const status = await readFile(`/proc/${pid}/status`, 'utf8');
 	return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -139,16 +141,20 @@ export async function runCoreBench(opts: { quick: boolean }): Promise<Row[]> {
 			? [[1, 2_000, 8], [100, 50_000, 8], [1000, 200_000, 4], [10_000, 1_000_000, 2]]
 			: [[1, 5_000, 8], [100, 200_000, 8], [1000, 1_000_000, 4], [10_000, 3_000_000, 2]];
 		for (const [size, total, conc] of plan) {
+			progress(`ingest, batch ${size}`);
 			const pps = await ingestThroughput(server, size, total, conc);
 			rows.push({ figure: `native ingest, batch ${size.toLocaleString('en')}`, value: `${Math.round(pps).toLocaleString('en')} points/s`, target: size === 10_000 ? '≥ 1,000,000 points/s' : '', ok: size === 10_000 ? pps >= 1_000_000 : undefined });
 		}
+		progress('live latency under load');
 		const lat = await liveLatency(server, 100_000, opts.quick ? 100 : 300);
 		rows.push({ figure: `ingest → second client p50 (bg ${Math.round(lat.achievedRate).toLocaleString('en')} pts/s)`, value: `${lat.p50.toFixed(1)} ms`, target: '' });
 		rows.push({ figure: 'ingest → second client p99 under load', value: `${lat.p99.toFixed(1)} ms`, target: '≤ 20 ms', ok: lat.p99 <= 20 && lat.achievedRate >= 95_000 });
+		progress('series document size and load time');
 		const series = seriesDocFigures();
 		rows.push({ figure: 'bytes per metric point after compaction', value: series.bytesPerPoint.toFixed(2), target: '≤ 12', ok: series.bytesPerPoint <= 12 });
 		rows.push({ figure: 'load a 1,000,000-point series document', value: `${series.loadMs.toFixed(1)} ms`, target: '≤ 100 ms', ok: series.loadMs <= 100 });
 		const tenM = opts.quick ? 2_000_000 : 10_000_000;
+		progress(`RSS after ${tenM} points`);
 		await ingestThroughput(server, 10_000, tenM, 2);
 		rows.push({ figure: `server RSS after ${(tenM / 1e6).toFixed(0)}M more points`, value: `${(await rssMiB(server.proc.pid!)).toFixed(0)} MiB`, target: '' });
 	} finally {

@@ -60,15 +60,28 @@ export function readChunkCount(series: Y.Doc): number {
 	return chunksOf(series).length;
 }
 
-/** Calls `fn` with the chunks appended from now on (for live charts: append, never refetch). */
+/**
+ * Calls `fn` with the points appended from now on (for live charts: append, never refetch). Points always arrive
+ * at the end, so a seal (tail chunks replaced by their merge) is handled by counting points, not chunks.
+ */
 export function observeSeriesChunks(series: Y.Doc, fn: (added: SeriesColumns) => void): () => void {
 	const arr = chunksOf(series);
-	const handler = (e: Y.YArrayEvent<Uint8Array>) => {
-		// A seal deletes tail chunks and inserts their merge: nothing new to draw then.
-		if (e.changes.deleted.size > 0) return;
-		const added: Uint8Array[] = [];
-		for (const d of e.changes.delta) if (d.insert) added.push(...(d.insert as Uint8Array[]));
-		if (added.length) fn(decodeChunks(added));
+	let seen = readSeriesLength(series);
+	const handler = () => {
+		const chunks = arr.toArray();
+		const total = chunks.reduce((n, c) => n + readChunkLength(c), 0);
+		if (total <= seen) {
+			seen = total;
+			return;
+		}
+		// Decode only the trailing chunks that hold the new points.
+		let covered = 0;
+		let first = chunks.length;
+		while (first > 0 && covered < total - seen) covered += readChunkLength(chunks[--first]);
+		const tail = decodeChunks(chunks.slice(first));
+		const from = covered - (total - seen);
+		seen = total;
+		fn({ steps: tail.steps.subarray(from), timestamps: tail.timestamps.subarray(from), values: tail.values.subarray(from) });
 	};
 	arr.observe(handler);
 	return () => arr.unobserve(handler);
