@@ -72,6 +72,14 @@ describe('native API', () => {
 		expect(list.body.runs.map((r: { run_id: string }) => r.run_id)).toEqual([run_id]);
 	});
 
+	it('accepts the columnar metrics form', async () => {
+		const { run_id } = (await call('POST', '/api/runs', { experiment_name: 'api-columnar' })).body;
+		const res = await call('POST', `/api/runs/${run_id}/log`, { metrics: { loss: { values: [3, 'Infinity', 1], steps: [0, 1, 2], timestamps: [10, 11, 12] }, lr: { values: [0.1] } } });
+		expect(res.body).toEqual({ applied: true, points: 4 });
+		expect((await call('GET', `/api/runs/${run_id}/metrics/loss`)).body).toEqual({ key: 'loss', steps: [0, 1, 2], timestamps: [10, 11, 12], values: [3, 'Infinity', 1] });
+		expect((await call('GET', `/api/runs/${run_id}/metrics/lr`)).body).toMatchObject({ steps: [0], values: [0.1] });
+	});
+
 	it('applies a repeated batch_id once', async () => {
 		const { run_id } = (await call('POST', '/api/runs', { experiment_name: 'api-idem' })).body;
 		const batch = { batch_id: 'b-1', metrics: [{ key: 'x', value: 1, step: 1 }], tags: { k: 'v' } };
@@ -99,9 +107,10 @@ describe('native API', () => {
 		const cases: [string, string, unknown, string | undefined, number, string, string][] = [
 			['POST', `/api/runs/${run_id}/log`, undefined, '{"metrics": [', 400, 'MALFORMED_REQUEST', 'Malformed JSON'],
 			['POST', `/api/runs/${run_id}/log`, [1, 2], undefined, 400, 'INVALID_PARAMETER_VALUE', 'must be a JSON object'],
-			['POST', `/api/runs/${run_id}/log`, { metrics: { key: 'a' } }, undefined, 400, 'INVALID_PARAMETER_VALUE', "'metrics' must be an array"],
+			['POST', `/api/runs/${run_id}/log`, { metrics: 5 }, undefined, 400, 'INVALID_PARAMETER_VALUE', "'metrics' must be an array"],
+			['POST', `/api/runs/${run_id}/log`, { metrics: { loss: { values: [1, 2], steps: [1] } } }, undefined, 400, 'INVALID_PARAMETER_VALUE', "metrics['loss'].steps must be an array as long as values"],
 			['POST', `/api/runs/${run_id}/log`, { metrics: [{ key: 'a', value: 'abc' }] }, undefined, 400, 'INVALID_PARAMETER_VALUE', 'metrics[0].value'],
-			['POST', `/api/runs/${run_id}/log`, { metrics: [{ key: 'a', value: 1, step: 1.5 }] }, undefined, 400, 'INVALID_PARAMETER_VALUE', "'step' must be an integer"],
+			['POST', `/api/runs/${run_id}/log`, { metrics: [{ key: 'a', value: 1, step: 1.5 }] }, undefined, 400, 'INVALID_PARAMETER_VALUE', "'metrics[0].step' must be an integer"],
 			['POST', `/api/runs/${run_id}/log`, { metrics: [{ key: '../etc', value: 1 }] }, undefined, 400, 'INVALID_PARAMETER_VALUE', 'Invalid Metric name'],
 			['POST', `/api/runs/${run_id}/log`, { params: { p: 'x'.repeat(6001) } }, undefined, 400, 'INVALID_PARAMETER_VALUE', 'exceeds the limit of 6000'],
 			['POST', `/api/runs/${'f'.repeat(32)}/log`, { metrics: [] }, undefined, 404, 'RESOURCE_DOES_NOT_EXIST', 'not found'],
