@@ -67,8 +67,10 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 	let logCount = 0;
 	let compacting = false;
 
-	const maybeCompact = () => {
-		if (compacting || (logBytes <= opts.compactAfterBytes && logCount <= opts.compactAfterUpdates)) return;
+	/** Compacts once the log passed a threshold, or (`force`, on unload) whenever it holds more than one update. */
+	const maybeCompact = (force = false) => {
+		if (compacting) return;
+		if (force ? logCount <= 1 : logBytes <= opts.compactAfterBytes && logCount <= opts.compactAfterUpdates) return;
 		compacting = true;
 		// The snapshot is encoded and handed to the store in one synchronous step, so it holds every update appended so far.
 		const snapshot = Y.encodeStateAsUpdate(doc);
@@ -176,6 +178,8 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 			}
 		},
 		destroy() {
+			// Leave a compact snapshot behind so the next load (and the disk) pays for state, not history.
+			maybeCompact(true);
 			doc.off('update', onUpdate);
 			awareness.off('update', onAwareness);
 			awareness.destroy();
