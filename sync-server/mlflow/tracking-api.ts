@@ -7,6 +7,7 @@ import { addExperimentEndpoints } from './experiment-endpoints';
 import { addRunEndpoints } from './run-endpoints';
 import { addLoggingEndpoints } from './logging-endpoints';
 import { addMetricEndpoints } from './metric-endpoints';
+import { addLoggedModelEndpoints } from './logged-model-endpoints';
 
 export type { MlflowTrackingDeps } from './endpoint';
 
@@ -15,4 +16,5 @@ export function addMlflowTrackingApi(router: Router, deps: MlflowTrackingDeps): 
 	addRunEndpoints(router, deps);
 	addLoggingEndpoints(router, deps);
 	addMetricEndpoints(router, deps);
+	addLoggedModelEndpoints(router);
 }

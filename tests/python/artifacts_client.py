@@ -51,10 +51,11 @@ def main():
         ("notes.txt", False),
         ("report.txt", False),
     ], [(f.path, f.is_dir, f.file_size) for f in root]
-    # MlflowClient.list_artifacts(run_id, <subdir>) also asks for logged models named "data" (POST
-    # logged-models/search); listing through the run's artifact URI is the same artifact request without that.
+    # MlflowClient.list_artifacts(run_id, <subdir>) also searches logged models named "data" (POST
+    # logged-models/search, answered with none), then lists the run's own artifacts.
+    sizes = {f.path: f.file_size for f in client.list_artifacts(run_id, "data")}
     data_uri = f"{run.info.artifact_uri}/data"
-    sizes = {f.path: f.file_size for f in mlflow.artifacts.list_artifacts(artifact_uri=data_uri)}
+    assert sizes == {f.path: f.file_size for f in mlflow.artifacts.list_artifacts(artifact_uri=data_uri)}
     assert sizes == {
         "data/nested": None,
         "data/table.csv": len(originals["data/table.csv"]),
