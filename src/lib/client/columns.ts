@@ -1,0 +1,207 @@
+// The runs table's column model: column ids as they appear in the URL (`name`, `params.lr`, `tags.team`,
+// `metrics.loss`, `metrics.loss@min`), what each reads from a run row, its label, width and the default set.
+import type { RunRow } from '../core/run-row';
+import { isValidKey } from '../core/schema';
+
+export const ATTRIBUTE_COLUMNS = ['name', 'status', 'user', 'start', 'end', 'duration', 'run_id'] as const;
+export type AttributeColumn = (typeof ATTRIBUTE_COLUMNS)[number];
+export const METRIC_AGGREGATES = ['last', 'min', 'max'] as const;
+export type MetricAggregate = (typeof METRIC_AGGREGATES)[number];
+
+export type ColumnSpec =
+	| { kind: 'attr'; key: AttributeColumn }
+	| { kind: 'param' | 'tag'; key: string }
+	| { kind: 'metric'; key: string; agg: MetricAggregate };
+
+/** A cell's raw value: numbers for times (ms since the epoch), durations (ms) and metrics; text otherwise. */
+export type CellValue = number | string | undefined;
+
+const ATTRIBUTE_LABELS: Record<AttributeColumn, string> = {
+	name: 'Name',
+	status: 'Status',
+	user: 'User',
+	start: 'Started',
+	end: 'Ended',
+	duration: 'Duration',
+	run_id: 'Run ID'
+};
+
+/** Columns shown when the URL names none: the run's basics; every param and metric is appended after them. */
+export const DEFAULT_ATTRIBUTES: readonly AttributeColumn[] = ['name', 'status', 'user', 'start', 'duration'];
+
+/** Parses a column id; null for anything that is not one (URLs are untrusted). */
+export function parseColumnId(id: string): ColumnSpec | null {
+	if ((ATTRIBUTE_COLUMNS as readonly string[]).includes(id)) return { kind: 'attr', key: id as AttributeColumn };
+	const dot = id.indexOf('.');
+	if (dot < 0) return null;
+	const prefix = id.slice(0, dot);
+	let key = id.slice(dot + 1);
+	if (prefix === 'params' || prefix === 'tags') return isValidKey(key) ? { kind: prefix === 'params' ? 'param' : 'tag', key } : null;
+	if (prefix !== 'metrics') return null;
+	// Metric keys never contain '@' (MLflow's key rule), so `@min` / `@max` is unambiguous.
+	let agg: MetricAggregate = 'last';
+	const at = key.lastIndexOf('@');
+	if (at >= 0) {
+		const a = key.slice(at + 1);
+		if (a !== 'min' && a !== 'max') return null;
+		agg = a;
+		key = key.slice(0, at);
+	}
+	return isValidKey(key) ? { kind: 'metric', key, agg } : null;
+}
+
+export function formatColumnId(spec: ColumnSpec): string {
+	switch (spec.kind) {
+		case 'attr':
+			return spec.key;
+		case 'param':
+			return `params.${spec.key}`;
+		case 'tag':
+			return `tags.${spec.key}`;
+		case 'metric':
+			return `metrics.${spec.key}${spec.agg === 'last' ? '' : `@${spec.agg}`}`;
+	}
+}
+
+/** The header text: attribute names, param/tag keys, metric keys with `(min)` / `(max)`. */
+export function readColumnLabel(spec: ColumnSpec): string {
+	if (spec.kind === 'attr') return ATTRIBUTE_LABELS[spec.key];
+	if (spec.kind === 'metric' && spec.agg !== 'last') return `${spec.key} (${spec.agg})`;
+	return spec.key;
+}
+
+/** Whether cells read as numbers (right-aligned, tabular figures). */
+export function isNumericColumn(spec: ColumnSpec): boolean {
+	return spec.kind === 'metric' || (spec.kind === 'attr' && spec.key === 'duration');
+}
+
+/** Width in CSS px: fixed per column so rows never re-layout while scrolling. */
+export function readColumnWidth(spec: ColumnSpec): number {
+	if (spec.kind === 'attr') {
+		return { name: 220, status: 104, user: 110, start: 120, end: 120, duration: 104, run_id: 280 }[spec.key];
+	}
+	return spec.kind === 'metric' ? 112 : 124;
+}
+
+/**
+ * What a cell holds. `now` (ms since the epoch) gives a running run's duration. Metric values may be NaN or ±∞;
+ * a missing param, tag or metric is undefined.
+ */
+export function readCellValue(row: RunRow, spec: ColumnSpec, now: number): CellValue {
+	switch (spec.kind) {
+		case 'param':
+			return Object.hasOwn(row.params, spec.key) ? row.params[spec.key] : undefined;
+		case 'tag':
+			return Object.hasOwn(row.tags, spec.key) ? row.tags[spec.key] : undefined;
+		case 'metric':
+			return Object.hasOwn(row.metrics, spec.key) ? row.metrics[spec.key][spec.agg] : undefined;
+		case 'attr':
+			switch (spec.key) {
+				case 'name':
+					return row.name;
+				case 'status':
+					return row.status;
+				case 'user':
+					return row.user || undefined;
+				case 'start':
+					return row.start_time || undefined;
+				case 'end':
+					return row.end_time ?? undefined;
+				case 'duration':
+					return row.start_time ? (row.end_time ?? now) - row.start_time : undefined;
+				case 'run_id':
+					return row.run_id;
+			}
+	}
+}
+
+/** Every param, tag and metric key some row has (the column picker's choices), each sorted. */
+export interface ColumnKeys {
+	params: string[];
+	tags: string[];
+	metrics: string[];
+}
+
+/** Collects the keys of `rows` (one pass; 10,000 rows × 50 keys ≈ a few ms). */
+export function readColumnKeys(rows: readonly RunRow[]): ColumnKeys {
+	const params = new Set<string>();
+	const tags = new Set<string>();
+	const metrics = new Set<string>();
+	for (const r of rows) {
+		for (const k in r.params) params.add(k);
+		for (const k in r.tags) tags.add(k);
+		for (const k in r.metrics) metrics.add(k);
+	}
+	const sorted = (s: Set<string>) => [...s].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+	return { params: sorted(params), tags: sorted(tags), metrics: sorted(metrics) };
+}
+
+/** MLflow's system tags (`mlflow.*`) clutter a default view; they stay available in the picker. */
+export function isSystemTag(key: string): boolean {
+	return key.startsWith('mlflow.');
+}
+
+/** The default columns: DEFAULT_ATTRIBUTES, then every metric (last value), then every param. */
+export function readDefaultColumnIds(keys: ColumnKeys): string[] {
+	return [
+		...DEFAULT_ATTRIBUTES,
+		...keys.metrics.map((key) => formatColumnId({ kind: 'metric', key, agg: 'last' })),
+		...keys.params.map((key) => formatColumnId({ kind: 'param', key }))
+	];
+}
+
+/** Every column id one could add, in picker order: attributes, metrics (last, min, max), params, tags. */
+export function readAvailableColumnIds(keys: ColumnKeys): string[] {
+	return [
+		...ATTRIBUTE_COLUMNS,
+		...keys.metrics.flatMap((key) => METRIC_AGGREGATES.map((agg) => formatColumnId({ kind: 'metric', key, agg }))),
+		...keys.params.map((key) => formatColumnId({ kind: 'param', key })),
+		...keys.tags.map((key) => formatColumnId({ kind: 'tag', key }))
+	];
+}
+
+export interface Column {
+	id: string;
+	spec: ColumnSpec;
+	label: string;
+	width: number;
+	numeric: boolean;
+	pinned: boolean;
+}
+
+/**
+ * The columns to draw, in order: the pinned ones first (keeping their relative order), then the rest. Unknown or
+ * duplicate ids are dropped. `name` is always there (a row needs something to click).
+ */
+export function createColumns(ids: readonly string[], pinned: ReadonlySet<string>): Column[] {
+	const seen = new Set<string>();
+	const out: Column[] = [];
+	for (const id of ids.includes('name') ? ids : ['name', ...ids]) {
+		const spec = parseColumnId(id);
+		if (!spec || seen.has(id)) continue;
+		seen.add(id);
+		out.push({ id, spec, label: readColumnLabel(spec), width: readColumnWidth(spec), numeric: isNumericColumn(spec), pinned: pinned.has(id) });
+	}
+	return [...out.filter((c) => c.pinned), ...out.filter((c) => !c.pinned)];
+}
+
+/** `ids` in display order: pinned ids first (keeping their relative order), then the others. */
+export function orderColumnIds(ids: readonly string[], pinned: ReadonlySet<string>): string[] {
+	return [...ids.filter((id) => pinned.has(id)), ...ids.filter((id) => !pinned.has(id))];
+}
+
+/**
+ * Moves `id` by `delta` places (negative = left) within its block, pinned or not, of the display order; returns
+ * the new display order.
+ */
+export function moveColumnId(ids: readonly string[], pinned: ReadonlySet<string>, id: string, delta: number): string[] {
+	const order = orderColumnIds(ids, pinned);
+	const from = order.indexOf(id);
+	if (from < 0) return order;
+	const pinnedCount = order.filter((x) => pinned.has(x)).length;
+	const [lo, hi] = pinned.has(id) ? [0, pinnedCount - 1] : [pinnedCount, order.length - 1];
+	const to = Math.max(lo, Math.min(hi, from + delta));
+	order.splice(from, 1);
+	order.splice(to, 0, id);
+	return order;
+}

@@ -1,0 +1,88 @@
+// The runs table's view in the URL query, so a copied link reproduces it: `q` (filter), `sort` (`-` prefix =
+// descending), `cols`, `pin`, `group`, `sel` (selected run ids) and `deleted=1`. Parsed like any untrusted input.
+import { isRunId } from '../core/ids';
+import { parseColumnId } from './columns';
+
+export interface TableUrlState {
+	filter: string;
+	sort: { column: string; desc: boolean } | null;
+	/** Column ids in display order; null = the default columns (which follow new metrics and params as they appear). */
+	columns: string[] | null;
+	/** Pinned column ids; null = the default (`name` only). */
+	pinned: string[] | null;
+	/** A `params.<key>` or `tags.<key>` column id, or null. */
+	group: string | null;
+	selected: string[];
+	showDeleted: boolean;
+}
+
+export const DEFAULT_PINNED = ['name'] as const;
+
+/** More selected runs than this are left out of the URL (a link must stay a sane length). */
+export const MAX_URL_SELECTION = 200;
+
+export const EMPTY_TABLE_STATE: TableUrlState = {
+	filter: '',
+	sort: null,
+	columns: null,
+	pinned: null,
+	group: null,
+	selected: [],
+	showDeleted: false
+};
+
+const KEYS = ['q', 'sort', 'cols', 'pin', 'group', 'sel', 'deleted'] as const;
+
+function readList(v: string | null): string[] {
+	return v === null ? [] : v.split(',').filter((s) => s !== '');
+}
+
+function readColumnList(v: string | null): string[] | null {
+	if (v === null) return null;
+	return [...new Set(readList(v).filter((id) => parseColumnId(id) !== null))];
+}
+
+/** Reads the view from a URL query; invalid parts fall back to their defaults. */
+export function readTableUrlState(params: URLSearchParams): TableUrlState {
+	const sortRaw = params.get('sort');
+	let sort: TableUrlState['sort'] = null;
+	if (sortRaw) {
+		const desc = sortRaw.startsWith('-');
+		const column = desc ? sortRaw.slice(1) : sortRaw;
+		if (parseColumnId(column)) sort = { column, desc };
+	}
+	const groupRaw = params.get('group');
+	const groupSpec = groupRaw ? parseColumnId(groupRaw) : null;
+	return {
+		filter: params.get('q') ?? '',
+		sort,
+		columns: readColumnList(params.get('cols')),
+		pinned: readColumnList(params.get('pin')),
+		group: groupSpec && (groupSpec.kind === 'param' || groupSpec.kind === 'tag') ? groupRaw : null,
+		selected: [...new Set(readList(params.get('sel')).filter(isRunId))].slice(0, MAX_URL_SELECTION),
+		showDeleted: params.get('deleted') === '1'
+	};
+}
+
+/**
+ * Writes the view into a copy of `base` (other parameters are kept); defaults are left out so a plain link stays
+ * plain. Selections longer than MAX_URL_SELECTION are left out.
+ */
+export function writeTableUrlState(state: TableUrlState, base: URLSearchParams = new URLSearchParams()): URLSearchParams {
+	const out = new URLSearchParams(base);
+	for (const k of KEYS) out.delete(k);
+	if (state.filter.trim() !== '') out.set('q', state.filter);
+	if (state.sort) out.set('sort', `${state.sort.desc ? '-' : ''}${state.sort.column}`);
+	if (state.columns !== null) out.set('cols', state.columns.join(','));
+	if (state.pinned !== null && !(state.pinned.length === 1 && state.pinned[0] === DEFAULT_PINNED[0])) out.set('pin', state.pinned.join(','));
+	if (state.group) out.set('group', state.group);
+	if (state.selected.length > 0 && state.selected.length <= MAX_URL_SELECTION) out.set('sel', state.selected.join(','));
+	if (state.showDeleted) out.set('deleted', '1');
+	return out;
+}
+
+/** A query string (`?…`, or '' when empty) with commas left readable. */
+export function formatQuery(params: URLSearchParams): string {
+	const s = params.toString().replaceAll('%2C', ',');
+	return s ? `?${s}` : '';
+}

@@ -1,0 +1,32 @@
+// Which runs changed: observes an experiment's `exp/<id>` and `exp/<id>/live` documents and reports the ids of the
+// runs whose header, params, tags or metric summaries changed, so a 10,000-run table re-reads only those rows.
+import * as Y from 'yjs';
+import { KEYS } from '../schema';
+
+/**
+ * Calls `onChange(runIds)` after every transaction on `exp` or `live` that touched runs, with the ids of the runs
+ * it touched (a new or removed run counts). Synchronous, once per transaction; batch the calls yourself. Returns
+ * the function that stops observing.
+ */
+export function observeRunChanges(exp: Y.Doc, live: Y.Doc, onChange: (runIds: Set<string>) => void): () => void {
+	const runs = exp.getMap(KEYS.experiment.runs);
+	const metrics = live.getMap(KEYS.live.metrics);
+	const onRuns = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+		const ids = new Set<string>();
+		for (const e of events) {
+			// An event on the runs map itself names the runs added or removed; a deeper one has the run id first in its path.
+			if (e.target === runs) for (const k of e.keysChanged) ids.add(k);
+			else if (typeof e.path[0] === 'string') ids.add(e.path[0]);
+		}
+		if (ids.size > 0) onChange(ids);
+	};
+	const onMetrics = (e: Y.YMapEvent<unknown>) => {
+		if (e.keysChanged.size > 0) onChange(new Set(e.keysChanged));
+	};
+	runs.observeDeep(onRuns);
+	metrics.observe(onMetrics);
+	return () => {
+		runs.unobserveDeep(onRuns);
+		metrics.unobserve(onMetrics);
+	};
+}
