@@ -13,20 +13,13 @@ import { docNames } from '../src/lib/core/schema';
 import { readRuns, updateRun } from '../src/lib/core/docs/experiment';
 import { readMetricSummaries } from '../src/lib/core/docs/live';
 import { waitFor } from './helpers/wait';
+import { callJson } from './helpers/http';
 
 const BODY_LIMIT = 256 * 1024;
 let server: TandemServer;
 let dataDir: string;
 
-async function call(method: string, p: string, body?: unknown, raw?: string) {
-	const res = await fetch(server.url + p, {
-		method,
-		headers: { 'content-type': 'application/json' },
-		body: raw ?? (body === undefined ? undefined : JSON.stringify(body))
-	});
-	const text = await res.text();
-	return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = (method: string, p: string, body?: unknown, raw?: string) => callJson(server.url, method, p, { body, raw });
 
 beforeAll(async () => {
 	dataDir = await mkdtemp(path.join(os.tmpdir(), 'tandem-api-'));

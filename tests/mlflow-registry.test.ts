@@ -11,20 +11,12 @@ import { createModelVersion, createRegisteredModel, moveStage } from '../src/lib
 import { runPython, type PythonResult } from './helpers/python';
 import { once, waitFor } from './helpers/wait';
 import { startTestServer, type TestServer } from './helpers/server';
+import { callJson } from './helpers/http';
 
 let server: TestServer;
 const R = '/api/2.0/mlflow';
 
-async function call(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
-	const res = await fetch(server.url + p, {
-		method,
-		headers: { 'content-type': 'application/json', ...headers },
-		body: body === undefined ? undefined : JSON.stringify(body)
-	});
-	const text = await res.text();
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
-}
+const call = (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => callJson(server.url, method, p, { body, headers });
 
 function assertPythonOk(r: PythonResult) {
 	expect(r.code, `python failed:\n${r.stdout}\n${r.stderr}`).toBe(0);

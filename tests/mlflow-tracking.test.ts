@@ -13,22 +13,14 @@ import { docNames } from '../src/lib/core/schema';
 import { readRun } from '../src/lib/core/docs/experiment';
 import { runPython, type PythonResult } from './helpers/python';
 import { waitFor } from './helpers/wait';
+import { callJson } from './helpers/http';
 
 let server: TandemServer;
 let dataDir: string;
 
 const R = '/api/2.0/mlflow';
 
-async function call(method: string, p: string, body?: unknown, raw?: string) {
-	const res = await fetch(server.url + p, {
-		method,
-		headers: { 'content-type': 'application/json' },
-		body: raw ?? (body === undefined ? undefined : JSON.stringify(body))
-	});
-	const text = await res.text();
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
-}
+const call = (method: string, p: string, body?: unknown, raw?: string) => callJson(server.url, method, p, { body, raw });
 
 /** POST an MLflow endpoint and expect 200. */
 async function ok(p: string, body: unknown) {

@@ -15,6 +15,7 @@ import type { DocStore } from '../sync-server/store/doc-store';
 import type { RelayOptions } from '../sync-server/relay/relay';
 import { once, waitFor } from './helpers/wait';
 import { startRelayServer, type RelayServer } from './helpers/relay-server';
+import { createRandom } from '../src/lib/core/seeded-random';
 
 const ROOM = 'exp/1';
 const LIVE = 'exp/1/live'; // server-only (§2)
@@ -79,16 +80,6 @@ function syncFrame(syncType: number, payload: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
-/** mulberry32: a tiny seeded PRNG so a failing fuzz frame can be replayed. */
-function createRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = Math.imul(a ^ (a >>> 15), 1 | a);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 describe('relay', () => {
 	it('syncs a Y.Map edit both ways between two providers', async () => {

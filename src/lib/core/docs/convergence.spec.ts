@@ -8,20 +8,11 @@ import { createRun, readRuns, updateRun } from './experiment';
 import { readMetricSummaries, setMetricSummaries } from './live';
 import { readNotes, readNotesText, setRunExperiment } from './run';
 import { foldSummary } from '../series/summary';
+import { createRandom } from '../seeded-random';
 
 const DOCS = ['workspace', 'exp', 'live', 'run'] as const;
 type DocName = (typeof DOCS)[number];
 
-function mulberry32(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 interface Peer {
 	docs: Record<DocName, Y.Doc>;
@@ -81,7 +72,7 @@ function snapshot(peer: Peer) {
 }
 
 function runFuzz(seed: number, steps = 400) {
-	const rand = mulberry32(seed);
+	const rand = createRandom(seed);
 	const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 	const net = createNetwork(4, rand);
 	const server = net.peers[0];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricSummary, RunRow } from '../run-row';
 import { compileRunQuery, parseRunQuery, type RunQuery, type RunQueryOptions } from './run-query';
+import { createRandom } from '../seeded-random';
 
 function summary(last: number, min = last, max = last, count = 1): MetricSummary {
 	return { last, min, max, count, step: count - 1, timestamp: 0 };
@@ -167,17 +168,6 @@ describe('parseRunQuery errors point at a column', () => {
 	});
 });
 
-/** mulberry32: a small seeded PRNG so fuzz failures can be replayed from the printed seed. */
-function createRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function strip(q: RunQuery): unknown {
 	return JSON.parse(JSON.stringify(q, (k, v) => (k === 'at' ? undefined : v)));

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PASS_THROUGH_PER_BUCKET, downsampleMinMaxLast } from './downsample';
+import { createRandom } from '../seeded-random';
 
-/** mulberry32: seeded so a failing case can be replayed from the printed seed. */
-function createRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function hasPoint(out: { xs: Float64Array; ys: Float64Array }, x: number, y: number): boolean {
 	for (let i = 0; i < out.xs.length; i++) if (out.xs[i] === x && Object.is(out.ys[i], y)) return true;
