@@ -15,7 +15,7 @@ export function observeRunChanges(exp: Y.Doc, live: Y.Doc, onChange: (runIds: Se
 		const ids = new Set<string>();
 		for (const e of events) {
 			// An event on the runs map itself names the runs added or removed; a deeper one has the run id first in its path.
-			if (e.target === runs) for (const k of e.keysChanged) ids.add(k);
+			if (e.target === runs) for (const k of e.keys.keys()) ids.add(k);
 			else if (typeof e.path[0] === 'string') ids.add(e.path[0]);
 		}
 		if (ids.size > 0) onChange(ids);

@@ -1,0 +1,30 @@
+// Performance marks and measures the UI exposes (all prefixed `tandem:`), read by bench/ui-*.ts in headless Chromium.
+
+export const PERF = {
+	/** The experiment's runs are in the local documents (synced with the relay); the table is not built yet. */
+	runsLoaded: 'tandem:runs-loaded',
+	/** runsLoaded → the table painted. */
+	firstRender: 'tandem:runs-first-render',
+	/** A keystroke in the filter box. */
+	filterInput: 'tandem:filter-input',
+	/** filterInput → the filtered table painted. */
+	filter: 'tandem:filter',
+	/** A click on a column header. */
+	sortInput: 'tandem:sort-input',
+	/** sortInput → the sorted table painted. */
+	sort: 'tandem:sort'
+} as const;
+
+/**
+ * Measures `name` from the mark `start` to the next paint: a rAF callback runs just before the frame is painted,
+ * and a task queued from it runs just after.
+ */
+export function markAfterPaint(name: string, start: string): void {
+	requestAnimationFrame(() => setTimeout(() => performance.measure(name, start)));
+}
+
+/** Marks `start` now and measures `name` from it to the next paint. */
+export function measureToPaint(name: string, start: string): void {
+	performance.mark(start);
+	markAfterPaint(name, start);
+}

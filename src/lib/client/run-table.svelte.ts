@@ -1,0 +1,175 @@
+// The runs table's state: the view (filter, sort, columns, pins, group, selection, deleted toggle) mirrored in
+// the URL, the derived table (filtered, sorted, grouped rows and their columns) and the keyboard-focused row.
+import { replaceState } from '$app/navigation';
+import { parseRunQuery, compileRunQuery, type RunQueryResult } from '$lib/core/query/run-query';
+import type { RunRow } from '$lib/core/run-row';
+import { createColumns, moveColumnId, orderColumnIds, parseColumnId, readAvailableColumnIds, readDefaultColumnIds, type Column } from './columns';
+import { createTableView, type TableView } from './table-view';
+import { DEFAULT_PINNED, formatQuery, readTableUrlState, writeTableUrlState, type TableUrlState } from './url-state';
+import type { RunRowsView } from './run-rows.svelte';
+
+/** ms between the last view change and the URL update (typing in the filter box must not spam history). */
+const URL_WRITE_DELAY_MS = 250;
+
+export class RunTableState {
+	filter = $state('');
+	sort = $state.raw<TableUrlState['sort']>(null);
+	/** Explicit column ids, or null for the defaults (which follow new keys as runs log them). */
+	columnIds = $state.raw<string[] | null>(null);
+	pinnedIds = $state.raw<string[] | null>(null);
+	group = $state<string | null>(null);
+	selected = $state.raw<ReadonlySet<string>>(new Set());
+	showDeleted = $state(false);
+	collapsed = $state.raw<ReadonlySet<string>>(new Set());
+	/** Index into `view.items` of the keyboard-focused item. */
+	focused = $state(0);
+
+	readonly #rows: RunRowsView;
+	/** The last query that parsed: while the box holds a bad one, the table keeps the last good filter. */
+	#lastGood: ((row: RunRow) => boolean) | null = null;
+
+	constructor(rows: RunRowsView) {
+		this.#rows = rows;
+	}
+
+	readonly query: RunQueryResult = $derived(parseRunQuery(this.filter));
+	readonly filterFn = $derived.by(() => {
+		if (this.query.ok) this.#lastGood = this.query.query.type === 'all' ? null : compileRunQuery(this.query.query, { now: Date.now() });
+		return this.#lastGood;
+	});
+	readonly pinned: ReadonlySet<string> = $derived(new Set(this.pinnedIds ?? DEFAULT_PINNED));
+	readonly shownIds: string[] = $derived.by(() => orderColumnIds(this.columnIds ?? readDefaultColumnIds(this.#rows.keys), this.pinned));
+	readonly columns: Column[] = $derived(createColumns(this.shownIds, this.pinned));
+	readonly availableIds: string[] = $derived.by(() => readAvailableColumnIds(this.#rows.keys));
+	readonly groupOptions: string[] = $derived.by(() => [...this.#rows.keys.params.map((k) => `params.${k}`), ...this.#rows.keys.tags.map((k) => `tags.${k}`)]);
+	readonly view: TableView = $derived.by(() =>
+		createTableView({
+			rows: this.#rows.rows,
+			filter: this.filterFn,
+			showDeleted: this.showDeleted,
+			sort: this.sort ? { column: parseColumnId(this.sort.column)!, desc: this.sort.desc } : null,
+			group: this.group ? parseColumnId(this.group) : null,
+			collapsed: this.collapsed,
+			now: Date.now()
+		})
+	);
+	readonly selectedRows: RunRow[] = $derived.by(() => this.#rows.rows.filter((r) => this.selected.has(r.run_id)));
+
+	/** Sets the view from a URL query (navigation, first load). */
+	readUrl(params: URLSearchParams): void {
+		const s = readTableUrlState(params);
+		this.filter = s.filter;
+		this.sort = s.sort;
+		this.columnIds = s.columns;
+		this.pinnedIds = s.pinned;
+		this.group = s.group;
+		this.selected = new Set(s.selected);
+		this.showDeleted = s.showDeleted;
+	}
+
+	readonly urlState: TableUrlState = $derived({
+		filter: this.filter,
+		sort: this.sort,
+		columns: this.columnIds,
+		pinned: this.pinnedIds,
+		group: this.group,
+		selected: [...this.selected],
+		showDeleted: this.showDeleted
+	});
+
+	/**
+	 * Keeps the URL in step with the view (replaceState: no history entry per keystroke). Call while a component
+	 * initialises.
+	 */
+	syncUrl(): void {
+		$effect(() => {
+			const params = writeTableUrlState(this.urlState, new URLSearchParams(location.search));
+			const timer = setTimeout(() => {
+				const next = `${location.pathname}${formatQuery(params)}`;
+				if (next !== `${location.pathname}${location.search}`) replaceState(next, {});
+			}, URL_WRITE_DELAY_MS);
+			return () => clearTimeout(timer);
+		});
+	}
+
+	/** Header click: ascending, then descending, then back to the default order (newest first). */
+	cycleSort(columnId: string): void {
+		const s = this.sort;
+		this.sort = s?.column !== columnId ? { column: columnId, desc: false } : !s.desc ? { column: columnId, desc: true } : null;
+	}
+
+	setColumns(ids: string[]): void {
+		this.columnIds = orderColumnIds(ids, this.pinned);
+	}
+
+	addColumn(id: string): void {
+		if (!this.shownIds.includes(id)) this.setColumns([...this.shownIds, id]);
+	}
+
+	removeColumn(id: string): void {
+		if (id === 'name') return;
+		this.setColumns(this.shownIds.filter((x) => x !== id));
+		if (this.pinned.has(id)) this.pinnedIds = [...this.pinned].filter((x) => x !== id);
+		if (this.sort?.column === id) this.sort = null;
+	}
+
+	moveColumn(id: string, delta: number): void {
+		this.columnIds = moveColumnId(this.shownIds, this.pinned, id, delta);
+	}
+
+	/** Pins or unpins a column; a newly pinned one goes to the end of the pinned block. */
+	togglePin(id: string): void {
+		const next = new Set(this.pinned);
+		if (next.has(id)) next.delete(id);
+		else next.add(id);
+		this.pinnedIds = this.shownIds.filter((x) => next.has(x));
+	}
+
+	resetColumns(): void {
+		this.columnIds = null;
+		this.pinnedIds = null;
+	}
+
+	toggleSelected(runId: string): void {
+		const next = new Set(this.selected);
+		if (next.has(runId)) next.delete(runId);
+		else next.add(runId);
+		this.selected = next;
+	}
+
+	/** Selects every run the filter shows, or clears the selection if they all are selected. */
+	toggleAllShown(): void {
+		const shown = this.view.matched;
+		const all = shown.length > 0 && shown.every((r) => this.selected.has(r.run_id));
+		this.selected = all ? new Set() : new Set(shown.map((r) => r.run_id));
+	}
+
+	clearSelection(): void {
+		this.selected = new Set();
+	}
+
+	toggleGroup(key: string): void {
+		const next = new Set(this.collapsed);
+		if (next.has(key)) next.delete(key);
+		else next.add(key);
+		this.collapsed = next;
+	}
+
+	setGroup(id: string | null): void {
+		this.group = id;
+		this.collapsed = new Set();
+	}
+
+	/** Moves the keyboard focus by `delta` items, clamped to the table. */
+	moveFocus(delta: number): void {
+		const n = this.view.items.length;
+		this.focused = n === 0 ? 0 : Math.max(0, Math.min(n - 1, this.focused + delta));
+	}
+
+	/** Deletes (or restores) the selected runs on the local document. */
+	setSelectedLifecycle(lifecycle: 'active' | 'deleted'): void {
+		const ids = this.selectedRows.filter((r) => r.lifecycle !== lifecycle).map((r) => r.run_id);
+		this.#rows.setLifecycle(ids, lifecycle);
+		if (lifecycle === 'deleted' && !this.showDeleted) this.clearSelection();
+	}
+}

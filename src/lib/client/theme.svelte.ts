@@ -1,0 +1,47 @@
+// The light/dark theme: the user's choice (light, dark, or follow the system) persisted in localStorage, resolved
+// against prefers-color-scheme and applied as `data-theme` on <html>, where +layout.svelte's CSS variables switch.
+
+export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
+export type ThemeChoice = (typeof THEME_CHOICES)[number];
+export type Theme = 'light' | 'dark';
+
+const STORAGE_KEY = 'tandem:theme';
+
+function readStoredChoice(): ThemeChoice {
+	try {
+		const v = localStorage.getItem(STORAGE_KEY);
+		return (THEME_CHOICES as readonly string[]).includes(v ?? '') ? (v as ThemeChoice) : 'system';
+	} catch {
+		return 'system'; // storage blocked (private mode, sandboxed frame)
+	}
+}
+
+class ThemeState {
+	choice = $state<ThemeChoice>(readStoredChoice());
+	#systemDark = $state(false);
+	readonly resolved: Theme = $derived(this.choice === 'system' ? (this.#systemDark ? 'dark' : 'light') : this.choice);
+
+	constructor() {
+		const media = matchMedia('(prefers-color-scheme: dark)');
+		this.#systemDark = media.matches;
+		media.addEventListener('change', (e) => (this.#systemDark = e.matches));
+	}
+
+	set(choice: ThemeChoice): void {
+		this.choice = choice;
+		try {
+			if (choice === 'system') localStorage.removeItem(STORAGE_KEY);
+			else localStorage.setItem(STORAGE_KEY, choice);
+		} catch {
+			// not persisted; the choice still holds for this page
+		}
+	}
+}
+
+let theme: ThemeState | null = null;
+
+/** The page's theme state, created on first use. Apply `resolved` to the document in an effect. */
+export function readTheme(): ThemeState {
+	theme ??= new ThemeState();
+	return theme;
+}
