@@ -123,6 +123,7 @@ export class RunTableState {
 		if (next.has(id)) next.delete(id);
 		else next.add(id);
 		this.pinnedIds = this.shownIds.filter((x) => next.has(x));
+		if (this.columnIds !== null) this.columnIds = orderColumnIds(this.shownIds, next);
 	}
 
 	resetColumns(): void {

@@ -1,0 +1,299 @@
+// The runs table (experiment page) in headless Chromium against the real server: live rows, the filter language
+// (and its errors), sorting, the column picker, selection → compare link, inline tags, bulk delete/restore,
+// keyboard navigation and the view in the URL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openTestPage, waitForText } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { callJson } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
+import { ensureAppBuilt } from './global-setup';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+	await ensureAppBuilt();
+	server = await startTestServer();
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await server?.close();
+});
+
+async function post<T>(path: string, body: unknown): Promise<T> {
+	const { status, body: json } = await callJson(server.url, 'POST', path, { body });
+	if (status !== 200) throw new Error(`POST ${path} → ${status} ${JSON.stringify(json)}`);
+	return json as T;
+}
+
+interface Seed {
+	name: string;
+	params: Record<string, string>;
+	tags?: Record<string, string>;
+	loss: number;
+}
+
+/** A fresh experiment with finished runs, each with a `loss` metric; returns the ids by run name. */
+async function seedExperiment(experimentName: string, runs: Seed[]): Promise<{ experimentId: string; ids: Record<string, string> }> {
+	const ids: Record<string, string> = {};
+	let experimentId = '';
+	for (const [i, r] of runs.entries()) {
+		const created = await post<{ run_id: string; experiment_id: string }>('/api/runs', {
+			experiment_name: experimentName,
+			run_name: r.name,
+			start_time: 1_700_000_000_000 + i * 60_000,
+			params: r.params,
+			tags: r.tags ?? {}
+		});
+		experimentId = created.experiment_id;
+		ids[r.name] = created.run_id;
+		await post(`/api/runs/${created.run_id}/log`, { metrics: [{ key: 'loss', value: r.loss, step: 1 }] });
+		await post(`/api/runs/${created.run_id}/end`, { status: 'FINISHED' });
+	}
+	return { experimentId, ids };
+}
+
+const SEEDS: Seed[] = [
+	{ name: 'alpha', params: { optimizer: 'adam', lr: '0.01' }, tags: { team: 'vision' }, loss: 0.25 },
+	{ name: 'bravo', params: { optimizer: 'sgd', lr: '0.1' }, tags: { team: 'nlp' }, loss: 0.05 },
+	{ name: 'charlie', params: { optimizer: 'adam', lr: '0.001' }, tags: { team: 'vision-3d' }, loss: 0.5 },
+	{ name: 'delta', params: { optimizer: 'rmsprop', lr: '0.01' }, loss: 0.125 },
+	{ name: 'echo', params: { optimizer: 'adam', lr: '0.1' }, tags: { team: 'vision' }, loss: 0.75 }
+];
+
+const row = (runId: string) => `[role=row][data-run-id="${runId}"]`;
+
+/** Run names of the rows on screen, top to bottom. */
+function readShownNames(page: Page): Promise<string[]> {
+	return page.$$eval('[role=row][data-run-id]', (rows) =>
+		rows
+			.map((r) => ({ i: Number(r.getAttribute('aria-rowindex')), name: r.querySelector('[data-col=name] a')?.textContent?.trim() ?? '' }))
+			.sort((a, b) => a.i - b.i)
+			.map((r) => r.name)
+	);
+}
+
+async function waitForNames(page: Page, want: string[]): Promise<void> {
+	let last: string[] = [];
+	await waitFor(async () => ((last = await readShownNames(page)), JSON.stringify(last) === JSON.stringify(want)), {
+		what: `rows ${JSON.stringify(want)}`
+	}).catch((e) => {
+		throw new Error(`${(e as Error).message}; shown: ${JSON.stringify(last)}`);
+	});
+}
+
+async function openExperiment(page: Page, experimentId: string, query = ''): Promise<void> {
+	await page.goto(`${server.url}/experiments/${experimentId}${query}`);
+	await waitForText(page, '[role=status]', 'Live');
+}
+
+describe('runs table [e2e]', () => {
+	it('shows a run ingested over HTTP while the page is open, and its metric and status as they change', async () => {
+		const { page, errors, close } = await openTestPage(browser);
+		try {
+			const { body } = await callJson(server.url, 'POST', '/api/experiments', { body: { name: 'e2e-table-live' } });
+			const experimentId: string = body.experiment_id;
+			await openExperiment(page, experimentId);
+			await page.getByText('No runs yet.').waitFor();
+
+			const { run_id } = await post<{ run_id: string }>('/api/runs', { experiment_id: experimentId, run_name: 'brisk-run', params: { lr: '0.01' } });
+			await waitForText(page, `${row(run_id)} [data-col=name] a`, 'brisk-run');
+			await waitForText(page, `${row(run_id)} [data-status]`, 'running');
+			await post(`/api/runs/${run_id}/log`, { metrics: [{ key: 'loss', value: 0.5, step: 1 }] });
+			await waitForText(page, `${row(run_id)} [data-col="metrics.loss"]`, '0.5');
+			await waitForText(page, `[role=columnheader][data-col="metrics.loss"]`, 'loss');
+			await post(`/api/runs/${run_id}/log`, { metrics: [{ key: 'loss', value: 0.25, step: 2 }] });
+			await waitForText(page, `${row(run_id)} [data-col="metrics.loss"]`, '0.25');
+			await waitForText(page, `${row(run_id)} [data-col="params.lr"]`, '0.01');
+			await post(`/api/runs/${run_id}/end`, { status: 'FINISHED' });
+			await waitForText(page, `${row(run_id)} [data-status]`, 'finished');
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+
+	it('filters with the query language, shows a bad query’s error, and keeps the filter in the URL', async () => {
+		const { experimentId } = await seedExperiment('e2e-table-filter', SEEDS);
+		const { page, errors, close } = await openTestPage(browser);
+		try {
+			await openExperiment(page, experimentId);
+			await waitForNames(page, ['echo', 'delta', 'charlie', 'bravo', 'alpha']);
+
+			const query = "metrics.loss < 0.6 and (params.optimizer = 'adam' or tags.team ~ 'nl.*')";
+			await page.keyboard.press('/');
+			await page.keyboard.type(query);
+			const want = SEEDS.filter((s) => s.loss < 0.6 && (s.params.optimizer === 'adam' || /nl.*/.test(s.tags?.team ?? '')))
+				.map((s) => s.name)
+				.reverse();
+			await waitForNames(page, want);
+			await waitFor(() => new URL(page.url()).searchParams.get('q') === query, { what: 'q in the URL' });
+
+			const bad = 'metrics.loss <';
+			await page.getByLabel('Filter runs').fill(bad);
+			const alert = page.locator('#filter-error');
+			await alert.waitFor();
+			expect(await alert.textContent()).toContain(`at column ${bad.length + 1}`);
+			await waitForNames(page, want); // the last good filter still applies
+			await page.getByLabel('Filter runs').fill('');
+			await waitForNames(page, ['echo', 'delta', 'charlie', 'bravo', 'alpha']);
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+
+	it('sorts by a metric column both ways and adds, pins and renders a param column from the picker', async () => {
+		const { experimentId } = await seedExperiment('e2e-table-sort', SEEDS);
+		const { page, errors, close } = await openTestPage(browser);
+		try {
+			await openExperiment(page, experimentId, '?cols=name,status,metrics.loss');
+			await waitForNames(page, ['echo', 'delta', 'charlie', 'bravo', 'alpha']);
+			const byLoss = [...SEEDS].sort((a, b) => a.loss - b.loss).map((s) => s.name);
+			await page.locator('[role=columnheader][data-col="metrics.loss"] button').click();
+			await waitForNames(page, byLoss);
+			await page.locator('[role=columnheader][data-col="metrics.loss"] button').click();
+			await waitForNames(page, [...byLoss].reverse());
+			expect(await page.locator('[role=columnheader][data-col="metrics.loss"]').getAttribute('aria-sort')).toBe('descending');
+
+			expect(await page.locator('[role=columnheader][data-col="params.lr"]').count()).toBe(0);
+			await page.getByRole('button', { name: /^Columns/ }).click();
+			await page.getByLabel('Find a column').fill('lr');
+			await page.getByRole('button', { name: 'Add params.lr' }).click();
+			await page.getByRole('button', { name: 'Pin params.lr' }).click();
+			await page.keyboard.press('Escape');
+			for (const s of SEEDS) {
+				const cell = page.locator(`[role=row]:has([data-col=name] a:text-is("${s.name}")) [data-col="params.lr"]`);
+				expect((await cell.textContent())?.trim()).toBe(s.params.lr);
+			}
+			const headers = await page.$$eval('[role=columnheader][data-col]', (hs) => hs.map((h) => h.getAttribute('data-col')));
+			expect(headers).toEqual(['name', 'params.lr', 'status', 'metrics.loss']);
+			await waitFor(() => new URL(page.url()).searchParams.get('cols') === 'name,params.lr,status,metrics.loss', { what: 'cols in the URL' });
+
+			// A copied link reproduces the view.
+			const link = page.url();
+			const other = await openTestPage(browser);
+			try {
+				await other.page.goto(link);
+				await waitForNames(other.page, [...byLoss].reverse());
+				const otherHeaders = await other.page.$$eval('[role=columnheader][data-col]', (hs) => hs.map((h) => h.getAttribute('data-col')));
+				expect(otherHeaders).toEqual(headers);
+			} finally {
+				await other.close();
+			}
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+
+	it('selects runs by click and keyboard, links them to the compare page, and opens a run with enter', async () => {
+		const { experimentId, ids } = await seedExperiment('e2e-table-select', SEEDS.slice(0, 3));
+		const { page, errors, close } = await openTestPage(browser);
+		try {
+			await openExperiment(page, experimentId);
+			await waitForNames(page, ['charlie', 'bravo', 'alpha']);
+			await page.getByLabel('Select charlie').click();
+			const grid = page.getByRole('grid', { name: 'Runs' });
+			await grid.focus();
+			await page.keyboard.press('ArrowDown'); // focus follows the click (charlie), so this is bravo
+			await page.keyboard.press(' ');
+			const compare = page.locator('a[data-compare]');
+			await waitForText(page, 'a[data-compare]', 'Compare (2)');
+			const href = new URL((await compare.getAttribute('href'))!, server.url);
+			expect(href.pathname).toBe('/compare');
+			expect(href.searchParams.get('runs')!.split(',').sort()).toEqual([ids.charlie, ids.bravo].sort());
+			expect(href.searchParams.get('exp')).toBe(experimentId);
+			await waitFor(() => new URL(page.url()).searchParams.get('sel')?.split(',').length === 2, { what: 'sel in the URL' });
+
+			await page.keyboard.press('ArrowDown');
+			await page.keyboard.press('Enter');
+			await page.waitForURL((url) => url.pathname === `/runs/${ids.alpha}`);
+			// The run page belongs to another part of the app; until it exists the router reports it missing.
+			expect(errors.filter((e) => !e.includes(`Not found: /runs/${ids.alpha}`))).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+
+	it('edits tags inline, and the server sees the edits', async () => {
+		const { experimentId, ids } = await seedExperiment('e2e-table-tags', SEEDS.slice(0, 1));
+		const { page, errors, close } = await openTestPage(browser);
+		try {
+			await openExperiment(page, experimentId);
+			await waitForNames(page, ['alpha']);
+			await page.locator(`${row(ids.alpha)} [data-col=name]`).hover();
+			await page.getByRole('button', { name: 'Edit tags of alpha' }).click();
+			const editor = page.getByRole('dialog', { name: 'Tags of alpha' });
+			await editor.getByLabel('New tag key').fill('reviewed');
+			await editor.getByLabel('New tag value').fill('yes');
+			await editor.getByRole('button', { name: 'Add' }).click();
+			await editor.getByLabel('Value of tag team').fill('robotics');
+			await editor.getByLabel('Value of tag team').press('Enter');
+			const readTags = async () => (await callJson(server.url, 'GET', `/api/runs/${ids.alpha}`)).body.run.tags as Record<string, string>;
+			await waitFor(async () => {
+				const t = await readTags();
+				return t.reviewed === 'yes' && t.team === 'robotics';
+			}, { what: 'the tag edits on the server' });
+
+			await editor.getByRole('button', { name: 'Remove tag reviewed' }).click();
+			await waitFor(async () => !('reviewed' in (await readTags())), { what: 'the tag removal on the server' });
+			await editor.getByLabel('New tag key').fill('bad key!');
+			await editor.getByRole('button', { name: 'Add' }).click();
+			expect(await editor.getByRole('alert').textContent()).toContain("Invalid Tag name: 'bad key!'");
+			await page.keyboard.press('Escape');
+			await editor.waitFor({ state: 'detached' });
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+
+	it('deletes selected runs in bulk, shows them under "Show deleted", and restores them', async () => {
+		const { experimentId, ids } = await seedExperiment('e2e-table-delete', SEEDS.slice(0, 4));
+		const { page, errors, close } = await openTestPage(browser);
+		try {
+			await openExperiment(page, experimentId);
+			await waitForNames(page, ['delta', 'charlie', 'bravo', 'alpha']);
+			await page.getByLabel('Select bravo').click();
+			await page.getByLabel('Select delta').click();
+			await page.getByRole('button', { name: 'Delete (2)' }).click();
+			await waitForNames(page, ['charlie', 'alpha']);
+			const lifecycle = async (id: string) => (await callJson(server.url, 'GET', `/api/runs/${id}`)).body.run.lifecycle;
+			await waitFor(async () => (await lifecycle(ids.bravo)) === 'deleted' && (await lifecycle(ids.delta)) === 'deleted', { what: 'deletions on the server' });
+
+			await page.getByLabel('Show deleted').check();
+			await waitForNames(page, ['delta', 'charlie', 'bravo', 'alpha']);
+			await page.getByLabel('Select all shown runs').check();
+			await page.getByRole('button', { name: 'Restore (2)' }).click();
+			await waitFor(async () => (await lifecycle(ids.bravo)) === 'active' && (await lifecycle(ids.delta)) === 'active', { what: 'restores on the server' });
+			await page.getByLabel('Show deleted').uncheck();
+			await waitForNames(page, ['delta', 'charlie', 'bravo', 'alpha']);
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+
+	it('groups by a param with collapsible groups and counts', async () => {
+		const { experimentId } = await seedExperiment('e2e-table-group', SEEDS);
+		const { page, errors, close } = await openTestPage(browser);
+		try {
+			await openExperiment(page, experimentId, '?group=params.optimizer');
+			const groups = await waitFor(async () => {
+				const g = await page.$$eval('[role=row][data-group]', (rows) => rows.map((r) => `${r.getAttribute('data-group')}:${r.querySelector('.group-count')?.textContent}`));
+				return g.length === 3 ? g : null;
+			}, { what: 'three groups' });
+			const count = (opt: string) => SEEDS.filter((s) => s.params.optimizer === opt).length;
+			expect(groups).toEqual(['adam', 'rmsprop', 'sgd'].map((o) => `${o}:${count(o)}`));
+			await page.locator('[role=row][data-group="adam"] button').click();
+			await waitForNames(page, ['delta', 'bravo']);
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+});
