@@ -169,8 +169,9 @@ describe('runs table [e2e]', () => {
 				const cell = page.locator(`[role=row]:has([data-col=name] a:text-is("${s.name}")) [data-col="params.lr"]`);
 				expect((await cell.textContent())?.trim()).toBe(s.params.lr);
 			}
-			const headers = await page.$$eval('[role=columnheader][data-col]', (hs) => hs.map((h) => h.getAttribute('data-col')));
-			expect(headers).toEqual(['name', 'params.lr', 'status', 'metrics.loss']);
+			const headers = ['name', 'params.lr', 'status', 'metrics.loss'];
+			const readHeaders = (p: Page) => p.$$eval('[role=columnheader][data-col]', (hs) => hs.map((h) => h.getAttribute('data-col')));
+			await waitFor(async () => JSON.stringify(await readHeaders(page)) === JSON.stringify(headers), { what: 'the pinned column second' });
 			await waitFor(() => new URL(page.url()).searchParams.get('cols') === 'name,params.lr,status,metrics.loss', { what: 'cols in the URL' });
 
 			// A copied link reproduces the view.
@@ -179,8 +180,7 @@ describe('runs table [e2e]', () => {
 			try {
 				await other.page.goto(link);
 				await waitForNames(other.page, [...byLoss].reverse());
-				const otherHeaders = await other.page.$$eval('[role=columnheader][data-col]', (hs) => hs.map((h) => h.getAttribute('data-col')));
-				expect(otherHeaders).toEqual(headers);
+				expect(await readHeaders(other.page)).toEqual(headers);
 			} finally {
 				await other.close();
 			}

@@ -1,0 +1,133 @@
+// The runs table figures (issue: web app): a real server seeded over the native API with 10,000 runs × 50 columns
+// (20 params, 10 tags, 20 metrics), the experiment page in headless Chromium, and the `tandem:` performance
+// measures the page records: first render (runs loaded → table painted), filter and sort (input → next paint).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { spawnServer } from '../tests/helpers/child-server';
+import { launchBrowser, openTestPage } from '../tests/helpers/browser';
+import { ensureAppBuilt } from '../tests/e2e/global-setup';
+import type { Row } from './table';
+
+const PARAMS = 20;
+const TAGS = 10;
+const METRICS = 20;
+const CONCURRENCY = 8;
+const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adamw'];
+
+async function post<T>(base: string, p: string, body: unknown): Promise<T> {
+	const res = await fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const json = await res.json();
+	if (!res.ok) throw new Error(`POST ${p} → ${res.status} ${JSON.stringify(json)}`);
+	return json as T;
+}
+
+/** Creates `runs` runs in one experiment, CONCURRENCY at a time; each logs every metric in the columnar form. */
+async function seed(base: string, runs: number, log: (s: string) => void): Promise<string> {
+	const { experiment_id } = await post<{ experiment_id: string }>(base, '/api/experiments', { name: 'ui-table-bench' });
+	let next = 0;
+	const started = performance.now();
+	const worker = async () => {
+		for (let i = next++; i < runs; i = next++) {
+			const params: Record<string, string> = { optimizer: OPTIMIZERS[i % OPTIMIZERS.length] };
+			for (let p = 1; p < PARAMS; p++) params[`param_${p}`] = String(((i * 31 + p * 7) % 997) / 100);
+			const tags: Record<string, string> = {};
+			for (let t = 0; t < TAGS; t++) tags[`tag_${t}`] = `group-${(i + t) % 7}`;
+			const { run_id } = await post<{ run_id: string }>(base, '/api/runs', { experiment_id, run_name: `run-${i}`, params, tags });
+			const metrics: Record<string, { values: number[]; steps: number[] }> = {};
+			for (let m = 0; m < METRICS; m++) metrics[`metric_${m}`] = { values: [((i * 13 + m) % 1000) / 1000, ((i * 17 + m) % 1000) / 1000], steps: [0, 1] };
+			await post(base, `/api/runs/${run_id}/log`, { metrics });
+			if (i % 10 !== 0) await post(base, `/api/runs/${run_id}/end`, { status: 'FINISHED' });
+			if ((i + 1) % 1000 === 0) log(`  seeded ${i + 1}/${runs} runs (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+		}
+	};
+	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+	return experiment_id;
+}
+
+/** Waits for the next entry of the measure `name` past the first `seen` ones; returns its duration in ms. */
+async function readMeasure(page: Page, name: string, seen: number, timeoutMs = 120_000): Promise<number> {
+	const handle = await page.waitForFunction(
+		([n, k]) => {
+			const entries = performance.getEntriesByName(n, 'measure');
+			return entries.length > k ? entries[k].duration : null;
+		},
+		[name, seen] as const,
+		{ timeout: timeoutMs, polling: 50 }
+	);
+	return (await handle.jsonValue()) as number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+
+/** Seeds a server, opens the runs table, and measures first render, filter, sort and scroll frames. */
+export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
+	const runs = opts.quick ? 2_000 : 10_000;
+	const log = (s: string) => console.error(s);
+	await ensureAppBuilt();
+	const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tandem-ui-bench-'));
+	const server = await spawnServer(dataDir);
+	const browser = await launchBrowser();
+	try {
+		log(`ui-table: seeding ${runs} runs × ${PARAMS + TAGS + METRICS} columns`);
+		const experimentId = await seed(server.url, runs, log);
+		const { page, close } = await openTestPage(browser, { viewport: { width: 1440, height: 900 } });
+		try {
+			await page.goto(`${server.url}/experiments/${experimentId}`);
+			const firstRender = await readMeasure(page, 'tandem:runs-first-render', 0);
+			const rowsInDom = await page.locator('[role=row][data-run-id]').count();
+			const cellsInDom = await page.locator('[role=row][data-run-id] [role=gridcell]').count();
+
+			const filterInput = page.getByLabel('Filter runs');
+			const queries = [
+				"params.optimizer = 'adam'",
+				'metrics.metric_3 < 0.5',
+				"metrics.metric_3 < 0.5 and (params.optimizer = 'sgd' or tags.tag_2 ~ 'group-[12]')",
+				"not status = 'RUNNING' and params.param_4 > 3",
+				''
+			];
+			const filterTimes: number[] = [];
+			for (const q of queries) {
+				await filterInput.fill(q);
+				filterTimes.push(await readMeasure(page, 'tandem:filter', filterTimes.length));
+			}
+			const sortTimes: number[] = [];
+			for (const col of ['metrics.metric_0', 'metrics.metric_0', 'name', 'metrics.metric_1', 'duration']) {
+				await page.locator(`[role=columnheader][data-col="${col}"] button`).click();
+				sortTimes.push(await readMeasure(page, 'tandem:sort', sortTimes.length));
+			}
+			// Scroll the whole table, a viewport per frame, recording frame intervals.
+			const frames = await page.evaluate(async () => {
+				const grid = document.querySelector<HTMLElement>('[role=grid]')!;
+				const gaps: number[] = [];
+				let last = performance.now();
+				for (let i = 0; i < 120; i++) {
+					grid.scrollTop += grid.clientHeight;
+					await new Promise<void>((r) => requestAnimationFrame(() => r()));
+					const now = performance.now();
+					gaps.push(now - last);
+					last = now;
+				}
+				return gaps.sort((a, b) => a - b);
+			});
+			const p95Frame = frames[Math.floor(frames.length * 0.95)];
+			const size = `${runs.toLocaleString('en')} runs × ${PARAMS + TAGS + METRICS} columns`;
+			return [
+				{ figure: `runs table first render (${size})`, value: ms(firstRender), target: '≤ 300 ms', ok: firstRender <= 300 },
+				{ figure: `filter, median of ${filterTimes.length} (max ${ms(Math.max(...filterTimes))})`, value: ms(median(filterTimes)), target: '≤ 50 ms', ok: Math.max(...filterTimes) <= 50 },
+				{ figure: `sort, median of ${sortTimes.length} (max ${ms(Math.max(...sortTimes))})`, value: ms(median(sortTimes)), target: '≤ 50 ms', ok: Math.max(...sortTimes) <= 50 },
+				{ figure: 'scroll a viewport per frame, p95 frame interval', value: ms(p95Frame), target: 'smooth (≤ 33 ms)', ok: p95Frame <= 33 },
+				{ figure: 'rows / cells in the DOM', value: `${rowsInDom} / ${cellsInDom}`, target: 'visible only' }
+			];
+		} finally {
+			await close();
+		}
+	} finally {
+		await browser.close();
+		server.proc.kill('SIGTERM');
+		await server.exited;
+		await rm(dataDir, { recursive: true, force: true });
+	}
+}
