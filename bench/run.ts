@@ -1,9 +1,11 @@
 // `npm run bench [-- --quick] [-- --only core]`: measures the figures the issues name and prints tables.
 import { printTable } from './table';
 import { runCoreBench } from './core';
+import { runMlflowCompareBench } from './mlflow';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 
 if (!only || only === 'core') printTable('Core: ingest, storage, live sync (issue: Tandem core)', await runCoreBench({ quick }));
+if (!only || only === 'mlflow') printTable('MLflow drop-in: Tandem vs mlflow server (SQLite), same Python client workload', await runMlflowCompareBench({ quick }));

@@ -15,9 +15,17 @@ export interface PythonResult {
 	json: unknown;
 }
 
-/** Runs `tests/python/<script>` with MLFLOW_TRACKING_URI=`trackingUri`; rejects after `timeoutMs`. */
-export function runPython(script: string, trackingUri: string, opts: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<PythonResult> {
-	const proc = spawn(PYTHON, [path.join(root, 'tests', 'python', script), ...(opts.args ?? [])], {
+/**
+ * Runs `tests/python/<script>` (or `script` itself when absolute) with MLFLOW_TRACKING_URI=`trackingUri`, using
+ * `.venv-test`'s python unless `python` is given; rejects after `timeoutMs`.
+ */
+export function runPython(
+	script: string,
+	trackingUri: string,
+	opts: { args?: string[]; env?: Record<string, string>; timeoutMs?: number; python?: string } = {}
+): Promise<PythonResult> {
+	const file = path.isAbsolute(script) ? script : path.join(root, 'tests', 'python', script);
+	const proc = spawn(opts.python ?? PYTHON, [file, ...(opts.args ?? [])], {
 		cwd: root,
 		env: { ...process.env, MLFLOW_TRACKING_URI: trackingUri, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0', PYTHONUNBUFFERED: '1', ...opts.env },
 		stdio: ['ignore', 'pipe', 'pipe']
