@@ -4,9 +4,9 @@
 import { untrack } from 'svelte';
 import type * as Y from 'yjs';
 import { docNames, type Lifecycle } from '$lib/core/schema';
-import { readRun, readRuns, updateRun } from '$lib/core/docs/experiment';
-import { readMetricSummaries } from '$lib/core/docs/live';
+import { updateRun } from '$lib/core/docs/experiment';
 import { observeRunChanges } from '$lib/core/docs/run-changes';
+import { readRunTableRow, readRunTableRows } from '$lib/core/docs/run-table-read';
 import type { RunRow } from '$lib/core/run-row';
 import { openDocument } from './documents';
 import { readColumnKeys, type ColumnKeys } from './columns';
@@ -52,7 +52,7 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 		let scheduled = false;
 
 		const readAll = () => {
-			const all = readRuns(exp.doc, id, (runId) => readMetricSummaries(live.doc, runId));
+			const all = readRunTableRows(exp.doc, live.doc, id);
 			position = new Map(all.map((r, i) => [r.run_id, i]));
 			dirty = new Set();
 			rows = all;
@@ -66,7 +66,7 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 			const next = rows.slice();
 			const changed: RunRow[] = [];
 			for (const runId of dirty) {
-				const row = readRun(exp.doc, id, runId, readMetricSummaries(live.doc, runId));
+				const row = readRunTableRow(exp.doc, live.doc, id, runId);
 				const at = position.get(runId);
 				if (row && at !== undefined) next[at] = row;
 				else if (row) position.set(runId, next.push(row) - 1);
