@@ -15,6 +15,9 @@ import {
 	type BlobStore
 } from './blob-store';
 
+/** Read streams hand out 1 MiB chunks: clients that read in large chunks (MLflow's downloader asks for 1 MiB) get them whole. */
+const READ_CHUNK_BYTES = 1 << 20;
+
 export interface FsBlobStoreOptions {
 	/** fsync each blob and its directory before `put` resolves, so an acknowledged blob survives power loss. Default true. */
 	durable?: boolean;
@@ -127,9 +130,9 @@ export async function createFsBlobStore(dir: string, opts: FsBlobStoreOptions = 
 			}
 			// Reading through the open handle: a delete after this point cannot cut the stream short.
 			try {
-				if (range === undefined) return fh.createReadStream();
+				if (range === undefined) return fh.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
 				checkByteRange(range, (await fh.stat()).size);
-				return fh.createReadStream({ start: range.start, end: range.end });
+				return fh.createReadStream({ start: range.start, end: range.end, highWaterMark: READ_CHUNK_BYTES });
 			} catch (e) {
 				await fh.close().catch(() => {});
 				throw e;
