@@ -1,7 +1,7 @@
 // The runs table figures (issue: web app): a real server seeded over the native API with 10,000 runs × 50 columns
 // (20 params, 10 tags, 20 metrics), the experiment page in headless Chromium, and the `tandem:` performance
 // measures the page records: first render (runs loaded → table painted), filter and sort (input → next paint).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -59,6 +59,31 @@ async function readMeasure(page: Page, name: string, seen: number, timeoutMs = 1
 	return (await handle.jsonValue()) as number;
 }
 
+/** CPU time (ms) a process has used, from /proc (Linux); null elsewhere. */
+async function readCpuMs(pid: number): Promise<number | null> {
+	try {
+		const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Waits (up to `timeoutMs`) until the server has used under 5% of a core for a second: after seeding it compacts
+ * and unloads hundreds of thousands of rooms, which would otherwise compete with the browser being measured.
+ */
+async function waitForQuietServer(pid: number, timeoutMs = 120_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let last = await readCpuMs(pid);
+	while (last !== null && Date.now() < deadline) {
+		await new Promise((r) => setTimeout(r, 1000));
+		const now = await readCpuMs(pid);
+		if (now === null || now - last < 50) return;
+		last = now;
+	}
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 
@@ -73,6 +98,7 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 	try {
 		log(`ui-table: seeding ${runs} runs × ${PARAMS + TAGS + METRICS} columns`);
 		const experimentId = await seed(server.url, runs, log);
+		await waitForQuietServer(server.proc.pid!);
 		const { page, close } = await openTestPage(browser, { viewport: { width: 1440, height: 900 } });
 		try {
 			await page.goto(`${server.url}/experiments/${experimentId}`);
