@@ -14,6 +14,7 @@ import { appendSeriesChunk, readSeries, readSeriesBytes } from '../../src/lib/co
 import { foldSummary } from '../../src/lib/core/series/summary';
 import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
 import type { ExperimentService } from './experiments';
+import { createDocMemo } from './doc-memo';
 import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
 
@@ -38,6 +39,7 @@ export interface LogInput {
 export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-artifacts:/${experimentId}/${runId}/artifacts`;
 
 export function createRunService(access: DocAccess, experiments: ExperimentService, now: () => number = Date.now) {
+	const runRows = createDocMemo<RunRow[]>();
 	/** The experiment a run belongs to, from its run document; 404 for an unknown run. */
 	async function locate(runId: string): Promise<string> {
 		if (!isRunId(runId)) throw invalid(`Invalid run id '${runId}': expected 32 hexadecimal characters`);
@@ -112,11 +114,14 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 			return row;
 		},
 
-		/** Every run of an experiment (all lifecycles) with metric summaries. */
-		async list(experimentId: string = DEFAULT_EXPERIMENT_ID): Promise<RunRow[]> {
+		/**
+		 * Every run of an experiment (all lifecycles) with metric summaries. The rows are memoised until the
+		 * experiment's documents change: treat them as read-only.
+		 */
+		async list(experimentId: string = DEFAULT_EXPERIMENT_ID): Promise<readonly RunRow[]> {
 			await experiments.get(experimentId);
-			return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) =>
-				readRuns(exp, experimentId, (runId) => readMetricSummaries(live, runId))
+			return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], (docs) =>
+				runRows.read(experimentId, docs, ([exp, live]) => readRuns(exp, experimentId, (runId) => readMetricSummaries(live, runId)))
 			);
 		},
 
