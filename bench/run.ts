@@ -2,10 +2,12 @@
 import { printTable } from './table';
 import { runCoreBench } from './core';
 import { runMlflowCompareBench } from './mlflow';
+import { runTableBench } from './ui-table';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 
 if (!only || only === 'core') printTable('Core: ingest, storage, live sync (issue: Tandem core)', await runCoreBench({ quick }));
+if (!only || only === 'ui') printTable('Web app in headless Chromium: runs table', await runTableBench({ quick }));
 if (!only || only === 'mlflow') printTable('MLflow drop-in: Tandem vs mlflow server (SQLite), same Python client workload', await runMlflowCompareBench({ quick }));
