@@ -64,9 +64,9 @@ describe('offline app shell [e2e]', () => {
 			});
 			await post(`/api/runs/${run_id}/log`, { metrics: [{ key: 'loss', value: 0.5, step: 1 }] });
 
-			await page.goto(`${server.url}/?exp=${experiment_id}`);
-			const row = `tr[data-run-id="${run_id}"]`;
-			const loss = `${row} td[data-metric="loss"]`;
+			await page.goto(`${server.url}/experiments/${experiment_id}`);
+			const row = `[role=row][data-run-id="${run_id}"]`;
+			const loss = `${row} [data-col="metrics.loss"]`;
 			await waitForText(page, loss, '0.5');
 			await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 10_000 });
 			for (const doc of ['workspace', `exp/${experiment_id}`, `exp/${experiment_id}/live`]) await flushIndexedDb(page, doc);
@@ -74,9 +74,9 @@ describe('offline app shell [e2e]', () => {
 			await server.stop();
 			await page.reload();
 			await waitForText(page, '[role=status]', 'Offline');
-			await waitForText(page, `${row} td.name`, 'offline-run');
+			await waitForText(page, `${row} [data-col=name] a`, 'offline-run');
 			await waitForText(page, loss, '0.5');
-			await page.getByRole('link', { name: 'e2e-offline', exact: true }).waitFor();
+			await waitForText(page, 'h1', 'e2e-offline');
 
 			await server.start();
 			await waitForText(page, '[role=status]', 'Live', 15_000);
