@@ -64,17 +64,21 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 	awareness.setLocalState(null);
 	const connections = new Set<Connection>();
 	let logBytes = 0;
+	// Compaction re-encodes the whole document and blocks the event loop for it, so a large document waits
+	// until its log is as large as its last snapshot: the cost stays proportional to what was appended.
+	let snapshotBytes = 0;
 	let logCount = 0;
 	let compacting = false;
 
 	/** Compacts once the log passed a threshold, or (`force`, on unload) whenever it holds more than one update. */
 	const maybeCompact = (force = false) => {
 		if (compacting) return;
-		if (force ? logCount <= 1 : logBytes <= opts.compactAfterBytes && logCount <= opts.compactAfterUpdates) return;
+		if (force ? logCount <= 1 : logBytes <= Math.max(opts.compactAfterBytes, snapshotBytes) && logCount <= opts.compactAfterUpdates) return;
 		compacting = true;
 		// The snapshot is encoded and handed to the store in one synchronous step, so it holds every update appended so far.
 		const snapshot = Y.encodeStateAsUpdate(doc);
 		log(`compacting ${name}: ${logCount} updates, ${logBytes} B of log -> ${snapshot.byteLength} B snapshot`);
+		snapshotBytes = snapshot.byteLength;
 		logBytes = 0;
 		logCount = 0;
 		opts.track(
