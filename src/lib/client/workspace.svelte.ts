@@ -65,8 +65,11 @@ export function setLocalExperimentLifecycle(id: string, lifecycle: Lifecycle): v
 	withWorkspace((ws) => updateExperiment(ws, id, { lifecycle, now: Date.now() }));
 }
 
-/** Figures younger than this are not fetched again when the page reopens. */
-const FRESH_MS = 10_000;
+/**
+ * Figures younger than this are not fetched again when the page reopens. The answer lists every run (tens of MB for
+ * 10,000 runs), so it is not read on every visit; a server-side count would make this cheap.
+ */
+const FRESH_MS = 60_000;
 const CONCURRENCY = 2;
 
 /**
