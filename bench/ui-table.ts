@@ -99,10 +99,20 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 		log(`ui-table: seeding ${runs} runs × ${PARAMS + TAGS + METRICS} columns`);
 		const experimentId = await seed(server.url, runs, log);
 		await waitForQuietServer(server.proc.pid!);
+		// First visits in fresh contexts (nothing in IndexedDB): the machine is shared, so take the median of a few.
+		const url = `${server.url}/experiments/${experimentId}`;
+		const firstRenders: number[] = [];
+		for (let i = 0; i < (opts.quick ? 1 : 2); i++) {
+			const visit = await openTestPage(browser, { viewport: { width: 1440, height: 900 } });
+			await visit.page.goto(url);
+			firstRenders.push(await readMeasure(visit.page, 'tandem:runs-first-render', 0));
+			await visit.close();
+		}
 		const { page, close } = await openTestPage(browser, { viewport: { width: 1440, height: 900 } });
 		try {
-			await page.goto(`${server.url}/experiments/${experimentId}`);
-			const firstRender = await readMeasure(page, 'tandem:runs-first-render', 0);
+			await page.goto(url);
+			firstRenders.push(await readMeasure(page, 'tandem:runs-first-render', 0));
+			const firstRender = median(firstRenders);
 			const rowsInDom = await page.locator('[role=row][data-run-id]').count();
 			const cellsInDom = await page.locator('[role=row][data-run-id] [role=gridcell]').count();
 
@@ -145,7 +155,7 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 			const pageP95 = await scrollFrames('page');
 			const size = `${runs.toLocaleString('en')} runs × ${PARAMS + TAGS + METRICS} columns`;
 			return [
-				{ figure: `runs table first render (${size})`, value: ms(firstRender), target: '≤ 300 ms', ok: firstRender <= 300 },
+				{ figure: `first render (${size}), median of ${firstRenders.length} (max ${ms(Math.max(...firstRenders))})`, value: ms(firstRender), target: '≤ 300 ms', ok: firstRender <= 300 },
 				{ figure: `filter, median of ${filterTimes.length} (max ${ms(Math.max(...filterTimes))})`, value: ms(median(filterTimes)), target: '≤ 50 ms', ok: Math.max(...filterTimes) <= 50 },
 				{ figure: `sort, median of ${sortTimes.length} (max ${ms(Math.max(...sortTimes))})`, value: ms(median(sortTimes)), target: '≤ 50 ms', ok: Math.max(...sortTimes) <= 50 },
 				{ figure: 'scroll 3 rows per frame, p95 frame interval', value: ms(wheelP95), target: 'smooth (≤ 33 ms)', ok: wheelP95 <= 33 },
