@@ -11,3 +11,6 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 if (!only || only === 'core') printTable('Core: ingest, storage, live sync (issue: Tandem core)', await runCoreBench({ quick }));
 if (!only || only === 'ui') printTable('Web app in headless Chromium: runs table', await runTableBench({ quick }));
 if (!only || only === 'mlflow') printTable('MLflow drop-in: Tandem vs mlflow server (SQLite), same Python client workload', await runMlflowCompareBench({ quick }));
+
+// Child processes' pipes may keep the event loop alive after their servers were stopped: the tables are printed.
+process.exit(0);
