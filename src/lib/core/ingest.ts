@@ -1,7 +1,7 @@
 // Parsers for the native ingest API bodies (/api/runs, /api/runs/{id}/log, /end, /api/experiments): untrusted
 // JSON in, typed commands out, or an ApiError naming the bad field. Metric points come out grouped per key.
 import { invalid } from './errors';
-import { RUN_STATUSES, type RunStatus } from './schema';
+import type { RunStatus } from './schema';
 import { createColumns, type SeriesColumns } from './chunk';
 import { LIMITS, checkKey, readKeyValues, readMetricValue, readObject, readOptionalInt, readOptionalString, readRequiredString, type Json } from './validate';
 
@@ -164,11 +164,6 @@ export function parseEndRun(body: unknown): EndRunCommand {
 		throw invalid(`'status' must be one of FINISHED, FAILED, KILLED, got '${status}'`);
 	}
 	return { status: status as RunStatus, endTime: readOptionalInt(o, 'end_time') };
-}
-
-export function parseRunStatus(v: string): RunStatus {
-	if (!(RUN_STATUSES as readonly string[]).includes(v)) throw invalid(`Invalid run status '${v}'; expected one of ${RUN_STATUSES.join(', ')}`);
-	return v as RunStatus;
 }
 
 export function parseCreateExperiment(body: unknown): CreateExperimentCommand {
