@@ -1,4 +1,4 @@
-// The native ingest and read API against the real server on port 0: round trips, idempotent batches,
+// The native ingest and read API against the real server on port 0: round trips, experiment run counts, idempotent batches,
 // immutable params, validation errors (malformed JSON, wrong types, unknown run, oversized body), and
 // live propagation between the API and a real y-websocket client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,26 @@ describe('native API', () => {
 		expect(ended.body.run).toMatchObject({ status: 'FAILED', end_time: 5000 });
 		const list = await call('GET', `/api/experiments/${experiment_id}/runs`);
 		expect(list.body.runs.map((r: { run_id: string }) => r.run_id)).toEqual([run_id]);
+	});
+
+	it('lists each experiment with its run counts and last activity', async () => {
+		const { experiment_id } = (await call('POST', '/api/experiments', { name: 'api-counted' })).body;
+		const counts = async () => {
+			const { experiments } = (await call('GET', '/api/experiments')).body;
+			const e = experiments.find((x: { experiment_id: string }) => x.experiment_id === experiment_id);
+			return { run_count: e.run_count, running_count: e.running_count, last_activity: e.last_activity };
+		};
+		expect(await counts()).toEqual({ run_count: 0, running_count: 0, last_activity: 0 });
+		const ids: string[] = [];
+		for (const start_time of [1000, 2000, 3000]) ids.push((await call('POST', '/api/runs', { experiment_id, start_time })).body.run_id);
+		expect(await counts()).toEqual({ run_count: 3, running_count: 3, last_activity: 3000 });
+		await call('POST', `/api/runs/${ids[0]}/log`, { metrics: [{ key: 'loss', value: 1, step: 0, timestamp: 3500 }] });
+		expect(await counts()).toEqual({ run_count: 3, running_count: 3, last_activity: 3500 });
+		await call('POST', `/api/runs/${ids[1]}/end`, { status: 'FINISHED', end_time: 4000 });
+		expect(await counts()).toEqual({ run_count: 3, running_count: 2, last_activity: 4000 });
+		// A deleted run counts for nothing, its times included.
+		expect((await call('POST', '/api/2.0/mlflow/runs/delete', { run_id: ids[1] })).status).toBe(200);
+		expect(await counts()).toEqual({ run_count: 2, running_count: 2, last_activity: 3500 });
 	});
 
 	it('accepts the columnar metrics form', async () => {

@@ -30,7 +30,11 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 	const now = deps.now ?? Date.now;
 
 	router
-		.add('GET', /^\/api\/experiments$/, async () => ({ experiments: await experiments.list() }))
+		// Each experiment with its run counts and last activity (README "API"), so listing needs no runs.
+		.add('GET', /^\/api\/experiments$/, async () => {
+			const list = await experiments.list();
+			return { experiments: await Promise.all(list.map(async (e) => ({ ...e, ...(await runs.counts(e.experiment_id)) }))) };
+		})
 		.add('POST', /^\/api\/experiments$/, async (ctx) => {
 			const cmd = parseCreateExperiment(await ctx.json());
 			const experiment_id = await experiments.create(cmd.name, cmd.tags, cmd.artifactLocation);

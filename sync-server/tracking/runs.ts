@@ -16,6 +16,7 @@ import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
 import type { ExperimentService } from './experiments';
 import { createDocMemo } from './doc-memo';
 import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
+import { readRunCounts, type RunCounts } from '../../src/lib/core/docs/run-counts';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
 
 export interface NewRunInput {
@@ -40,6 +41,7 @@ export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-a
 
 export function createRunService(access: DocAccess, experiments: ExperimentService, now: () => number = Date.now) {
 	const runRows = createDocMemo<RunRow[]>();
+	const runCounts = createDocMemo<RunCounts>();
 	/** The experiment a run belongs to, from its run document; 404 for an unknown run. */
 	async function locate(runId: string): Promise<string> {
 		if (!isRunId(runId)) throw invalid(`Invalid run id '${runId}': expected 32 hexadecimal characters`);
@@ -122,6 +124,16 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 			await experiments.get(experimentId);
 			return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], (docs) =>
 				runRows.read(experimentId, docs, ([exp, live]) => readRuns(exp, experimentId, (runId) => readMetricSummaries(live, runId)))
+			);
+		},
+
+		/**
+		 * Run counts and last activity of an experiment (no existence check: an unknown id has no runs), memoised
+		 * until its documents change.
+		 */
+		counts(experimentId: string): Promise<RunCounts> {
+			return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], (docs) =>
+				runCounts.read(experimentId, docs, ([exp, live]) => readRunCounts(exp, live))
 			);
 		},
 

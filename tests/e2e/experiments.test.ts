@@ -1,4 +1,4 @@
-// The experiments page in headless Chromium against the real server: run counts, and create, rename, delete and
+// The experiments page in headless Chromium against the real server: run counts (kept fresh), and create, rename, delete and
 // restore made on the browser's workspace document reaching the server's API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -46,6 +46,12 @@ describe('experiments page [e2e]', () => {
 			const counted = (await readApiExperiments()).find((e) => e.name === 'e2e-counted')!;
 			const countedRow = `tr[data-experiment-id="${counted.experiment_id}"]`;
 			await waitForText(page, `${countedRow} [data-col=runs] .n`, String(runs.length));
+			await waitForText(page, `${countedRow} [data-col=runs] .running`, `${runs.length} running`);
+
+			// The counts follow runs that start and end elsewhere while the page is open.
+			const extra = (await callJson(server.url, 'POST', '/api/runs', { body: { experiment_id: counted.experiment_id, run_name: 'd' } })).body.run_id;
+			await callJson(server.url, 'POST', `/api/runs/${extra}/end`, { body: { status: 'FINISHED' } });
+			await waitForText(page, `${countedRow} [data-col=runs] .n`, String(runs.length + 1));
 			await waitForText(page, `${countedRow} [data-col=runs] .running`, `${runs.length} running`);
 
 			// Create: the browser writes the workspace doc; the server's API sees it.

@@ -2,19 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { readExperimentStats } from './experiment-stats';
 
 describe('readExperimentStats', () => {
-	it('counts active runs and running ones, and finds the latest start, end or metric time', () => {
+	it('reads each experiment’s counts and last activity by id', () => {
 		const body = {
-			runs: [
-				{ status: 'FINISHED', lifecycle: 'active', start_time: 100, end_time: 500, metrics: { loss: { timestamp: 450 } } },
-				{ status: 'RUNNING', lifecycle: 'active', start_time: 300, end_time: null, metrics: { loss: { timestamp: 900 }, acc: { timestamp: 'NaN' } } },
-				{ status: 'RUNNING', lifecycle: 'deleted', start_time: 5000, end_time: null, metrics: {} }
+			experiments: [
+				{ experiment_id: '0', name: 'Default', run_count: 2, running_count: 1, last_activity: 900 },
+				{ experiment_id: '12', name: 'empty', run_count: 0, running_count: 0, last_activity: 0 }
 			]
 		};
-		expect(readExperimentStats(body, 7)).toEqual({ runs: 2, running: 1, lastActivity: 900, readAt: 7 });
+		expect(readExperimentStats(body, 7)).toEqual({
+			'0': { runs: 2, running: 1, lastActivity: 900, readAt: 7 },
+			'12': { runs: 0, running: 0, lastActivity: 0, readAt: 7 }
+		});
 	});
-	it('treats a malformed answer as no runs', () => {
-		expect(readExperimentStats({ runs: 'x' }, 1)).toEqual({ runs: 0, running: 0, lastActivity: 0, readAt: 1 });
-		expect(readExperimentStats(null, 1).runs).toBe(0);
-		expect(readExperimentStats({ runs: [null, 3, { lifecycle: 'active' }] }, 1).runs).toBe(1);
+	it('leaves out what it cannot read rather than failing', () => {
+		expect(readExperimentStats({ experiments: 'x' }, 1)).toEqual({});
+		expect(readExperimentStats(null, 1)).toEqual({});
+		const body = { experiments: [null, 3, { experiment_id: '1' }, { experiment_id: '2', run_count: -1 }, { experiment_id: '3', run_count: 4, last_activity: 'soon' }] };
+		expect(readExperimentStats(body, 1)).toEqual({ '3': { runs: 4, running: 0, lastActivity: 0, readAt: 1 } });
 	});
 });

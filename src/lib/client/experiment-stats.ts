@@ -1,42 +1,32 @@
-// Per-experiment run counts and last activity for the experiments page, from `GET /api/experiments/<id>/runs`
-// (one HTTP read per experiment instead of a WebSocket per `exp/<id>` document), cached in localStorage so the
-// page shows the last known figures at once, and offline.
+// Per-experiment run counts and last activity for the experiments page, as `GET /api/experiments` reports them
+// (the server counts; no runs travel), cached in localStorage so the page shows the last known figures at once,
+// and offline.
 
 export interface ExperimentStats {
 	/** Active (not deleted) runs. */
 	runs: number;
 	/** Active runs still RUNNING. */
 	running: number;
-	/** Latest of any run's start, end or last metric timestamp; ms since the epoch, 0 when there are no runs. */
+	/** Latest of any active run's start, end or last metric timestamp; ms since the epoch, 0 when there are no runs. */
 	lastActivity: number;
 	/** When these figures were read, ms since the epoch. */
 	readAt: number;
 }
 
-/** The fields of the API's run JSON these figures need (metric timestamps may be JSON numbers or strings). */
-interface RunJson {
-	status?: unknown;
-	lifecycle?: unknown;
-	start_time?: unknown;
-	end_time?: unknown;
-	metrics?: unknown;
-}
+const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
 
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-
-/** Figures from an API answer `{runs: [...]}`; anything malformed counts as nothing rather than failing. */
-export function readExperimentStats(body: unknown, readAt: number): ExperimentStats {
-	const runs = body && typeof body === 'object' && Array.isArray((body as { runs?: unknown }).runs) ? ((body as { runs: RunJson[] }).runs) : [];
-	const stats: ExperimentStats = { runs: 0, running: 0, lastActivity: 0, readAt };
-	for (const r of runs) {
-		if (!r || typeof r !== 'object' || r.lifecycle === 'deleted') continue;
-		stats.runs++;
-		if (r.status === 'RUNNING') stats.running++;
-		let last = Math.max(num(r.start_time), num(r.end_time));
-		if (r.metrics && typeof r.metrics === 'object') {
-			for (const m of Object.values(r.metrics as Record<string, { timestamp?: unknown }>)) last = Math.max(last, num(m?.timestamp));
-		}
-		stats.lastActivity = Math.max(stats.lastActivity, last);
+/**
+ * Figures by experiment id from an API answer `{experiments: [{experiment_id, run_count, running_count,
+ * last_activity}, ...]}`; an entry without a valid `run_count` is left out (not counted) rather than failing.
+ */
+export function readExperimentStats(body: unknown, readAt: number): Record<string, ExperimentStats> {
+	const list = body && typeof body === 'object' ? (body as { experiments?: unknown }).experiments : undefined;
+	const stats: Record<string, ExperimentStats> = {};
+	if (!Array.isArray(list)) return stats;
+	for (const e of list as Record<string, unknown>[]) {
+		const runs = count(e?.run_count);
+		if (runs === null || typeof e.experiment_id !== 'string') continue;
+		stats[e.experiment_id] = { runs, running: count(e.running_count) ?? 0, lastActivity: count(e.last_activity) ?? 0, readAt };
 	}
 	return stats;
 }

@@ -11,7 +11,6 @@ import type { RunRow } from '$lib/core/run-row';
 import { openDocument } from './documents';
 import { readColumnKeys, type ColumnKeys } from './columns';
 import { PERF } from './perf';
-import { loadCachedStats, readExperimentStats, saveCachedStats } from './experiment-stats';
 
 export interface RunRowsView {
 	/** Every run, in document order; unchanged runs keep their object identity across updates. */
@@ -26,10 +25,6 @@ export interface RunRowsView {
 	setLifecycle(runIds: readonly string[], lifecycle: Lifecycle): void;
 	/** Adds or changes tags (`set`) and removes tags (`remove`) on one run. */
 	editTags(runId: string, set: Record<string, string>, remove: readonly string[]): void;
-}
-
-function recordStats(experimentId: string, rows: RunRow[]): void {
-	saveCachedStats({ ...loadCachedStats(), [experimentId]: readExperimentStats({ runs: rows }, Date.now()) });
 }
 
 const EMPTY_KEYS: ColumnKeys = { params: [], tags: [], metrics: [] };
@@ -118,8 +113,6 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 			});
 		});
 		return () => {
-			// Leaving the experiment: its exact figures save the experiments page a large fetch.
-			if (untrack(() => synced)) recordStats(id, untrack(() => rows));
 			open = false;
 			stop();
 			expDoc = null;

@@ -1,12 +1,10 @@
 // The experiments page's state: every experiment of the `workspace` document (deleted ones too), edits applied to
-// the local document (so they work offline and merge), and run counts fetched per experiment (experiment-stats.ts).
-import { untrack } from 'svelte';
+// the local document (so they work offline and merge). Run counts come from the server (experiments.svelte.ts).
 import { docNames, type Lifecycle } from '$lib/core/schema';
 import { createExperimentId } from '$lib/core/ids';
 import { createExperiment, findExperimentByName, readExperiments, updateExperiment, type Experiment } from '$lib/core/docs/workspace';
 import { createDocsView, type DocsView } from './doc-view.svelte';
 import { openDocument } from './documents';
-import { loadCachedStats, readExperimentStats, saveCachedStats, type ExperimentStats } from './experiment-stats';
 
 /** Every experiment, newest first. Call while a component initialises. */
 export function createWorkspaceView(): DocsView<Experiment[]> {
@@ -63,65 +61,4 @@ export function renameLocalExperiment(id: string, name: string): EditResult {
 
 export function setLocalExperimentLifecycle(id: string, lifecycle: Lifecycle): void {
 	withWorkspace((ws) => updateExperiment(ws, id, { lifecycle, now: Date.now() }));
-}
-
-/**
- * Figures younger than this are not fetched again when the page reopens. The answer lists every run (tens of MB for
- * 10,000 runs), so it is not read on every visit; a server-side count would make this cheap.
- */
-const FRESH_MS = 60_000;
-const CONCURRENCY = 2;
-
-/**
- * Run counts and last activity of the experiments `ids()` names (reactive): the cached figures at once, then one
- * fetch per experiment, two at a time; again when the tab becomes visible. Call while a component initialises.
- */
-export function createExperimentStatsView(ids: () => string[]): { readonly current: Record<string, ExperimentStats>; readonly pending: number } {
-	let current = $state.raw<Record<string, ExperimentStats>>(loadCachedStats());
-	let pending = $state(0);
-	let visible = $state(document.visibilityState === 'visible');
-
-	$effect(() => {
-		const onVisibility = () => (visible = document.visibilityState === 'visible');
-		document.addEventListener('visibilitychange', onVisibility);
-		return () => document.removeEventListener('visibilitychange', onVisibility);
-	});
-
-	$effect(() => {
-		if (!visible) return;
-		const now = Date.now();
-		// Reads `current` untracked: each answer updates it, and must not restart the fetches.
-		const queue = ids().filter((id) => untrack(() => !(now - (current[id]?.readAt ?? 0) < FRESH_MS)));
-		const controller = new AbortController();
-		pending = queue.length;
-		const worker = async () => {
-			for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-				try {
-					const res = await fetch(`/api/experiments/${encodeURIComponent(id)}/runs`, { signal: controller.signal });
-					if (res.ok) {
-						const stats = readExperimentStats(await res.json(), Date.now());
-						current = { ...current, [id]: stats };
-						saveCachedStats(current);
-					}
-				} catch {
-					if (controller.signal.aborted) return; // offline: the cached figures stay
-				}
-				pending = Math.max(0, pending - 1);
-			}
-		};
-		for (let i = 0; i < CONCURRENCY; i++) void worker();
-		return () => {
-			controller.abort();
-			pending = 0;
-		};
-	});
-
-	return {
-		get current() {
-			return current;
-		},
-		get pending() {
-			return pending;
-		}
-	};
 }
