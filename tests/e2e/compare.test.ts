@@ -1,33 +1,14 @@
 // The compare page in headless Chromium against the real server: runs ingested over HTTP, the diff table (and
 // "differences only"), the scatter and parallel coordinates (one mark per run), runs located across experiments,
-// the view in the URL, and the overlaid chart per metric showing every run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openTestPage, waitForText } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { callJson } from '../helpers/http';
+// and the view in the URL. (The overlaid charts are tested in charts.test.ts.)
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openTestPage, waitForText } from '../helpers/browser';
+import { useE2e } from '../helpers/e2e';
 import { waitFor } from '../helpers/wait';
-import { ensureAppBuilt } from './global-setup';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await ensureAppBuilt();
-	server = await startTestServer();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await server?.close();
-});
-
-async function post<T>(path: string, body: unknown): Promise<T> {
-	const { status, body: json } = await callJson(server.url, 'POST', path, { body });
-	if (status !== 200) throw new Error(`POST ${path} → ${status} ${JSON.stringify(json)}`);
-	return json as T;
-}
+const e2e = useE2e();
+const post = e2e.post;
 
 interface Seed {
 	name: string;
@@ -83,9 +64,9 @@ const runMarks = (page: Page, selector: string) => page.$$eval(selector, (els) =
 describe('compare page [e2e]', () => {
 	it('diffs two runs, hides what they share with "differences only", and plots one mark per run', async () => {
 		const { experimentId, ids } = await seedRuns('e2e-compare', [ALPHA, BRAVO]);
-		const { page, errors, close } = await openTestPage(browser, { viewport: { width: 1400, height: 900 } });
+		const { page, errors, close } = await openTestPage(e2e.browser, { viewport: { width: 1400, height: 900 } });
 		try {
-			await page.goto(`${server.url}/compare?runs=${ids.join(',')}&exp=${experimentId}`);
+			await page.goto(`${e2e.server.url}/compare?runs=${ids.join(',')}&exp=${experimentId}`);
 			await waitForText(page, 'h1', 'Compare 2 runs');
 			for (const [i, id] of ids.entries()) {
 				await waitForText(page, `[data-testid=compare-runs] li[data-run-id="${id}"] a`, [ALPHA, BRAVO][i].name);
@@ -129,7 +110,7 @@ describe('compare page [e2e]', () => {
 			// A copied link reproduces the view.
 			await page.getByLabel('Scatter y axis').selectOption('metrics.loss@max');
 			await waitFor(() => new URL(page.url()).searchParams.get('sy') === 'metrics.loss@max', { what: 'sy in the URL' });
-			const other = await openTestPage(browser, { viewport: { width: 1400, height: 900 } });
+			const other = await openTestPage(e2e.browser, { viewport: { width: 1400, height: 900 } });
 			try {
 				await other.page.goto(page.url());
 				await waitForDiff(other.page, ids, { ...differing, 'metric.loss': ['0.25', '0.4'], 'metric.acc': ['0.5', '—'] });
@@ -150,10 +131,10 @@ describe('compare page [e2e]', () => {
 		const second = await seedRuns('e2e-compare-second', [BRAVO]);
 		const ids = [first.ids[0], second.ids[0]];
 		const missing = 'f'.repeat(32);
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
 			for (const query of [`runs=${ids.join(',')}&exp=${first.experimentId}`, `runs=${ids.join(',')},${missing}`]) {
-				await page.goto(`${server.url}/compare?${query}`);
+				await page.goto(`${e2e.server.url}/compare?${query}`);
 				await waitForDiff(page, ids, {
 					'param.lr': ['0.01', '0.1'],
 					'param.optimizer': ['adam', 'sgd'],
@@ -173,9 +154,9 @@ describe('compare page [e2e]', () => {
 	});
 
 	it('explains what to do when no runs are named', async () => {
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
-			await page.goto(`${server.url}/compare`);
+			await page.goto(`${e2e.server.url}/compare`);
 			await page.getByText('No runs to compare.').waitFor();
 			expect(errors).toEqual([]);
 		} finally {

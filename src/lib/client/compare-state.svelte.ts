@@ -26,6 +26,8 @@ export class CompareState {
 	chartX = $state<ChartXAxis>('step');
 	smoothing = $state(0);
 	logY = $state(false);
+	/** The charts' shared x range (x-axis units), or null for everything. */
+	zoom = $state.raw<[number, number] | null>(null);
 	/** The run under the pointer or keyboard focus in any view; not in the URL. */
 	hovered = $state<string | null>(null);
 
@@ -49,6 +51,7 @@ export class CompareState {
 		this.chartX = s.chartX;
 		this.smoothing = s.smoothing;
 		this.logY = s.logY;
+		this.zoom = s.zoom;
 	}
 
 	readonly urlState: CompareUrlState = $derived({
@@ -65,7 +68,8 @@ export class CompareState {
 		axes: this.axes,
 		chartX: this.chartX,
 		smoothing: this.smoothing,
-		logY: this.logY
+		logY: this.logY,
+		zoom: this.zoom
 	});
 
 	/** Keeps the URL in step with the view (replaceState: no history entry per change). Call while a component initialises. */

@@ -21,7 +21,8 @@ describe('compare URL state', () => {
 			axes: ['params.opt', 'metrics.loss', 'tags.team'],
 			chartX: 'relative',
 			smoothing: 0.6,
-			logY: true
+			logY: true,
+			zoom: [1_700_000_000_123, 1_700_000_360_456]
 		};
 		const query = formatQuery(writeCompareUrlState(state));
 		expect(query).toContain(`runs=${B},${A}`);

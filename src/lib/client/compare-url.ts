@@ -1,16 +1,15 @@
 // The compare page's view in the URL query, so a copied link reproduces it: `runs` and `exp`, the diff table's
 // options (`diff`, `val`, `tags`, `goal`), the scatter's axes (`sx`, `sy`, `slog`), the parallel coordinates' axes
-// (`pc`) and the overlaid charts' x-axis, smoothing and log y (`x`, `smooth`, `log`). Parsed like any untrusted input.
+// (`pc`) and the overlaid charts' view (chart-url.ts). Parsed like any untrusted input.
 import { isExperimentId, isRunId } from '../core/ids';
 import { METRIC_VALUES, type MetricGoal, type MetricValue } from '../core/compare/diff';
 import { parseColumnId } from './columns';
 import { MAX_URL_SELECTION } from './url-state';
+import { readChartUrlState, writeChartUrlState, type ChartUrlState } from './chart-url';
 
-export const CHART_X_AXES = ['step', 'time', 'relative'] as const;
-/** What the overlaid charts put on x: the step, wall-clock time, or time since each run's first point. */
-export type ChartXAxis = (typeof CHART_X_AXES)[number];
+export { CHART_X_AXES, type ChartXAxis } from './chart-url';
 
-export interface CompareUrlState {
+export interface CompareUrlState extends ChartUrlState {
 	/** Compared run ids in order (their order picks their colors); valid and distinct, at most MAX_URL_SELECTION. */
 	runs: string[];
 	/** Where to look for the runs first; runs not in it are located through their own documents. */
@@ -27,10 +26,6 @@ export interface CompareUrlState {
 	scatterLogY: boolean;
 	/** Parallel coordinates axes as column ids, in order; null = the default choice. */
 	axes: string[] | null;
-	chartX: ChartXAxis;
-	/** EMA weight in [0, 1): 0 = no smoothing. */
-	smoothing: number;
-	logY: boolean;
 }
 
 export const DEFAULT_COMPARE_STATE: CompareUrlState = {
@@ -47,10 +42,11 @@ export const DEFAULT_COMPARE_STATE: CompareUrlState = {
 	axes: null,
 	chartX: 'step',
 	smoothing: 0,
-	logY: false
+	logY: false,
+	zoom: null
 };
 
-const URL_KEYS = ['runs', 'exp', 'diff', 'val', 'tags', 'goal', 'sx', 'sy', 'slog', 'pc', 'x', 'smooth', 'log'] as const;
+const URL_KEYS = ['runs', 'exp', 'diff', 'val', 'tags', 'goal', 'sx', 'sy', 'slog', 'pc'] as const;
 
 /** A column id the scatter and parallel coordinates can plot: a param, a tag or a metric summary. */
 export function isAxisId(id: string): boolean {
@@ -79,8 +75,6 @@ export function readCompareUrlState(params: URLSearchParams): CompareUrlState {
 	const val = params.get('val');
 	const axisOrNull = (v: string | null) => (v !== null && isAxisId(v) ? v : null);
 	const slog = readList(params.get('slog'));
-	const x = params.get('x');
-	const smooth = Number(params.get('smooth') ?? '0');
 	const pc = params.get('pc');
 	return {
 		runs: [...new Set(readList(params.get('runs')).filter(isRunId))].slice(0, MAX_URL_SELECTION),
@@ -94,9 +88,7 @@ export function readCompareUrlState(params: URLSearchParams): CompareUrlState {
 		scatterLogX: slog.includes('x'),
 		scatterLogY: slog.includes('y'),
 		axes: pc === null ? null : [...new Set(readList(pc).filter(isAxisId))],
-		chartX: (CHART_X_AXES as readonly string[]).includes(x ?? '') ? (x as ChartXAxis) : 'step',
-		smoothing: smooth >= 0 && smooth < 1 ? smooth : 0,
-		logY: params.get('log') === '1'
+		...readChartUrlState(params)
 	};
 }
 
@@ -116,8 +108,5 @@ export function writeCompareUrlState(state: CompareUrlState, base: URLSearchPara
 	const slog = [state.scatterLogX ? 'x' : '', state.scatterLogY ? 'y' : ''].filter(Boolean);
 	if (slog.length > 0) out.set('slog', slog.join(','));
 	if (state.axes !== null) out.set('pc', state.axes.join(','));
-	if (state.chartX !== 'step') out.set('x', state.chartX);
-	if (state.smoothing > 0) out.set('smooth', String(state.smoothing));
-	if (state.logY) out.set('log', '1');
-	return out;
+	return writeChartUrlState(state, out);
 }

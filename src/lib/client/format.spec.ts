@@ -1,6 +1,6 @@
 // Tests of the UI's number and time formatting.
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatElapsed, formatMetric, formatTimeAgo } from './format';
+import { formatDuration, formatDurationShort, formatElapsed, formatMetric, formatTimeAgo } from './format';
 
 describe('formatMetric', () => {
 	it('keeps integers and short decimals exact', () => {
@@ -52,5 +52,17 @@ describe('formatElapsed', () => {
 		expect(formatElapsed(-200)).toBe('<1 s');
 		expect(formatElapsed(999)).toBe('<1 s');
 		expect(formatElapsed(61_900)).toBe('1 min 1 s');
+	});
+});
+
+describe('formatDurationShort', () => {
+	it('reads compactly at every scale', () => {
+		expect(formatDurationShort(850)).toBe('850ms');
+		expect(formatDurationShort(42_000)).toBe('42s');
+		expect(formatDurationShort(1_500)).toBe('1.5s');
+		expect(formatDurationShort(185_000)).toBe('3m05s');
+		expect(formatDurationShort(7_800_000)).toBe('2h10m');
+		expect(formatDurationShort(-2_000)).toBe('−2s');
+		expect(formatDurationShort(NaN)).toBe('—');
 	});
 });

@@ -36,3 +36,16 @@ export function formatElapsed(ms: number): string {
 	if (!Number.isFinite(ms)) return '—';
 	return ms < 1000 ? '<1 s' : formatDuration(Math.floor(ms / 1000) * 1000);
 }
+
+/** A duration in ms for a chart tick: "850ms", "42s", "3m05s", "2h10m". */
+export function formatDurationShort(ms: number): string {
+	if (!Number.isFinite(ms)) return '—';
+	const sign = ms < 0 ? '−' : '';
+	const a = Math.abs(ms);
+	if (a < 1000) return `${sign}${Math.round(a)}ms`;
+	if (a < 60_000) return `${sign}${Number((a / 1000).toPrecision(3))}s`;
+	const s = Math.round(a / 1000);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	if (s < 3600) return `${sign}${Math.floor(s / 60)}m${pad(s % 60)}s`;
+	return `${sign}${Math.floor(s / 3600)}h${pad(Math.floor((s % 3600) / 60))}m`;
+}

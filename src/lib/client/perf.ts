@@ -12,7 +12,13 @@ export const PERF = {
 	/** A click on a column header. */
 	sortInput: 'tandem:sort-input',
 	/** sortInput → the sorted table painted. */
-	sort: 'tandem:sort'
+	sort: 'tandem:sort',
+	/** One chart frame rebuilt from its buffers (downsample, align, uPlot draw); detail {points, drawn}. */
+	chartDraw: 'tandem:chart-draw',
+	/** A zoom selected on a chart. */
+	chartZoomInput: 'tandem:chart-zoom-input',
+	/** The frame drawn for a zoom (re-bucketed from the full-resolution points): its work, from frame start. */
+	chartZoom: 'tandem:chart-zoom'
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 // A `series/<runId>/<key>[@part]` document: one metric's points as a Y.Array of packed chunks (DESIGN.md §3),
 // written only by the server. Tail chunks are sealed into one chunk every SERIES_SEAL_EVERY appends.
 import * as Y from 'yjs';
-import { KEYS, SERIES_SEAL_EVERY } from '../schema';
+import { KEYS, SERIES_PART_MAX_BYTES, SERIES_SEAL_EVERY } from '../schema';
 import { concatColumns, decodeChunk, decodeChunks, encodeChunk, readChunkLength, type SeriesColumns } from '../chunk';
 
 function chunksOf(series: Y.Doc): Y.Array<Uint8Array> {
@@ -20,6 +20,11 @@ function sealedCount(series: Y.Doc): number {
 /** Encoded bytes of all chunks (maintained on append and seal, used to roll over into a new part). */
 export function readSeriesBytes(series: Y.Doc): number {
 	return metaOf(series).get('bytes') ?? 0;
+}
+
+/** The part is full: the server writes the series' next points to the next part (`…@<part+1>`). */
+export function isSeriesPartFull(series: Y.Doc): boolean {
+	return readSeriesBytes(series) >= SERIES_PART_MAX_BYTES;
 }
 
 /** Appends one chunk and seals the tail when it is long enough; one transaction. */
