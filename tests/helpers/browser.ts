@@ -50,3 +50,23 @@ export async function waitForText(page: Page, selector: string, text: string, ti
 		throw new Error(`'${selector}' did not read '${text}' within ${timeoutMs} ms (it reads ${JSON.stringify(actual?.trim() ?? null)})`, { cause: e });
 	}
 }
+
+/**
+ * Resolves once every write y-indexeddb has queued on `tandem:<doc>` is committed: readwrite transactions on the
+ * same object store run in creation order, so an empty one created now completes after them.
+ */
+export function flushIndexedDb(page: Page, docName: string): Promise<void> {
+	return page.evaluate(
+		(name) =>
+			new Promise<void>((resolve, reject) => {
+				const req = indexedDB.open(name);
+				req.onerror = () => reject(req.error);
+				req.onsuccess = () => {
+					const tx = req.result.transaction('updates', 'readwrite');
+					tx.oncomplete = () => (req.result.close(), resolve());
+					tx.onerror = () => reject(tx.error);
+				};
+			}),
+		`tandem:${docName}`
+	);
+}
