@@ -48,7 +48,11 @@ export function parseJsonBody(buf: Buffer): unknown {
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-	const body = JSON.stringify(value);
+	sendJsonText(res, status, JSON.stringify(value));
+}
+
+/** Sends `body`, text that is already JSON (a handler that serialised its answer itself). */
+export function sendJsonText(res: ServerResponse, status: number, body: string): void {
 	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
 	res.end(body);
 }

@@ -7,14 +7,19 @@ import { readBodyMessage, readQueryMessage, type MlflowMessage } from '../../src
 import type { RunRow } from '../../src/lib/core/run-row';
 import type { ExperimentService } from '../tracking/experiments';
 import type { RunService } from '../tracking/runs';
-import type { RequestContext, Router } from '../http/router';
+import { sendJsonText, type RequestContext, type Router } from '../http/router';
 
 export interface MlflowTrackingDeps {
 	experiments: ExperimentService;
 	runs: RunService;
 }
 
-/** Handles one request message; the returned object is sent as the 200 JSON body (`{}` for "nothing"). */
+/** A response body a handler serialised itself (large answers, written without building objects first). */
+export class JsonText {
+	constructor(readonly text: string) {}
+}
+
+/** Handles one request message; the returned object (or JsonText) is sent as the 200 JSON body (`{}` for "nothing"). */
 export type MlflowHandler = (m: MlflowMessage, ctx: RequestContext) => Promise<object> | object;
 
 /**
@@ -25,7 +30,10 @@ export function addMlflowEndpoint(router: Router, path: string, handler: MlflowH
 	const pattern = new RegExp(`^/(?:api|ajax-api)/2\\.0/mlflow/${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 	const handle = async (ctx: RequestContext) => {
 		const m = ctx.req.method === 'GET' ? readQueryMessage(ctx.url.searchParams, repeated) : readBodyMessage(await ctx.json());
-		return handler(m, ctx);
+		const out = await handler(m, ctx);
+		if (!(out instanceof JsonText)) return out;
+		sendJsonText(ctx.res, 200, out.text);
+		return undefined;
 	};
 	router.add('GET', pattern, handle).add('POST', pattern, handle);
 }

@@ -1,22 +1,29 @@
 // MLflow's metric history endpoints: get-history (every point of one metric, in MLflow's order, paged) and
 // get-history-bulk-interval (a bounded sample per run, for the UI's charts).
-import { toMetricJson } from '../../src/lib/core/mlflow/entities';
+import type { SeriesColumns } from '../../src/lib/core/chunk';
+import { toMetricJson, writeMetricListJson } from '../../src/lib/core/mlflow/entities';
 import { readHistoryOrder, sampleHistory } from '../../src/lib/core/mlflow/metric-history';
-import { readPage } from '../../src/lib/core/mlflow/paging';
+import { readPageBounds } from '../../src/lib/core/mlflow/paging';
 import { parseBulkIntervalRequest, parseGetMetricHistoryRequest } from '../../src/lib/core/mlflow/run-requests';
 import type { Router } from '../http/router';
-import { addMlflowEndpoint, readRunOr404, type MlflowTrackingDeps } from './endpoint';
+import { addMlflowEndpoint, JsonText, readRunOr404, type MlflowTrackingDeps } from './endpoint';
 
 export function addMetricEndpoints(router: Router, { runs }: MlflowTrackingDeps): void {
+	// runs.history hands back the same columns until the series changes, so a paged read sorts them once.
+	const historyOrders = new WeakMap<SeriesColumns, number[]>();
+	const readOrder = (cols: SeriesColumns) => {
+		let order = historyOrders.get(cols);
+		if (!order) historyOrders.set(cols, (order = readHistoryOrder(cols)));
+		return order;
+	};
+
 	addMlflowEndpoint(router, 'metrics/get-history', async (m) => {
 		const req = parseGetMetricHistoryRequest(m);
 		await readRunOr404(runs, req.runId);
 		const cols = await runs.history(req.runId, req.key);
-		const page = readPage(readHistoryOrder(cols), req.offset, req.maxResults ?? Number.POSITIVE_INFINITY);
-		return {
-			metrics: page.items.map((i) => toMetricJson(req.key, cols.values[i], cols.timestamps[i], cols.steps[i])),
-			...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {})
-		};
+		const page = readPageBounds(cols.values.length, req.offset, req.maxResults ?? Number.POSITIVE_INFINITY);
+		const metrics = writeMetricListJson(req.key, cols, readOrder(cols), page.start, page.end);
+		return new JsonText(`{"metrics":${metrics}${page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : ''}}`);
 	});
 
 	addMlflowEndpoint(

@@ -4,7 +4,6 @@ import { ApiError } from '../../src/lib/core/errors';
 import type { RunRow } from '../../src/lib/core/run-row';
 import { toRunInfoJson, toRunJson } from '../../src/lib/core/mlflow/entities';
 import { readPage } from '../../src/lib/core/mlflow/paging';
-import type { RunInputs } from '../../src/lib/core/mlflow/run-inputs';
 import {
 	parseCreateRunRequest,
 	parseRunIdRequest,
@@ -14,27 +13,37 @@ import {
 } from '../../src/lib/core/mlflow/run-requests';
 import type { RunService } from '../tracking/runs';
 import type { Router } from '../http/router';
-import { addMlflowEndpoint, assertRunActive, readRunOr404, type MlflowTrackingDeps } from './endpoint';
+import { createMemo } from '../tracking/doc-memo';
+import { addMlflowEndpoint, assertRunActive, JsonText, readRunOr404, type MlflowTrackingDeps } from './endpoint';
 
-/** Run JSON for rows of any experiments, with their inputs read once per experiment. */
-async function toRunJsonList(runs: RunService, rows: readonly RunRow[]) {
-	const byExperiment = new Map<string, string[]>();
-	for (const r of rows) {
-		const ids = byExperiment.get(r.experiment_id);
-		if (ids) ids.push(r.run_id);
-		else byExperiment.set(r.experiment_id, [r.run_id]);
-	}
-	const inputs = new Map<string, RunInputs>();
-	for (const [expId, ids] of byExperiment) for (const [id, v] of await runs.readInputs(expId, ids)) inputs.set(id, v);
-	return rows.map((r) => toRunJson(r, inputs.get(r.run_id)));
+/**
+ * The JSON text of each row's Run. Rows from `runs.list` are snapshots of one state of their experiment's
+ * documents (inputs included), replaced when those change, so a row's text is memoised by its identity.
+ */
+function createRunTextWriter(runs: RunService) {
+	const texts = new WeakMap<RunRow, string>();
+	return async function writeRunTexts(rows: readonly RunRow[]): Promise<string[]> {
+		const missing = new Map<string, RunRow[]>();
+		for (const r of rows) {
+			if (texts.has(r)) continue;
+			const list = missing.get(r.experiment_id);
+			if (list) list.push(r);
+			else missing.set(r.experiment_id, [r]);
+		}
+		for (const [expId, list] of missing) {
+			const inputs = await runs.readInputs(expId, list.map((r) => r.run_id));
+			for (const r of list) texts.set(r, JSON.stringify(toRunJson(r, inputs.get(r.run_id))));
+		}
+		return rows.map((r) => texts.get(r)!);
+	};
 }
 
-/** Every run of the listed experiments; ids of experiments that do not exist are skipped, as MLflow does. */
-async function readRunsOf(runs: RunService, experimentIds: readonly string[]): Promise<RunRow[]> {
-	const out: RunRow[] = [];
+/** Each listed experiment's runs (memoised arrays); ids of experiments that do not exist are skipped, as MLflow does. */
+async function readRunsOf(runs: RunService, experimentIds: readonly string[]): Promise<(readonly RunRow[])[]> {
+	const out: (readonly RunRow[])[] = [];
 	for (const id of experimentIds) {
 		try {
-			out.push(...(await runs.list(id)));
+			out.push(await runs.list(id));
 		} catch (e) {
 			if (!(e instanceof ApiError && e.code === 'RESOURCE_DOES_NOT_EXIST')) throw e;
 		}
@@ -77,16 +86,20 @@ export function addRunEndpoints(router: Router, { runs }: MlflowTrackingDeps): v
 		return {};
 	});
 
+	// Paging through a search (or repeating it) filters and sorts once per state of the experiments' documents:
+	// `runs.list` returns the same row arrays until those change.
+	const searches = createMemo<RunRow[]>({ maxEntries: 32 });
+	const writeRunTexts = createRunTextWriter(runs);
 	addMlflowEndpoint(
 		router,
 		'runs/search',
 		async (m) => {
 			const req = parseSearchRunsRequest(m);
-			const page = readPage(searchRuns(await readRunsOf(runs, req.experimentIds), req), req.offset, req.maxResults);
-			return {
-				runs: await toRunJsonList(runs, page.items),
-				...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {})
-			};
+			const sources = await readRunsOf(runs, req.experimentIds);
+			const found = searches.read(req.queryKey, sources, () => searchRuns(sources.flat(), req));
+			const page = readPage(found, req.offset, req.maxResults);
+			const token = page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
+			return new JsonText(`{"runs":[${(await writeRunTexts(page.items)).join(',')}]${token}}`);
 		},
 		['experiment_ids', 'order_by']
 	);

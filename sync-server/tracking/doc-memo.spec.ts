@@ -24,3 +24,29 @@ describe('createDocMemo', () => {
 		expect(computed).toBe(4);
 	});
 });
+
+describe('createDocMemo bounds', () => {
+	it('recomputes when the same documents are joined by another one', () => {
+		const memo = createDocMemo<number>();
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		expect(memo.read('k', [a], (docs) => docs.length)).toBe(1);
+		expect(memo.read('k', [a, b], (docs) => docs.length)).toBe(2);
+	});
+
+	it('keeps at most maxEntries keys, dropping the least recently read', () => {
+		const memo = createDocMemo<string>({ maxEntries: 2 });
+		const doc = new Y.Doc();
+		let computed = 0;
+		const read = (key: string) => memo.read(key, [doc], () => (computed++, key));
+		read('a');
+		read('b');
+		read('a');
+		read('c'); // drops b, the least recently read
+		expect(computed).toBe(3);
+		read('a');
+		expect(computed).toBe(3);
+		read('b');
+		expect(computed).toBe(4);
+	});
+});

@@ -41,6 +41,8 @@ export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-a
 
 export function createRunService(access: DocAccess, experiments: ExperimentService, now: () => number = Date.now) {
 	const runRows = createDocMemo<RunRow[]>();
+	/** Recently read series (a paged get-history reads the same one per page); ~24 B per point each. */
+	const seriesColumns = createDocMemo<SeriesColumns>({ maxEntries: 16 });
 	const runCounts = createDocMemo<RunCounts>();
 	/** The experiment a run belongs to, from its run document; 404 for an unknown run. */
 	async function locate(runId: string): Promise<string> {
@@ -197,13 +199,16 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 			);
 		},
 
-		/** Every point of one metric (all parts, in append order). 404 if the run or the metric does not exist. */
+		/**
+		 * Every point of one metric (all parts, in append order); empty columns for a metric never logged, 404 for
+		 * an unknown run. Memoised until the series changes, so the same object may come back: treat it as read-only.
+		 */
 		async history(runId: string, key: string): Promise<SeriesColumns> {
 			await locate(runId);
 			const parts = await readDocs(access, [docNames.run(runId)], ([run]) => readSeriesDirectory(run).get(key));
 			if (parts === undefined) return concatColumns([]);
 			const names = Array.from({ length: parts }, (_, p) => docNames.series(runId, key, p));
-			return readDocs(access, names, (docs) => concatColumns(docs.map(readSeries)));
+			return readDocs(access, names, (docs) => seriesColumns.read(`${runId}/${key}`, docs, (d) => concatColumns(d.map(readSeries))));
 		},
 
 		/**

@@ -4,6 +4,7 @@ import type { RunRow } from '../run-row';
 import type { Experiment } from '../docs/workspace';
 import { encodeNumber } from '../series/summary';
 import type { RunInputs } from './run-inputs';
+import type { SeriesColumns } from '../chunk';
 
 export interface MlflowKeyValue {
 	key: string;
@@ -30,6 +31,26 @@ export function toMetricJson(key: string, value: number, timestamp: number, step
 	const m: MlflowMetric = { key, value: encodeNumber(value), timestamp, step };
 	if (runId !== undefined) m.run_id = runId;
 	return m;
+}
+
+/** A double as MLflow's JSON text: a number, or the quoted string "NaN" / "Infinity" / "-Infinity". */
+function writeDouble(v: number): string {
+	return Number.isFinite(v) ? String(v) : `"${encodeNumber(v)}"`;
+}
+
+/**
+ * The JSON text of `[toMetricJson(key, …) for points order[start..end) of cols]`, byte for byte, written in one
+ * pass over the typed columns (a 25,000-point history page builds no objects).
+ */
+export function writeMetricListJson(key: string, cols: SeriesColumns, order: ArrayLike<number>, start: number, end: number): string {
+	const { steps, timestamps, values } = cols;
+	const head = `{"key":${JSON.stringify(key)},"value":`;
+	let out = '[';
+	for (let n = start; n < end; n++) {
+		const i = order[n];
+		out += `${n === start ? '' : ','}${head}${writeDouble(values[i])},"timestamp":${timestamps[i]},"step":${steps[i]}}`;
+	}
+	return out + ']';
 }
 
 export function toExperimentJson(e: Experiment) {

@@ -69,3 +69,15 @@ describe('history order and sampling', () => {
 		}
 	});
 });
+
+describe('readHistoryOrder on points logged in order', () => {
+	it('keeps append order when it already is history order, ties included', () => {
+		const c = cols([[0, 1, 5], [1, 1, 5], [1, 2, 1], [1, 2, 2], [1, 2, NaN], [0, 3, 0]]);
+		expect(readHistoryOrder(c)).toEqual([0, 1, 2, 3, 4, 5]);
+	});
+
+	it('sorts as soon as one point is out of order', () => {
+		const c = cols([[0, 1, 0], [0, 2, 0], [0, 3, 0], [0, 2, 0]]);
+		expect(readHistoryOrder(c)).toEqual([0, 1, 3, 2]);
+	});
+});

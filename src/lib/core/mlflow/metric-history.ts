@@ -60,11 +60,17 @@ function compareValues(a: number, b: number): number {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Point indexes in MLflow's get-history order: timestamp, then step, then value, ascending. */
+/**
+ * Point indexes in MLflow's get-history order: timestamp, then step, then value, ascending (append order breaks
+ * ties). Points logged in order, the usual case, are recognised in one pass and not sorted.
+ */
 export function readHistoryOrder(cols: SeriesColumns): number[] {
 	const { steps, timestamps, values } = cols;
+	const compare = (a: number, b: number) => timestamps[a] - timestamps[b] || steps[a] - steps[b] || compareValues(values[a], values[b]) || a - b;
 	const idx = Array.from({ length: values.length }, (_, i) => i);
-	return idx.sort((a, b) => timestamps[a] - timestamps[b] || steps[a] - steps[b] || compareValues(values[a], values[b]) || a - b);
+	let inOrder = true;
+	for (let i = 1; i < idx.length && inOrder; i++) inOrder = compare(i - 1, i) < 0;
+	return inOrder ? idx : idx.sort(compare);
 }
 
 /**

@@ -36,11 +36,26 @@ export interface Page<T> {
 	nextPageToken?: string;
 }
 
+export interface PageBounds {
+	/** First item of the page (may be past the end: an empty page). */
+	start: number;
+	/** One past the last item of the page, at most the list's length. */
+	end: number;
+	/** Present only when more items follow. */
+	nextPageToken?: string;
+}
+
+/** The page [offset, offset + maxResults) of a list of `length` items, with a token for the rest when there is a rest. */
+export function readPageBounds(length: number, offset: number, maxResults: number): PageBounds {
+	const end = offset + maxResults;
+	return end < length ? { start: offset, end, nextPageToken: createPageToken(end) } : { start: offset, end: Math.max(offset, length) };
+}
+
 /** Items [offset, offset + maxResults) of `all`, with a token for the rest when there is a rest. */
 export function readPage<T>(all: readonly T[], offset: number, maxResults: number): Page<T> {
-	const end = offset + maxResults;
-	const items = all.slice(offset, end);
-	return end < all.length ? { items, nextPageToken: createPageToken(end) } : { items };
+	const { start, end, nextPageToken } = readPageBounds(all.length, offset, maxResults);
+	const items = all.slice(start, end);
+	return nextPageToken ? { items, nextPageToken } : { items };
 }
 
 /** Checks a search page size: a positive integer no larger than `max` (MLflow's messages). */

@@ -64,21 +64,26 @@ export interface SearchRunsRequest {
 	offset: number;
 	matches: (row: RunRow) => boolean;
 	compare: (a: RunRow, b: RunRow) => number;
+	/** Equal for requests that list the same runs in the same order (all but the page), e.g. to cache that list. */
+	queryKey: string;
 }
 
 export function parseSearchRunsRequest(m: MlflowMessage): SearchRunsRequest {
-	const filter = parseMlflowFilter(readString(m, 'filter') ?? '');
+	const filterText = readString(m, 'filter') ?? '';
+	const filter = parseMlflowFilter(filterText);
 	if (!filter.ok) throw invalid(filter.error);
 	const order = parseMlflowOrderBy(readStringList(m, 'order_by'));
 	if (!order.ok) throw invalid(order.error);
 	const ids = m.experiment_ids;
-	const experimentIds = Array.isArray(ids) && ids.every((x) => typeof x === 'number') ? ids.map(String) : readStringList(m, 'experiment_ids');
+	const experimentIds = [...new Set(Array.isArray(ids) && ids.every((x) => typeof x === 'number') ? ids.map(String) : readStringList(m, 'experiment_ids'))];
+	const view = readEnum(m, 'run_view_type', VIEW_TYPES) ?? 'ACTIVE_ONLY';
 	return {
-		experimentIds: [...new Set(experimentIds)],
-		view: readEnum(m, 'run_view_type', VIEW_TYPES) ?? 'ACTIVE_ONLY',
+		experimentIds,
+		view,
 		...readPageRequest(m, MLFLOW_LIMITS.searchDefaultResults, MLFLOW_LIMITS.searchMaxResults),
 		matches: compileMlflowFilter(filter.clauses),
-		compare: order.compare
+		compare: order.compare,
+		queryKey: JSON.stringify([experimentIds, view, filterText, readStringList(m, 'order_by')])
 	};
 }
 
