@@ -1,0 +1,49 @@
+// Notes edited from text fields on two peers: minimal splices, concurrent edits merge, carets follow remote edits.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { readNotes } from './run';
+import { observeNotes, setNotes } from './notes';
+import { transformIndex, type TextDeltaOp } from '../text-diff';
+
+function sync(a: Y.Doc, b: Y.Doc) {
+	Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), 'remote');
+	Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'remote');
+}
+
+describe('setNotes', () => {
+	it('applies only the changed span, so concurrent edits on two peers both survive', () => {
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		setNotes(a, 'lr sweep\n', 'ui');
+		sync(a, b);
+		expect(setNotes(a, 'lr sweep: 1e-3 best\n', 'ui')).toEqual({ index: 8, remove: 0, insert: ': 1e-3 best' });
+		setNotes(b, 'Summary\nlr sweep\n', 'ui');
+		sync(a, b);
+		expect(readNotes(a)).toBe('Summary\nlr sweep: 1e-3 best\n');
+		expect(readNotes(b)).toBe(readNotes(a));
+		expect(setNotes(a, readNotes(a), 'ui')).toBeNull();
+	});
+});
+
+describe('observeNotes', () => {
+	it('reports remote changes only, with a delta that moves a caret past text inserted before it', () => {
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		setNotes(a, 'hello world', 'ui');
+		sync(a, b);
+		const deltas: TextDeltaOp[][] = [];
+		const stop = observeNotes(a, 'ui', (d) => deltas.push(d));
+		setNotes(a, 'hello world!', 'ui');
+		expect(deltas).toEqual([]);
+		const caret = 'hello world!'.length;
+		sync(a, b); // b learns "!" (a's local edit) — nothing new for a
+		setNotes(b, '>> hello world!', 'ui');
+		sync(a, b);
+		expect(deltas).toHaveLength(1);
+		expect(transformIndex(caret, deltas[0])).toBe(caret + 3);
+		stop();
+		setNotes(b, '', 'ui');
+		sync(a, b);
+		expect(deltas).toHaveLength(1);
+	});
+});

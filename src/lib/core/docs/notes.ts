@@ -1,0 +1,33 @@
+// Editing a run's Markdown notes (the Y.Text in `run/<runId>`) from a plain text field: each edit becomes one
+// minimal splice in one transaction, and other peers' changes arrive as deltas the caret can be moved through.
+import type * as Y from 'yjs';
+import { readNotesText } from './run';
+import { diffText, type TextDeltaOp, type TextSplice } from '../text-diff';
+
+/**
+ * Makes the notes read `next` with the smallest splice from their current text, in one transaction tagged with
+ * `origin`. Returns the splice applied, or null if nothing changed.
+ */
+export function setNotes(run: Y.Doc, next: string, origin: unknown): TextSplice | null {
+	const text = readNotesText(run);
+	const splice = diffText(text.toString(), next);
+	if (splice === null) return null;
+	run.transact(() => {
+		if (splice.remove > 0) text.delete(splice.index, splice.remove);
+		if (splice.insert !== '') text.insert(splice.index, splice.insert);
+	}, origin);
+	return splice;
+}
+
+/**
+ * Calls `fn` after every change of the notes that did not come from `origin` (another tab, the relay, IndexedDB),
+ * with the change as a delta over the previous text. Returns the function that stops observing.
+ */
+export function observeNotes(run: Y.Doc, origin: unknown, fn: (delta: TextDeltaOp[]) => void): () => void {
+	const text = readNotesText(run);
+	const onChange = (event: Y.YTextEvent) => {
+		if (event.transaction.origin !== origin) fn(event.delta as TextDeltaOp[]);
+	};
+	text.observe(onChange);
+	return () => text.unobserve(onChange);
+}
