@@ -3,15 +3,19 @@
 // smoothing and log y live in the URL (drag to zoom, double-click to reset).
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openTestPage } from '../helpers/browser';
+import { flushIndexedDb, openTestPage } from '../helpers/browser';
 import { useE2e } from '../helpers/e2e';
 import { waitFor } from '../helpers/wait';
 
 const e2e = useE2e();
 const post = e2e.post;
 
+let experimentId = '';
+
 async function createRun(name: string): Promise<string> {
-	return (await post<{ run_id: string }>('/api/runs', { experiment_name: 'charts', run_name: name })).run_id;
+	const created = await post<{ run_id: string; experiment_id: string }>('/api/runs', { experiment_name: 'charts', run_name: name });
+	experimentId = created.experiment_id;
+	return created.run_id;
 }
 
 async function logSteps(runId: string, key: string, from: number, values: number[]): Promise<void> {
@@ -98,6 +102,30 @@ describe('metric charts [e2e]', () => {
 			await page.waitForURL((u) => u.searchParams.get('x') === 'time' && !u.searchParams.has('zoom'));
 			await waitForPoints(page, 'loss', 3500);
 			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+
+	it('draws a chart seen before from IndexedDB with the server stopped', async () => {
+		const runId = await createRun('offline');
+		await logSteps(runId, 'offline_loss', 0, range(300, (i) => 300 - i));
+		await post(`/api/runs/${runId}/end`, { status: 'FINISHED' });
+		const { page, errors, close } = await openTestPage(e2e.browser);
+		try {
+			await page.goto(`${e2e.server.url}/compare?runs=${runId}&exp=${experimentId}`);
+			await waitForPoints(page, 'offline_loss', 300);
+			await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 10_000 });
+			for (const doc of ['workspace', `exp/${experimentId}`, `exp/${experimentId}/live`, `series/${runId}/offline_loss`]) await flushIndexedDb(page, doc);
+
+			await e2e.server.stop();
+			try {
+				await page.reload();
+				await waitForPoints(page, 'offline_loss', 300);
+			} finally {
+				await e2e.server.start();
+			}
+			expect(errors.filter((e) => !/WebSocket connection|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
 		} finally {
 			await close();
 		}

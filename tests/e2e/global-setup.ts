@@ -1,7 +1,7 @@
 // Vitest globalSetup for the e2e tests: builds the SPA into build/ with `vite build` when build/index.html is
 // missing or older than any app source (src/ except specs, static/, the Svelte and Vite configs).
 import { spawn } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,9 +43,41 @@ function runViteBuild(): Promise<void> {
 	});
 }
 
+/** A build older than this holding the lock is taken to have died with its process. */
+const STALE_LOCK_MS = 5 * 60_000;
+const LOCK_POLL_MS = 250;
+
+/**
+ * Runs `fn` while holding the build lock (a directory: mkdir is atomic), so test files, benches and other
+ * checkouts' processes sharing this tree never run two `vite build`s over the same output at once.
+ */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+	const lock = path.join(root, '.build.lock');
+	for (;;) {
+		try {
+			await mkdir(lock);
+			break;
+		} catch (e) {
+			if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+			const held = await stat(lock).catch(() => null);
+			if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+			else await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		await rm(lock, { recursive: true, force: true });
+	}
+}
+
 /** Builds the app if needed; cheap (a directory walk) when build/ is fresh. */
 export async function ensureAppBuilt(): Promise<void> {
-	if (await isBuildStale()) await runViteBuild();
+	if (!(await isBuildStale())) return;
+	// Another process may have built while this one waited for the lock.
+	await withBuildLock(async () => {
+		if (await isBuildStale()) await runViteBuild();
+	});
 }
 
 export default async function setup(): Promise<void> {
