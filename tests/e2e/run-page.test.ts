@@ -89,6 +89,8 @@ describe('run page [e2e]', () => {
 
 			await post(`/api/runs/${parent.runId}/end`, { status: 'FINISHED' });
 			await waitForText(page, '.badge', 'finished');
+			await post('/api/2.0/mlflow/runs/delete', { run_id: parent.runId });
+			await page.waitForSelector('.deleted');
 			expect(errors).toEqual([]);
 		} finally {
 			await close();
