@@ -1,9 +1,16 @@
 // Performance marks and measures the UI exposes (all prefixed `tandem:`), read by bench/ui-*.ts in headless Chromium.
 
 export const PERF = {
-	/** The experiment's runs are in the local documents (synced with the relay); the table is not built yet. */
+	/**
+	 * Page start → the first runs painted in the table, from whatever the documents hold by then (IndexedDB or the
+	 * relay). "Page start" is navigation start for the page's first view, else when the view opened its documents.
+	 */
+	firstRows: 'tandem:runs-first-rows',
+	/** Page start (as for firstRows) → the table painted with both of the experiment's documents synced. */
+	runsComplete: 'tandem:runs-complete',
+	/** Both documents synced with the relay; the table is not updated yet. */
 	runsLoaded: 'tandem:runs-loaded',
-	/** runsLoaded → the table painted. */
+	/** runsLoaded → the table painted (the table's own share of the first render). */
 	firstRender: 'tandem:runs-first-render',
 	/** A keystroke in the filter box. */
 	filterInput: 'tandem:filter-input',
@@ -27,6 +34,11 @@ export const PERF = {
  */
 export function markAfterPaint(name: string, start: string): void {
 	requestAnimationFrame(() => setTimeout(() => performance.measure(name, start)));
+}
+
+/** Measures `name` from `start` (ms on the performance timeline; 0 is navigation start) to the next paint. */
+export function measureSinceToPaint(name: string, start: number): void {
+	requestAnimationFrame(() => setTimeout(() => performance.measure(name, { start })));
 }
 
 /** Marks `start` now and measures `name` from it to the next paint. */

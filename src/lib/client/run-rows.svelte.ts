@@ -10,7 +10,7 @@ import { readRunTableRow, readRunTableRows } from '$lib/core/docs/run-table-read
 import type { RunRow } from '$lib/core/run-row';
 import { openDocument } from './documents';
 import { readColumnKeys, type ColumnKeys } from './columns';
-import { PERF } from './perf';
+import { measureSinceToPaint, PERF } from './perf';
 
 export interface RunRowsView {
 	/** Every run, in document order; unchanged runs keep their object identity across updates. */
@@ -29,6 +29,8 @@ export interface RunRowsView {
 
 const EMPTY_KEYS: ColumnKeys = { params: [], tags: [], metrics: [] };
 const nextFrame = (fn: () => void) => requestAnimationFrame(fn);
+/** The first view of a page load measures from navigation start; later ones (in-app navigations) from their opening. */
+let pageLoadMeasured = false;
 
 /** Call while a component initialises; `experimentId` may read reactive state (a change reopens the documents). */
 export function createRunRowsView(experimentId: () => string | null): RunRowsView {
@@ -44,6 +46,9 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 		keys = EMPTY_KEYS;
 		loaded = synced = false;
 		if (id === null) return;
+		const pageStart = pageLoadMeasured ? performance.now() : 0;
+		pageLoadMeasured = true;
+		let firstRowsMeasured = false;
 		const [exp, live] = untrack(() => [openDocument(docNames.experiment(id)), openDocument(docNames.live(id))]);
 		expDoc = exp.doc;
 		let open = true;
@@ -57,6 +62,10 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 			dirty = new Set();
 			rows = all;
 			keys = readColumnKeys(all);
+			if (!firstRowsMeasured && all.length > 0) {
+				firstRowsMeasured = true;
+				measureSinceToPaint(PERF.firstRows, pageStart);
+			}
 		};
 		const readDirty = () => {
 			scheduled = false;
@@ -100,16 +109,16 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 		});
 		void Promise.all([exp.synced, live.synced]).then(() => {
 			if (!open) return;
-			// The first render is measured from here: the runs are local, the table has yet to be built and painted.
 			performance.mark(PERF.runsLoaded);
-			dirty = new Set(); // the full read below covers whatever the sync changed
-			// Built at the start of a frame, the table is painted in that same frame; built in a task of its own after
-			// the long sync, Chromium often let a frame or more go by before painting it.
+			// The rows the sync changed are read in the next frame (observeRunChanges scheduled it); `synced` is set in
+			// that frame too, so the page never shows "no runs" in between. Measured just after that frame's paint.
 			requestAnimationFrame(() => {
 				if (!open) return;
-				readAll();
 				synced = true;
-				setTimeout(() => performance.measure(PERF.firstRender, PERF.runsLoaded));
+				setTimeout(() => {
+					performance.measure(PERF.firstRender, PERF.runsLoaded);
+					performance.measure(PERF.runsComplete, { start: pageStart });
+				});
 			});
 		});
 		return () => {
