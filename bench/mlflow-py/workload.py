@@ -1,8 +1,9 @@
 """The same MLflow-client workload run against Tandem and against a real MLflow server (bench/mlflow.ts).
 
 Usage: workload.py <step> [args]; MLFLOW_TRACKING_URI selects the server. Prints one JSON line with timings.
-Steps: ingest RUNS CALLS | ingest-raw RUNS CALLS | seed RUNS | search EXPERIMENT_ID REPEAT | history-seed POINTS | history RUN_ID REPEAT |
-artifacts MEGABYTES.
+Steps: ingest RUNS CALLS | ingest-raw RUNS CALLS | seed RUNS | search EXPERIMENT_ID REPEAT | search-raw EXPERIMENT_ID REPEAT |
+history-seed POINTS | history RUN_ID REPEAT | history-raw RUN_ID REPEAT | artifacts MEGABYTES.
+The *-raw steps send the same requests over plain HTTP and only json.loads the answers (server + wire).
 """
 import json
 import os
@@ -73,7 +74,8 @@ def ingest_raw(runs, calls):
 
 
 def seed(runs):
-    """`runs` runs with a param, a tag and a metric each, created with 16 threads (not timed as a figure)."""
+    """`runs` runs with a param, a tag and a metric each, created with 8 threads (not timed as a figure). More threads
+    can exhaust the MLflow server's SQLAlchemy pool (5 + 10 connections) when the machine is busy."""
     exp = experiment(f"search-{time.time_ns()}")
 
     def make(i):
@@ -87,23 +89,64 @@ def seed(runs):
         )
 
     start = time.perf_counter()
-    with ThreadPoolExecutor(16) as pool:
+    with ThreadPoolExecutor(8) as pool:
         list(pool.map(make, range(runs)))
     return {"experiment_id": exp, "seconds": time.perf_counter() - start}
+
+
+SEARCH_FILTER = "metrics.loss < 0.5 and params.optimizer = 'adam'"
+SEARCH_ORDER = ["metrics.loss ASC"]
+
+
+def timings(times, **extra):
+    """The median of repeated timings, and the first (cold: nothing cached yet) apart."""
+    return {"median_s": statistics.median(times), "first_s": times[0], **extra}
 
 
 def search(exp, repeat):
     times, count = [], 0
     for _ in range(repeat):
         start = time.perf_counter()
-        found = client.search_runs(
-            [exp], filter_string="metrics.loss < 0.5 and params.optimizer = 'adam'", order_by=["metrics.loss ASC"], max_results=1000
-        )
+        found = client.search_runs([exp], filter_string=SEARCH_FILTER, order_by=SEARCH_ORDER, max_results=1000)
         times.append(time.perf_counter() - start)
         count = len(found)
         losses = [r.data.metrics["loss"] for r in found]
         assert losses == sorted(losses) and all(r.data.params["optimizer"] == "adam" for r in found)
-    return {"median_s": statistics.median(times), "matches": count}
+    return timings(times, matches=count)
+
+
+# The raw steps below send the very requests the official client sends for the call before them (built with the
+# client's own protobuf messages and JSON encoder) through a plain `requests` session, and parse each answer with
+# `json.loads` only: the same client work for both servers, so the ratio is server + wire. The client additionally
+# turns every answer into protobuf messages and entities, which dominates its time on large answers.
+
+
+def raw_session():
+    import requests
+
+    return requests.Session(), os.environ["MLFLOW_TRACKING_URI"].rstrip("/") + "/api/2.0/mlflow/"
+
+
+def search_raw(exp, repeat):
+    from mlflow.entities import ViewType
+    from mlflow.protos.service_pb2 import SearchRuns
+    from mlflow.utils.proto_json_utils import message_to_json
+
+    session, base = raw_session()
+    body = message_to_json(
+        SearchRuns(experiment_ids=[exp], filter=SEARCH_FILTER, run_view_type=ViewType.to_proto(ViewType.ACTIVE_ONLY), max_results=1000, order_by=SEARCH_ORDER)
+    )
+    times, count, size = [], 0, 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        res = session.post(base + "runs/search", data=body, headers={"Content-Type": "application/json"})
+        found = json.loads(res.content)["runs"]
+        times.append(time.perf_counter() - start)
+        assert res.status_code == 200, res.status_code
+        count, size = len(found), len(res.content)
+        losses = [next(m["value"] for m in r["data"]["metrics"] if m["key"] == "loss") for r in found]
+        assert losses == sorted(losses) and all({"key": "optimizer", "value": "adam"} in r["data"]["params"] for r in found)
+    return timings(times, matches=count, bytes=size)
 
 
 def history_seed(points):
@@ -121,7 +164,31 @@ def history(run_id, repeat):
         start = time.perf_counter()
         n = len(client.get_metric_history(run_id, "loss"))
         times.append(time.perf_counter() - start)
-    return {"median_s": statistics.median(times), "points": n}
+    return timings(times, points=n)
+
+
+def history_raw(run_id, repeat):
+    """The client's paged GETs (GET_METRIC_HISTORY_MAX_RESULTS points a page, following next_page_token)."""
+    from mlflow.protos.service_pb2 import GetMetricHistory
+    from mlflow.store.tracking import GET_METRIC_HISTORY_MAX_RESULTS
+    from mlflow.utils.proto_json_utils import message_to_json
+
+    session, base = raw_session()
+    times, n, size, pages = [], 0, 0, 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        token, n, size, pages = None, 0, 0, 0
+        while True:
+            msg = GetMetricHistory(run_uuid=run_id, run_id=run_id, metric_key="loss", max_results=GET_METRIC_HISTORY_MAX_RESULTS, page_token=token)
+            res = session.get(base + "metrics/get-history", params=json.loads(message_to_json(msg)))
+            assert res.status_code == 200, res.status_code
+            page = json.loads(res.content)
+            n, size, pages = n + len(page.get("metrics", [])), size + len(res.content), pages + 1
+            token = page.get("next_page_token") or None
+            if token is None:
+                break
+        times.append(time.perf_counter() - start)
+    return timings(times, points=n, bytes=size, pages=pages)
 
 
 def artifacts(megabytes):
@@ -149,8 +216,10 @@ if __name__ == "__main__":
         "ingest-raw": lambda: ingest_raw(int(args[0]), int(args[1])),
         "seed": lambda: seed(int(args[0])),
         "search": lambda: search(args[0], int(args[1])),
+        "search-raw": lambda: search_raw(args[0], int(args[1])),
         "history-seed": lambda: history_seed(int(args[0])),
         "history": lambda: history(args[0], int(args[1])),
+        "history-raw": lambda: history_raw(args[0], int(args[1])),
         "artifacts": lambda: artifacts(int(args[0])),
     }[step]()
     print(json.dumps(result))
