@@ -3,7 +3,7 @@
 import type { SeriesColumns } from '../../src/lib/core/chunk';
 import { toMetricJson, writeMetricListJson } from '../../src/lib/core/mlflow/entities';
 import { readHistoryOrder, sampleHistory } from '../../src/lib/core/mlflow/metric-history';
-import { readPageBounds } from '../../src/lib/core/mlflow/paging';
+import { readPageBounds, writePageJson } from '../../src/lib/core/mlflow/paging';
 import { parseBulkIntervalRequest, parseGetMetricHistoryRequest } from '../../src/lib/core/mlflow/run-requests';
 import type { Router } from '../http/router';
 import { addMlflowEndpoint, JsonText, readRunOr404, type MlflowTrackingDeps } from './endpoint';
@@ -23,7 +23,7 @@ export function addMetricEndpoints(router: Router, { runs }: MlflowTrackingDeps)
 		const cols = await runs.history(req.runId, req.key);
 		const page = readPageBounds(cols.values.length, req.offset, req.maxResults ?? Number.POSITIVE_INFINITY);
 		const metrics = writeMetricListJson(req.key, cols, readOrder(cols), page.start, page.end);
-		return new JsonText(`{"metrics":${metrics}${page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : ''}}`);
+		return new JsonText(writePageJson('metrics', metrics, page.nextPageToken));
 	});
 
 	addMlflowEndpoint(

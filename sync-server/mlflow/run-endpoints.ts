@@ -3,7 +3,7 @@
 import { ApiError } from '../../src/lib/core/errors';
 import type { RunRow } from '../../src/lib/core/run-row';
 import { toRunInfoJson, toRunJson } from '../../src/lib/core/mlflow/entities';
-import { readPage } from '../../src/lib/core/mlflow/paging';
+import { readPage, writePageJson } from '../../src/lib/core/mlflow/paging';
 import {
 	parseCreateRunRequest,
 	parseRunIdRequest,
@@ -98,8 +98,7 @@ export function addRunEndpoints(router: Router, { runs }: MlflowTrackingDeps): v
 			const sources = await readRunsOf(runs, req.experimentIds);
 			const found = searches.read(req.queryKey, sources, () => searchRuns(sources.flat(), req));
 			const page = readPage(found, req.offset, req.maxResults);
-			const token = page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
-			return new JsonText(`{"runs":[${(await writeRunTexts(page.items)).join(',')}]${token}}`);
+			return new JsonText(writePageJson('runs', `[${(await writeRunTexts(page.items)).join(',')}]`, page.nextPageToken));
 		},
 		['experiment_ids', 'order_by']
 	);

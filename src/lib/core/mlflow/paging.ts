@@ -58,6 +58,12 @@ export function readPage<T>(all: readonly T[], offset: number, maxResults: numbe
 	return nextPageToken ? { items, nextPageToken } : { items };
 }
 
+/** The JSON text of a paged answer, `{"<field>": <listJson>, "next_page_token"?: …}`; `listJson` is JSON text already. */
+export function writePageJson(field: string, listJson: string, nextPageToken?: string): string {
+	const token = nextPageToken ? `,"next_page_token":${JSON.stringify(nextPageToken)}` : '';
+	return `{${JSON.stringify(field)}:${listJson}${token}}`;
+}
+
 /** Checks a search page size: a positive integer no larger than `max` (MLflow's messages). */
 export function checkMaxResults(maxResults: number, max: number): number {
 	if (maxResults < 1) throw invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
