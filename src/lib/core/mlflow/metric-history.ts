@@ -67,10 +67,14 @@ function compareValues(a: number, b: number): number {
 export function readHistoryOrder(cols: SeriesColumns): number[] {
 	const { steps, timestamps, values } = cols;
 	const compare = (a: number, b: number) => timestamps[a] - timestamps[b] || steps[a] - steps[b] || compareValues(values[a], values[b]) || a - b;
-	const idx = Array.from({ length: values.length }, (_, i) => i);
-	let inOrder = true;
-	for (let i = 1; i < idx.length && inOrder; i++) inOrder = compare(i - 1, i) < 0;
-	return inOrder ? idx : idx.sort(compare);
+	const idx = new Array<number>(values.length);
+	for (let i = 0; i < idx.length; i++) idx[i] = i;
+	for (let i = 1; i < idx.length; i++) {
+		// Strictly later timestamps, the common case, need no further comparison.
+		if (timestamps[i] > timestamps[i - 1]) continue;
+		if (compare(i - 1, i) > 0) return idx.sort(compare);
+	}
+	return idx;
 }
 
 /**
