@@ -1,14 +1,12 @@
 // The compare page's view state: everything the URL holds (see compare-url.ts), kept in step with it through
 // replaceState, plus the run under the pointer, which every view highlights together.
-import { replaceState } from '$app/navigation';
 import type { MetricGoal, MetricValue } from '$lib/core/compare/diff';
 import { readMetricGoal } from '$lib/core/compare/diff';
-import { readCompareUrlState, writeCompareUrlState, type ChartXAxis, type CompareUrlState } from './compare-url';
+import { readCompareUrlState, writeCompareUrlState, type CompareUrlState } from './compare-url';
+import type { ChartXAxis } from './chart-url';
 import { createRunColors } from './run-colors';
-import { formatQuery } from './url-state';
+import { syncQuery } from './url-sync.svelte';
 
-/** ms between the last view change and the URL update (a dragged slider must not flood history). */
-const URL_WRITE_DELAY_MS = 250;
 
 export class CompareState {
 	runIds = $state.raw<string[]>([]);
@@ -74,14 +72,7 @@ export class CompareState {
 
 	/** Keeps the URL in step with the view (replaceState: no history entry per change). Call while a component initialises. */
 	syncUrl(): void {
-		$effect(() => {
-			const params = writeCompareUrlState(this.urlState, new URLSearchParams(location.search));
-			const timer = setTimeout(() => {
-				const next = `${location.pathname}${formatQuery(params)}`;
-				if (next !== `${location.pathname}${location.search}`) replaceState(next, {});
-			}, URL_WRITE_DELAY_MS);
-			return () => clearTimeout(timer);
-		});
+		syncQuery((base) => writeCompareUrlState(this.urlState, base));
 	}
 
 	/** The goal best/worst use for a metric: the one chosen on the page, else the one its key suggests. */

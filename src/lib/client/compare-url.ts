@@ -7,7 +7,6 @@ import { parseColumnId } from './columns';
 import { MAX_URL_SELECTION } from './url-state';
 import { readChartUrlState, writeChartUrlState, type ChartUrlState } from './chart-url';
 
-export { CHART_X_AXES, type ChartXAxis } from './chart-url';
 
 export interface CompareUrlState extends ChartUrlState {
 	/** Compared run ids in order (their order picks their colors); valid and distinct, at most MAX_URL_SELECTION. */

@@ -1,6 +1,5 @@
 // The run page's state: the run's live row (located by createCompareView), its `run/<runId>` document (artifact
 // manifest), its nested runs, edits (rename, tags) on the local experiment document, and the chart view in the URL.
-import { replaceState } from '$app/navigation';
 import { docNames } from '$lib/core/schema';
 import { updateRun } from '$lib/core/docs/experiment';
 import { readArtifacts, type ArtifactEntry } from '$lib/core/docs/run';
@@ -10,7 +9,7 @@ import { createCompareView } from './compare.svelte';
 import { readChartUrlState, writeChartUrlState, type ChartUrlState, type ChartXAxis } from './chart-url';
 import { createDocsView } from './doc-view.svelte';
 import { openDocument } from './documents';
-import { formatQuery } from './url-state';
+import { syncQuery } from './url-sync.svelte';
 
 export interface RunPageView {
 	/** The run, live; null while it is being located or when it does not exist here. */
@@ -78,7 +77,6 @@ export function renameRun(run: Pick<RunRow, 'experiment_id' | 'run_id'>, name: s
 }
 
 /** ms between the last chart view change and the URL update (a dragged slider must not flood history). */
-const URL_WRITE_DELAY_MS = 250;
 
 /** The charts' x-axis, smoothing, log y and zoom, kept in the page URL (chart-url.ts). */
 export class RunChartState {
@@ -99,13 +97,6 @@ export class RunChartState {
 
 	/** Keeps the URL in step (replaceState: no history entry per change). Call while a component initialises. */
 	syncUrl(): void {
-		$effect(() => {
-			const params = writeChartUrlState(this.urlState, new URLSearchParams(location.search));
-			const timer = setTimeout(() => {
-				const next = `${location.pathname}${formatQuery(params)}${location.hash}`;
-				if (next !== `${location.pathname}${location.search}${location.hash}`) replaceState(next, {});
-			}, URL_WRITE_DELAY_MS);
-			return () => clearTimeout(timer);
-		});
+		syncQuery((base) => writeChartUrlState(this.urlState, base));
 	}
 }

@@ -1,0 +1,22 @@
+// Keeps a page's URL query in step with its view state, so a copied link reproduces the view: replaceState (no
+// history entry per change), a short delay so a dragged slider or a burst of keystrokes writes the URL once.
+import { replaceState } from '$app/navigation';
+import { formatQuery } from './url-state';
+
+/** ms between the last view change and the URL update. */
+export const URL_WRITE_DELAY_MS = 250;
+
+/**
+ * Call while a component initialises. `write` reads the reactive view state and returns the query for it, built
+ * on `base` (the current query, so parameters other views own are kept); it re-runs whenever that state changes.
+ */
+export function syncQuery(write: (base: URLSearchParams) => URLSearchParams): void {
+	$effect(() => {
+		const params = write(new URLSearchParams(location.search));
+		const timer = setTimeout(() => {
+			const next = `${location.pathname}${formatQuery(params)}${location.hash}`;
+			if (next !== `${location.pathname}${location.search}${location.hash}`) replaceState(next, {});
+		}, URL_WRITE_DELAY_MS);
+		return () => clearTimeout(timer);
+	});
+}
