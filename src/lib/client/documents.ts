@@ -3,6 +3,7 @@
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
+import { parseDocName } from '../core/schema';
 import { createPool, type Pool } from './pool';
 import { createProviderState, readConnection, type Connection, type ProviderState } from './connection-state';
 
@@ -46,6 +47,17 @@ interface OpenDocument {
 	dispose(): void;
 }
 
+/**
+ * Whether tabs share a document's updates over a BroadcastChannel (so two tabs see each other's edits even with the
+ * relay unreachable). On connect the provider broadcasts the whole document, which costs seconds for an experiment
+ * of 10,000 runs: experiment documents (and the server-written ones, which tabs never edit) only sync through the
+ * relay; the workspace, runs (notes) and the registry keep cross-tab sharing.
+ */
+export function shareAcrossTabs(name: string): boolean {
+	const kind = parseDocName(name)?.kind;
+	return kind === 'workspace' || kind === 'run' || kind === 'registry';
+}
+
 /** The relay URL for a page served by the Tandem server: same host, `ws:`/`wss:` to match http/https. */
 export function readRelayUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
 	return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/sync`;
@@ -71,7 +83,7 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 	function open(name: string): OpenDocument {
 		const doc = new Y.Doc();
 		const persistence = new IndexeddbPersistence(`tandem:${name}`, doc);
-		const provider = new WebsocketProvider(opts.relayUrl, readRoomPath(name), doc, { connect: false });
+		const provider = new WebsocketProvider(opts.relayUrl, readRoomPath(name), doc, { connect: false, disableBc: !shareAcrossTabs(name) });
 		const state = createProviderState();
 		states.set(name, state);
 		let disposed = false;
