@@ -1,26 +1,12 @@
 // The experiments page in headless Chromium against the real server: run counts (kept fresh), and create, rename, delete and
 // restore made on the browser's workspace document reaching the server's API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openTestPage, waitForText } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { openTestPage, waitForText } from '../helpers/browser';
+import { useE2e } from '../helpers/e2e';
 import { callJson } from '../helpers/http';
 import { waitFor } from '../helpers/wait';
-import { ensureAppBuilt } from './global-setup';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await ensureAppBuilt();
-	server = await startTestServer();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await server?.close();
-});
+const e2e = useE2e();
 
 interface ApiExperiment {
 	experiment_id: string;
@@ -29,19 +15,19 @@ interface ApiExperiment {
 }
 
 async function readApiExperiments(): Promise<ApiExperiment[]> {
-	return (await callJson(server.url, 'GET', '/api/experiments')).body.experiments;
+	return (await callJson(e2e.server.url, 'GET', '/api/experiments')).body.experiments;
 }
 
 describe('experiments page [e2e]', () => {
 	it('lists experiments with run counts; creates, renames, deletes and restores them', async () => {
 		const runs = ['a', 'b', 'c'];
 		for (const name of runs) {
-			const { status } = await callJson(server.url, 'POST', '/api/runs', { body: { experiment_name: 'e2e-counted', run_name: name } });
+			const { status } = await callJson(e2e.server.url, 'POST', '/api/runs', { body: { experiment_name: 'e2e-counted', run_name: name } });
 			expect(status).toBe(200);
 		}
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
-			await page.goto(server.url);
+			await page.goto(e2e.server.url);
 			await waitForText(page, '[role=status]', 'Live');
 			const counted = (await readApiExperiments()).find((e) => e.name === 'e2e-counted')!;
 			const countedRow = `tr[data-experiment-id="${counted.experiment_id}"]`;
@@ -49,8 +35,8 @@ describe('experiments page [e2e]', () => {
 			await waitForText(page, `${countedRow} [data-col=runs] .running`, `${runs.length} running`);
 
 			// The counts follow runs that start and end elsewhere while the page is open.
-			const extra = (await callJson(server.url, 'POST', '/api/runs', { body: { experiment_id: counted.experiment_id, run_name: 'd' } })).body.run_id;
-			await callJson(server.url, 'POST', `/api/runs/${extra}/end`, { body: { status: 'FINISHED' } });
+			const extra = (await callJson(e2e.server.url, 'POST', '/api/runs', { body: { experiment_id: counted.experiment_id, run_name: 'd' } })).body.run_id;
+			await callJson(e2e.server.url, 'POST', `/api/runs/${extra}/end`, { body: { status: 'FINISHED' } });
 			await waitForText(page, `${countedRow} [data-col=runs] .n`, String(runs.length + 1));
 			await waitForText(page, `${countedRow} [data-col=runs] .running`, `${runs.length} running`);
 

@@ -1,33 +1,15 @@
 // The runs table (experiment page) in headless Chromium against the real server: live rows, the filter language
 // (and its errors), sorting, the column picker, selection → compare link, inline tags, bulk delete/restore,
 // keyboard navigation and the view in the URL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openTestPage, waitForText } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openTestPage, waitForText } from '../helpers/browser';
+import { useE2e } from '../helpers/e2e';
 import { callJson } from '../helpers/http';
 import { waitFor } from '../helpers/wait';
-import { ensureAppBuilt } from './global-setup';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await ensureAppBuilt();
-	server = await startTestServer();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await server?.close();
-});
-
-async function post<T>(path: string, body: unknown): Promise<T> {
-	const { status, body: json } = await callJson(server.url, 'POST', path, { body });
-	if (status !== 200) throw new Error(`POST ${path} → ${status} ${JSON.stringify(json)}`);
-	return json as T;
-}
+const e2e = useE2e();
+const post = e2e.post;
 
 interface Seed {
 	name: string;
@@ -86,15 +68,15 @@ async function waitForNames(page: Page, want: string[]): Promise<void> {
 }
 
 async function openExperiment(page: Page, experimentId: string, query = ''): Promise<void> {
-	await page.goto(`${server.url}/experiments/${experimentId}${query}`);
+	await page.goto(`${e2e.server.url}/experiments/${experimentId}${query}`);
 	await waitForText(page, '[role=status]', 'Live');
 }
 
 describe('runs table [e2e]', () => {
 	it('shows a run ingested over HTTP while the page is open, and its metric and status as they change', async () => {
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
-			const { body } = await callJson(server.url, 'POST', '/api/experiments', { body: { name: 'e2e-table-live' } });
+			const { body } = await callJson(e2e.server.url, 'POST', '/api/experiments', { body: { name: 'e2e-table-live' } });
 			const experimentId: string = body.experiment_id;
 			await openExperiment(page, experimentId);
 			await page.getByText('No runs yet.').waitFor();
@@ -118,7 +100,7 @@ describe('runs table [e2e]', () => {
 
 	it('filters with the query language, shows a bad query’s error, and keeps the filter in the URL', async () => {
 		const { experimentId } = await seedExperiment('e2e-table-filter', SEEDS);
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
 			await openExperiment(page, experimentId);
 			await waitForNames(page, ['echo', 'delta', 'charlie', 'bravo', 'alpha']);
@@ -148,7 +130,7 @@ describe('runs table [e2e]', () => {
 
 	it('sorts by a metric column both ways and adds, pins and renders a param column from the picker', async () => {
 		const { experimentId } = await seedExperiment('e2e-table-sort', SEEDS);
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
 			await openExperiment(page, experimentId, '?cols=name,status,metrics.loss');
 			await waitForNames(page, ['echo', 'delta', 'charlie', 'bravo', 'alpha']);
@@ -176,7 +158,7 @@ describe('runs table [e2e]', () => {
 
 			// A copied link reproduces the view.
 			const link = page.url();
-			const other = await openTestPage(browser);
+			const other = await openTestPage(e2e.browser);
 			try {
 				await other.page.goto(link);
 				await waitForNames(other.page, [...byLoss].reverse());
@@ -192,7 +174,7 @@ describe('runs table [e2e]', () => {
 
 	it('selects runs by click and keyboard, links them to the compare page, and opens a run with enter', async () => {
 		const { experimentId, ids } = await seedExperiment('e2e-table-select', SEEDS.slice(0, 3));
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
 			await openExperiment(page, experimentId);
 			await waitForNames(page, ['charlie', 'bravo', 'alpha']);
@@ -203,7 +185,7 @@ describe('runs table [e2e]', () => {
 			await page.keyboard.press(' ');
 			const compare = page.locator('a[data-compare]');
 			await waitForText(page, 'a[data-compare]', 'Compare (2)');
-			const href = new URL((await compare.getAttribute('href'))!, server.url);
+			const href = new URL((await compare.getAttribute('href'))!, e2e.server.url);
 			expect(href.pathname).toBe('/compare');
 			expect(href.searchParams.get('runs')!.split(',').sort()).toEqual([ids.charlie, ids.bravo].sort());
 			expect(href.searchParams.get('exp')).toBe(experimentId);
@@ -221,7 +203,7 @@ describe('runs table [e2e]', () => {
 
 	it('edits tags inline, and the server sees the edits', async () => {
 		const { experimentId, ids } = await seedExperiment('e2e-table-tags', SEEDS.slice(0, 1));
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
 			await openExperiment(page, experimentId);
 			await waitForNames(page, ['alpha']);
@@ -233,7 +215,7 @@ describe('runs table [e2e]', () => {
 			await editor.getByRole('button', { name: 'Add' }).click();
 			await editor.getByLabel('Value of tag team').fill('robotics');
 			await editor.getByLabel('Value of tag team').press('Enter');
-			const readTags = async () => (await callJson(server.url, 'GET', `/api/runs/${ids.alpha}`)).body.run.tags as Record<string, string>;
+			const readTags = async () => (await callJson(e2e.server.url, 'GET', `/api/runs/${ids.alpha}`)).body.run.tags as Record<string, string>;
 			await waitFor(async () => {
 				const t = await readTags();
 				return t.reviewed === 'yes' && t.team === 'robotics';
@@ -254,7 +236,7 @@ describe('runs table [e2e]', () => {
 
 	it('deletes selected runs in bulk, shows them under "Show deleted", and restores them', async () => {
 		const { experimentId, ids } = await seedExperiment('e2e-table-delete', SEEDS.slice(0, 4));
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
 			await openExperiment(page, experimentId);
 			await waitForNames(page, ['delta', 'charlie', 'bravo', 'alpha']);
@@ -262,7 +244,7 @@ describe('runs table [e2e]', () => {
 			await page.getByLabel('Select delta').click();
 			await page.getByRole('button', { name: 'Delete (2)' }).click();
 			await waitForNames(page, ['charlie', 'alpha']);
-			const lifecycle = async (id: string) => (await callJson(server.url, 'GET', `/api/runs/${id}`)).body.run.lifecycle;
+			const lifecycle = async (id: string) => (await callJson(e2e.server.url, 'GET', `/api/runs/${id}`)).body.run.lifecycle;
 			await waitFor(async () => (await lifecycle(ids.bravo)) === 'deleted' && (await lifecycle(ids.delta)) === 'deleted', { what: 'deletions on the server' });
 
 			await page.getByLabel('Show deleted').check();
@@ -280,7 +262,7 @@ describe('runs table [e2e]', () => {
 
 	it('groups by a param with collapsible groups and counts', async () => {
 		const { experimentId } = await seedExperiment('e2e-table-group', SEEDS);
-		const { page, errors, close } = await openTestPage(browser);
+		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
 			await openExperiment(page, experimentId, '?group=params.optimizer');
 			const groups = await waitFor(async () => {
