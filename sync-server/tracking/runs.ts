@@ -7,7 +7,7 @@ import { invalid, notFound } from '../../src/lib/core/errors';
 import type { RunRow, MetricSummary } from '../../src/lib/core/run-row';
 import type { SeriesColumns } from '../../src/lib/core/chunk';
 import { concatColumns } from '../../src/lib/core/chunk';
-import { createRun, findParamConflicts, hasRun, readRun, readRunIds, readRuns, updateRun, type RunPatch } from '../../src/lib/core/docs/experiment';
+import { createRun, findParamConflicts, hasRun, readRun, readRunIds, updateRun, type RunPatch } from '../../src/lib/core/docs/experiment';
 import { hasBatch, readMetricSummaries, recordBatch, setMetricSummaries } from '../../src/lib/core/docs/live';
 import { readRunExperiment, readSeriesDirectory, setRunExperiment, setSeriesParts } from '../../src/lib/core/docs/run';
 import { appendSeriesChunk, readSeries, readSeriesBytes } from '../../src/lib/core/docs/series';
@@ -15,6 +15,7 @@ import { foldSummary } from '../../src/lib/core/series/summary';
 import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
 import type { ExperimentService } from './experiments';
 import { createDocMemo } from './doc-memo';
+import { createRunRowCache } from './run-rows';
 import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
 import { readRunCounts, type RunCounts } from '../../src/lib/core/docs/run-counts';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
@@ -40,7 +41,7 @@ export interface LogInput {
 export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-artifacts:/${experimentId}/${runId}/artifacts`;
 
 export function createRunService(access: DocAccess, experiments: ExperimentService, now: () => number = Date.now) {
-	const runRows = createDocMemo<RunRow[]>();
+	const runRows = createRunRowCache();
 	/** Recently read series (a paged get-history reads the same one per page); ~24 B per point each. */
 	const seriesColumns = createDocMemo<SeriesColumns>({ maxEntries: 16 });
 	const runCounts = createDocMemo<RunCounts>();
@@ -119,14 +120,12 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 		},
 
 		/**
-		 * Every run of an experiment (all lifecycles) with metric summaries. The rows are memoised until the
-		 * experiment's documents change: treat them as read-only.
+		 * Every run of an experiment (all lifecycles) with metric summaries. The same array comes back until a run
+		 * changes, and then only the changed runs are new row objects: treat them as read-only.
 		 */
 		async list(experimentId: string = DEFAULT_EXPERIMENT_ID): Promise<readonly RunRow[]> {
 			await experiments.get(experimentId);
-			return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], (docs) =>
-				runRows.read(experimentId, docs, ([exp, live]) => readRuns(exp, experimentId, (runId) => readMetricSummaries(live, runId)))
-			);
+			return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) => runRows.read(experimentId, exp, live));
 		},
 
 		/**
