@@ -2,6 +2,7 @@
 // runs whose header, params, tags or metric summaries changed, so a 10,000-run table re-reads only those rows.
 import * as Y from 'yjs';
 import { KEYS } from '../schema';
+import { observeMetricSummaries } from './live';
 
 /**
  * Calls `onChange(runIds)` after every transaction on `exp` or `live` that touched runs, with the ids of the runs
@@ -10,7 +11,6 @@ import { KEYS } from '../schema';
  */
 export function observeRunChanges(exp: Y.Doc, live: Y.Doc, onChange: (runIds: Set<string>) => void): () => void {
 	const runs = exp.getMap(KEYS.experiment.runs);
-	const metrics = live.getMap(KEYS.live.metrics);
 	const onRuns = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
 		const ids = new Set<string>();
 		for (const e of events) {
@@ -20,13 +20,10 @@ export function observeRunChanges(exp: Y.Doc, live: Y.Doc, onChange: (runIds: Se
 		}
 		if (ids.size > 0) onChange(ids);
 	};
-	const onMetrics = (e: Y.YMapEvent<unknown>) => {
-		if (e.keysChanged.size > 0) onChange(new Set(e.keysChanged));
-	};
 	runs.observeDeep(onRuns);
-	metrics.observe(onMetrics);
+	const stopMetrics = observeMetricSummaries(live, onChange);
 	return () => {
 		runs.unobserveDeep(onRuns);
-		metrics.unobserve(onMetrics);
+		stopMetrics();
 	};
 }

@@ -1,7 +1,9 @@
 // An experiment's run counts and last activity, read straight from the run headers' status, lifecycle and times
-// and the live document's stored summary timestamps: no RunRow, params or tags are built (GET /api/experiments).
+// and the live document's summary timestamps: no RunRow, params or tags are built (GET /api/experiments).
 import * as Y from 'yjs';
 import { KEYS, RUN_FIELDS as F, RUN_STATUSES } from '../schema';
+import type { MetricSummary } from '../run-row';
+import { readMetricSummaries } from './live';
 
 export interface RunCounts {
 	/** Active (not deleted) runs. */
@@ -18,27 +20,21 @@ export const NO_RUNS: RunCounts = Object.freeze({ run_count: 0, running_count: 0
 const isRunning = (status: unknown) => status === 'RUNNING' || !(RUN_STATUSES as readonly unknown[]).includes(status);
 const finite = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-/** The latest `timestamp` among a run's stored metric summaries (non-finite and malformed ones count as 0). */
-function latestMetricTime(raw: unknown): number {
-	if (!raw || typeof raw !== 'object') return 0;
+/** The latest `timestamp` among a run's metric summaries (non-finite ones count as 0). */
+function latestMetricTime(summaries: Record<string, MetricSummary>): number {
 	let latest = 0;
-	const summaries = raw as Record<string, unknown>;
-	for (const key in summaries) {
-		const s = summaries[key];
-		if (s && typeof s === 'object') latest = Math.max(latest, finite((s as { timestamp?: unknown }).timestamp));
-	}
+	for (const key in summaries) latest = Math.max(latest, finite(summaries[key].timestamp));
 	return latest;
 }
 
 /** Counts the runs of `exp` (an `exp/<id>` document) with metric times from `live` (its `exp/<id>/live`). */
 export function readRunCounts(exp: Y.Doc, live: Y.Doc): RunCounts {
-	const metrics = live.getMap(KEYS.live.metrics);
 	const counts = { ...NO_RUNS };
 	exp.getMap(KEYS.experiment.runs).forEach((header, runId) => {
 		if (!(header instanceof Y.Map) || header.get(F.lifecycle) === 'deleted') return;
 		counts.run_count++;
 		if (isRunning(header.get(F.status))) counts.running_count++;
-		const last = Math.max(finite(header.get(F.startTime)), finite(header.get(F.endTime)), latestMetricTime(metrics.get(runId)));
+		const last = Math.max(finite(header.get(F.startTime)), finite(header.get(F.endTime)), latestMetricTime(readMetricSummaries(live, runId)));
 		if (last > counts.last_activity) counts.last_activity = last;
 	});
 	return counts;
