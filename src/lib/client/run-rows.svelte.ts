@@ -1,14 +1,16 @@
 // Every run of one experiment as rows (deleted ones included), kept current incrementally: after the first read,
-// only the runs a change touched are re-read (observeRunChanges), at most once per frame, so a live run logging
-// into a 10,000-run experiment costs a few rows per frame, not a full re-read. Also the table's edits on the local doc.
+// only the runs a change touched are re-read, at most once per frame, so a live run logging into a 10,000-run
+// experiment costs a few rows per frame. Rows are painted from `exp/<id>` first; the live summaries document is
+// opened after that paint and merged into the rows as it loads. Also the table's edits on the local doc.
 import { untrack } from 'svelte';
 import type * as Y from 'yjs';
 import { docNames, type Lifecycle } from '$lib/core/schema';
 import { updateRun } from '$lib/core/docs/experiment';
-import { observeRunChanges } from '$lib/core/docs/run-changes';
+import { observeMetricSummaries, readMetricSummaries } from '$lib/core/docs/live';
+import { observeRunHeaderChanges } from '$lib/core/docs/run-changes';
 import { readRunTableRow, readRunTableRows } from '$lib/core/docs/run-table-read';
 import type { RunRow } from '$lib/core/run-row';
-import { openDocument } from './documents';
+import { openDocument, type DocumentHandle } from './documents';
 import { readColumnKeys, type ColumnKeys } from './columns';
 import { measureSinceToPaint, PERF } from './perf';
 
@@ -17,9 +19,9 @@ export interface RunRowsView {
 	readonly rows: RunRow[];
 	/** Param, tag and metric keys seen in `rows` (a key whose last use went away stays until the next full read). */
 	readonly keys: ColumnKeys;
-	/** The documents' IndexedDB copies have been applied (offline data is showing). */
+	/** The experiment document's IndexedDB copy has been applied (offline rows are showing; summaries follow). */
 	readonly loaded: boolean;
-	/** Both documents have synced with the relay since the view opened them. */
+	/** Both documents (runs and live summaries) have synced with the relay since the view opened them. */
 	readonly synced: boolean;
 	/** Sets the lifecycle of runs on the local document (merges with the server when online). */
 	setLifecycle(runIds: readonly string[], lifecycle: Lifecycle): void;
@@ -29,6 +31,9 @@ export interface RunRowsView {
 
 const EMPTY_KEYS: ColumnKeys = { params: [], tags: [], metrics: [] };
 const nextFrame = (fn: () => void) => requestAnimationFrame(fn);
+/** Runs `fn` just after the next paint (a task queued from a rAF callback). */
+const afterPaint = (fn: () => void) => requestAnimationFrame(() => setTimeout(fn));
+const isEmpty = (rec: object) => Object.keys(rec).length === 0;
 /** The first view of a page load measures from navigation start; later ones (in-app navigations) from their opening. */
 let pageLoadMeasured = false;
 
@@ -49,33 +54,61 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 		const pageStart = pageLoadMeasured ? performance.now() : 0;
 		pageLoadMeasured = true;
 		let firstRowsMeasured = false;
-		const [exp, live] = untrack(() => [openDocument(docNames.experiment(id)), openDocument(docNames.live(id))]);
+		const exp = untrack(() => openDocument(docNames.experiment(id)));
 		expDoc = exp.doc;
+		let live: DocumentHandle | null = null;
+		let stopLive = () => {};
 		let open = true;
 		let position = new Map<string, number>();
+		/** Runs whose header, params or tags changed (re-read whole), and runs whose summaries changed (merged). */
 		let dirty = new Set<string>();
+		let metricsDirty = new Set<string>();
 		let scheduled = false;
+		let resolveLiveSynced: () => void;
+		const liveSynced = new Promise<void>((resolve) => (resolveLiveSynced = resolve));
+
+		const schedule = () => {
+			if (scheduled) return;
+			scheduled = true;
+			nextFrame(readDirty);
+		};
+		/** Opens the live summaries document (once): after the first rows are painted, or once `exp` synced. */
+		const openLive = () => {
+			if (live || !open) return;
+			live = untrack(() => openDocument(docNames.live(id)));
+			stopLive = observeMetricSummaries(live.doc, (ids) => {
+				for (const runId of ids) metricsDirty.add(runId);
+				schedule();
+			});
+			// A document still open from an earlier view already holds summaries (the observer reports only changes).
+			for (const runId of position.keys()) metricsDirty.add(runId);
+			schedule();
+			void live.synced.then(resolveLiveSynced);
+		};
 
 		const readAll = () => {
-			const all = readRunTableRows(exp.doc, live.doc, id);
+			const all = readRunTableRows(exp.doc, live?.doc ?? null, id);
 			position = new Map(all.map((r, i) => [r.run_id, i]));
 			dirty = new Set();
+			metricsDirty = new Set();
 			rows = all;
 			keys = readColumnKeys(all);
 			if (!firstRowsMeasured && all.length > 0) {
 				firstRowsMeasured = true;
 				measureSinceToPaint(PERF.firstRows, pageStart);
+				afterPaint(openLive);
 			}
 		};
 		const readDirty = () => {
 			scheduled = false;
-			if (!open || dirty.size === 0) return;
+			if (!open || (dirty.size === 0 && metricsDirty.size === 0)) return;
 			// Re-reading a quarter of the runs one by one costs about as much as one full read.
 			if (dirty.size > rows.length / 4) return readAll();
 			const next = rows.slice();
 			const changed: RunRow[] = [];
 			for (const runId of dirty) {
-				const row = readRunTableRow(exp.doc, live.doc, id, runId);
+				metricsDirty.delete(runId);
+				const row = readRunTableRow(exp.doc, live?.doc ?? null, id, runId);
 				const at = position.get(runId);
 				if (row && at !== undefined) next[at] = row;
 				else if (row) position.set(runId, next.push(row) - 1);
@@ -85,7 +118,17 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 				}
 				if (row) changed.push(row);
 			}
+			// Summaries only: the header, params and tags are unchanged, so the row keeps them and takes new metrics.
+			for (const runId of metricsDirty) {
+				const at = position.get(runId);
+				if (at === undefined || !live) continue; // no header yet: read whole when it arrives
+				const metrics = readMetricSummaries(live.doc, runId);
+				if (isEmpty(metrics) && isEmpty(next[at].metrics)) continue;
+				next[at] = { ...next[at], metrics };
+				changed.push(next[at]);
+			}
 			dirty = new Set();
+			metricsDirty = new Set();
 			rows = next;
 			// New keys (a metric logged for the first time) add columns; most updates only change values.
 			const added = readColumnKeys(changed);
@@ -94,23 +137,22 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 				keys = readColumnKeys(next);
 			}
 		};
-		const stop = observeRunChanges(exp.doc, live.doc, (ids) => {
+		const stopHeaders = observeRunHeaderChanges(exp.doc, (ids) => {
 			for (const runId of ids) dirty.add(runId);
-			if (!scheduled) {
-				scheduled = true;
-				nextFrame(readDirty);
-			}
+			schedule();
 		});
 		readAll();
-		void Promise.all([exp.local, live.local]).then(() => {
+		void exp.local.then(() => {
 			if (!open) return;
+			// What IndexedDB held is showing (the live summaries follow once it is painted).
 			loaded = true;
 			if (dirty.size > 0) readDirty();
 		});
-		void Promise.all([exp.synced, live.synced]).then(() => {
+		void exp.synced.then(() => afterPaint(openLive));
+		void Promise.all([exp.synced, liveSynced]).then(() => {
 			if (!open) return;
 			performance.mark(PERF.runsLoaded);
-			// The rows the sync changed are read in the next frame (observeRunChanges scheduled it); `synced` is set in
+			// The rows the sync changed are read in the next frame (the observers scheduled it); `synced` is set in
 			// that frame too, so the page never shows "no runs" in between. Measured just after that frame's paint.
 			requestAnimationFrame(() => {
 				if (!open) return;
@@ -123,10 +165,11 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 		});
 		return () => {
 			open = false;
-			stop();
+			stopHeaders();
+			stopLive();
 			expDoc = null;
 			exp.release();
-			live.release();
+			live?.release();
 		};
 	});
 

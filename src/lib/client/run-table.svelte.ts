@@ -1,15 +1,12 @@
 // The runs table's state: the view (filter, sort, columns, pins, group, selection, deleted toggle) mirrored in
 // the URL, the derived table (filtered, sorted, grouped rows and their columns) and the keyboard-focused row.
-import { replaceState } from '$app/navigation';
 import { parseRunQuery, compileRunQuery, type RunQueryResult } from '$lib/core/query/run-query';
 import type { RunRow } from '$lib/core/run-row';
 import { createColumns, moveColumnId, orderColumnIds, parseColumnId, readAvailableColumnIds, readDefaultColumnIds, type Column } from './columns';
 import { createTableView, type TableView } from './table-view';
-import { DEFAULT_PINNED, formatQuery, readTableUrlState, writeTableUrlState, type TableUrlState } from './url-state';
+import { DEFAULT_PINNED, readTableUrlState, writeTableUrlState, type TableUrlState } from './url-state';
+import { syncQuery } from './url-sync.svelte';
 import type { RunRowsView } from './run-rows.svelte';
-
-/** ms between the last view change and the URL update (typing in the filter box must not spam history). */
-const URL_WRITE_DELAY_MS = 250;
 
 export class RunTableState {
 	filter = $state('');
@@ -82,14 +79,7 @@ export class RunTableState {
 	 * initialises.
 	 */
 	syncUrl(): void {
-		$effect(() => {
-			const params = writeTableUrlState(this.urlState, new URLSearchParams(location.search));
-			const timer = setTimeout(() => {
-				const next = `${location.pathname}${formatQuery(params)}`;
-				if (next !== `${location.pathname}${location.search}`) replaceState(next, {});
-			}, URL_WRITE_DELAY_MS);
-			return () => clearTimeout(timer);
-		});
+		syncQuery((base) => writeTableUrlState(this.urlState, base));
 	}
 
 	/** Header click: ascending, then descending, then back to the default order (newest first). */

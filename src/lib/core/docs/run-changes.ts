@@ -5,11 +5,11 @@ import { KEYS } from '../schema';
 import { observeMetricSummaries } from './live';
 
 /**
- * Calls `onChange(runIds)` after every transaction on `exp` or `live` that touched runs, with the ids of the runs
- * it touched (a new or removed run counts). Synchronous, once per transaction; batch the calls yourself. Returns
- * the function that stops observing.
+ * Calls `onChange(runIds)` after every transaction on `exp` that touched runs (header, params, tags; a new or
+ * removed run counts), with their ids. Synchronous, once per transaction; batch the calls yourself. Returns the
+ * function that stops observing.
  */
-export function observeRunChanges(exp: Y.Doc, live: Y.Doc, onChange: (runIds: Set<string>) => void): () => void {
+export function observeRunHeaderChanges(exp: Y.Doc, onChange: (runIds: Set<string>) => void): () => void {
 	const runs = exp.getMap(KEYS.experiment.runs);
 	const onRuns = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
 		const ids = new Set<string>();
@@ -21,9 +21,15 @@ export function observeRunChanges(exp: Y.Doc, live: Y.Doc, onChange: (runIds: Se
 		if (ids.size > 0) onChange(ids);
 	};
 	runs.observeDeep(onRuns);
+	return () => runs.unobserveDeep(onRuns);
+}
+
+/** observeRunHeaderChanges on `exp` and observeMetricSummaries on `live`, with one callback. */
+export function observeRunChanges(exp: Y.Doc, live: Y.Doc, onChange: (runIds: Set<string>) => void): () => void {
+	const stopHeaders = observeRunHeaderChanges(exp, onChange);
 	const stopMetrics = observeMetricSummaries(live, onChange);
 	return () => {
-		runs.unobserveDeep(onRuns);
+		stopHeaders();
 		stopMetrics();
 	};
 }

@@ -37,20 +37,23 @@ function readRow(experimentId: string, runId: string, header: Y.Map<unknown>, me
 	};
 }
 
+const NO_METRICS: Record<string, MetricSummary> = Object.freeze({}) as Record<string, MetricSummary>;
+const readMetrics = (live: Y.Doc | null, runId: string) => (live ? readMetricSummaries(live, runId) : NO_METRICS);
+
 /**
  * Every run of the experiment as rows (what readRuns joined with readMetricSummaries gives), in document order.
- * Metric summaries are read-only (see decodeStoredSummaries).
+ * Metric summaries are read-only (see decodeStoredSummaries); with `live` null (not opened yet) runs have none.
  */
-export function readRunTableRows(exp: Y.Doc, live: Y.Doc, experimentId: string): RunRow[] {
+export function readRunTableRows(exp: Y.Doc, live: Y.Doc | null, experimentId: string): RunRow[] {
 	const rows: RunRow[] = [];
 	exp.getMap(KEYS.experiment.runs).forEach((m, runId) => {
-		if (m instanceof Y.Map) rows.push(readRow(experimentId, runId, m, readMetricSummaries(live, runId)));
+		if (m instanceof Y.Map) rows.push(readRow(experimentId, runId, m, readMetrics(live, runId)));
 	});
 	return rows;
 }
 
 /** One run as readRunTableRows reads it; null if the experiment has no such run. */
-export function readRunTableRow(exp: Y.Doc, live: Y.Doc, experimentId: string, runId: string): RunRow | null {
+export function readRunTableRow(exp: Y.Doc, live: Y.Doc | null, experimentId: string, runId: string): RunRow | null {
 	const m = exp.getMap(KEYS.experiment.runs).get(runId);
-	return m instanceof Y.Map ? readRow(experimentId, runId, m, readMetricSummaries(live, runId)) : null;
+	return m instanceof Y.Map ? readRow(experimentId, runId, m, readMetrics(live, runId)) : null;
 }
