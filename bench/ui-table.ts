@@ -1,13 +1,14 @@
 // Runs table figures: a real server seeded over the native API with 10,000 runs × 50 columns, the experiment page
 // in headless Chromium, and the page's `tandem:` measures: first render (navigation start → first rows painted, on a
 // first visit and on a revisit from IndexedDB), filter and sort (input → next paint), frame intervals while scrolling.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { spawnServer } from '../tests/helpers/child-server';
 import { launchBrowser, openTestPage } from '../tests/helpers/browser';
 import { ensureAppBuilt } from '../tests/e2e/global-setup';
+import { median, ms, post, readMeasure, waitForQuietServer } from './browser-bench';
 import type { Row } from './table';
 
 const PARAMS = 20;
@@ -15,13 +16,6 @@ const TAGS = 10;
 const METRICS = 20;
 const CONCURRENCY = 8;
 const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adamw'];
-
-async function post<T>(base: string, p: string, body: unknown): Promise<T> {
-	const res = await fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	const json = await res.json();
-	if (!res.ok) throw new Error(`POST ${p} → ${res.status} ${JSON.stringify(json)}`);
-	return json as T;
-}
 
 /** Creates `runs` runs in one experiment, CONCURRENCY at a time; each logs every metric in the columnar form. */
 export async function seed(base: string, runs: number, log: (s: string) => void): Promise<string> {
@@ -46,46 +40,12 @@ export async function seed(base: string, runs: number, log: (s: string) => void)
 	return experiment_id;
 }
 
-/** Waits for the next entry of the measure `name` past the first `seen` ones; returns its duration in ms. */
-async function readMeasure(page: Page, name: string, seen: number, timeoutMs = 120_000): Promise<number> {
-	const handle = await page.waitForFunction(
-		([n, k]) => {
-			const entries = performance.getEntriesByName(n, 'measure');
-			return entries.length > k ? entries[k].duration : null;
-		},
-		[name, seen] as const,
-		{ timeout: timeoutMs, polling: 50 }
-	);
-	return (await handle.jsonValue()) as number;
+/** Encoded size (MB) of a whole document, as a first visit receives it. */
+async function readDocMb(base: string, name: string): Promise<string> {
+	const res = await fetch(`${base}/api/docs/${name}`);
+	if (!res.ok) throw new Error(`GET /api/docs/${name} → ${res.status}`);
+	return `${((await res.arrayBuffer()).byteLength / 1e6).toFixed(1)} MB`;
 }
-
-/** CPU time (ms) a process has used, from /proc (Linux); null elsewhere. */
-async function readCpuMs(pid: number): Promise<number | null> {
-	try {
-		const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
-	} catch {
-		return null;
-	}
-}
-
-/**
- * Waits (up to `timeoutMs`) until the server has used under 5% of a core for a second: after seeding it compacts
- * and unloads hundreds of thousands of rooms, which would otherwise compete with the browser being measured.
- */
-async function waitForQuietServer(pid: number, timeoutMs = 120_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	let last = await readCpuMs(pid);
-	while (last !== null && Date.now() < deadline) {
-		await new Promise((r) => setTimeout(r, 1000));
-		const now = await readCpuMs(pid);
-		if (now === null || now - last < 50) return;
-		last = now;
-	}
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ms = (v: number) => `${v.toFixed(0)} ms`;
 
 /** Seeds a server, opens the runs table, and measures first render, filter, sort and scroll frames. */
 export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
@@ -99,6 +59,7 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 		log(`ui-table: seeding ${runs} runs × ${PARAMS + TAGS + METRICS} columns`);
 		const experimentId = await seed(server.url, runs, log);
 		await waitForQuietServer(server.proc.pid!);
+		const docSizes = { exp: await readDocMb(server.url, `exp/${experimentId}`), live: await readDocMb(server.url, `exp/${experimentId}/live`) };
 		const size = `${runs.toLocaleString('en')} runs × ${PARAMS + TAGS + METRICS} columns`;
 		const url = `${server.url}/experiments/${experimentId}`;
 		const visits = opts.quick ? 1 : 3;
@@ -183,7 +144,9 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 				{ figure: `sort, median of ${sortTimes.length} (max ${ms(Math.max(...sortTimes))})`, value: ms(median(sortTimes)), target: '≤ 50 ms', ok: Math.max(...sortTimes) <= 50 },
 				{ figure: 'scroll 3 rows per frame, p95 frame interval', value: ms(wheelP95), target: 'smooth (≤ 33 ms)', ok: wheelP95 <= 33 },
 				{ figure: 'jump a viewport per frame, p95 frame interval', value: ms(pageP95), target: '(stress, no target)' },
-				{ figure: 'rows / cells in the DOM', value: `${rowsInDom} / ${cellsInDom}`, target: 'visible only' }
+				{ figure: 'rows / cells in the DOM', value: `${rowsInDom} / ${cellsInDom}`, target: 'visible only' },
+				{ figure: `exp/<id> document, encoded (${size})`, value: docSizes.exp, target: '< 32 MB' },
+				{ figure: `exp/<id>/live document, encoded (${size})`, value: docSizes.live, target: '< 32 MB' }
 			];
 		} finally {
 			await close();
