@@ -35,6 +35,7 @@ if (builtAt() < sources) {
 	console.error('[tandem] building the web app…');
 	const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
 		cwd: root,
+		env: { ...process.env, NODE_ENV: 'production' },
 		stdio: 'inherit'
 	});
 	if (r.status !== 0) {

@@ -19,5 +19,5 @@ fi
 
 npx svelte-kit sync >/dev/null
 echo "[test] building the web app"
-npx vite build --logLevel warn
+NODE_ENV=production npx vite build --logLevel warn
 exec npx vitest run "$@"

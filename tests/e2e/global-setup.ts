@@ -31,8 +31,11 @@ export async function isBuildStale(): Promise<boolean> {
 
 function runViteBuild(): Promise<void> {
 	return new Promise((resolve, reject) => {
+		// Vitest sets NODE_ENV=test, and Vite builds Svelte and Kit in development mode for anything but
+		// 'production' (dev-only checks, slower): tests and benches must run the app users get.
 		const proc = spawn(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
 			cwd: root,
+			env: { ...process.env, NODE_ENV: 'production' },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		let out = '';
