@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { KEYS } from '../schema';
 import type { MetricSummary } from '../run-row';
 import { encodeSummary } from '../series/summary';
-import { decodeStoredSummaries, packSummaries, readMetricSummaries, setMetricSummaries } from './live';
+import { decodeStoredSummaries, hasBatch, MAX_REMEMBERED_BATCHES, packSummaries, readMetricSummaries, recordBatch, setMetricSummaries } from './live';
 
 const RUN = 'c'.repeat(32);
 const summary = (over: Partial<MetricSummary> = {}): MetricSummary => ({ last: 0.5, min: -1, max: 2, count: 3, step: 7, timestamp: 1_700_000_000_123, ...over });
@@ -76,5 +76,33 @@ describe('summaries stored by older versions (a JSON object per run)', () => {
 		setMetricSummaries(live, RUN, { loss: summary({ last: 3, count: 9 }) });
 		expect(live.getMap(KEYS.live.metrics).get(RUN)).toBeInstanceOf(Uint8Array);
 		expectSame(readMetricSummaries(live, RUN), { old: summary({ max: Infinity }), loss: summary({ last: 3, count: 9 }) });
+	});
+});
+
+describe('applied batch ids', () => {
+	it('are remembered per run, and the oldest tenth is forgotten past MAX_REMEMBERED_BATCHES', () => {
+		const live = new Y.Doc();
+		const other = 'd'.repeat(32);
+		for (let i = 0; i < MAX_REMEMBERED_BATCHES; i++) live.transact(() => recordBatch(live, RUN, `b${i}`, i));
+		// Recording an id again (a retry that slipped through) does not count twice.
+		live.transact(() => recordBatch(live, RUN, 'b5', 5));
+		expect(hasBatch(live, RUN, 'b0')).toBe(true);
+		expect(hasBatch(live, other, 'b0')).toBe(false);
+		live.transact(() => recordBatch(live, other, 'new', MAX_REMEMBERED_BATCHES));
+		const kept = MAX_REMEMBERED_BATCHES * 0.9;
+		expect(live.getMap(KEYS.live.batches).size).toBe(kept);
+		expect(hasBatch(live, RUN, `b${MAX_REMEMBERED_BATCHES - kept}`)).toBe(false);
+		expect(hasBatch(live, RUN, `b${MAX_REMEMBERED_BATCHES - kept + 1}`)).toBe(true);
+		expect(hasBatch(live, other, 'new')).toBe(true);
+	});
+
+	it('are counted across a reload of the document (the count starts from what is stored)', () => {
+		const first = new Y.Doc();
+		for (let i = 0; i < MAX_REMEMBERED_BATCHES; i++) first.transact(() => recordBatch(first, RUN, `b${i}`, i));
+		const reloaded = new Y.Doc();
+		Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(first));
+		reloaded.transact(() => recordBatch(reloaded, RUN, 'next', MAX_REMEMBERED_BATCHES));
+		expect(reloaded.getMap(KEYS.live.batches).size).toBe(MAX_REMEMBERED_BATCHES * 0.9);
+		expect(hasBatch(reloaded, RUN, 'next')).toBe(true);
 	});
 });
