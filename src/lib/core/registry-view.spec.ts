@@ -8,7 +8,9 @@ import {
 	canArchiveExisting,
 	checkAliasInput,
 	filterModelRows,
+	formatModelSort,
 	normalizeDisplayName,
+	parseModelSort,
 	readModelAudit,
 	readModelRow,
 	readSnippet,
@@ -111,6 +113,20 @@ describe('filterModelRows and sortModelRows', () => {
 		expect(toggleModelSort({ column: 'name', desc: false }, 'name')).toEqual({ column: 'name', desc: true });
 		expect(toggleModelSort({ column: 'name', desc: false }, 'updated')).toEqual({ column: 'updated', desc: true });
 		expect(toggleModelSort({ column: 'updated', desc: true }, 'name')).toEqual({ column: 'name', desc: false });
+	});
+});
+
+describe('parseModelSort and formatModelSort', () => {
+	it('round-trips every sort through the URL value and reads anything else as the default', () => {
+		for (const sort of [
+			{ column: 'name', desc: true },
+			{ column: 'updated', desc: false },
+			{ column: 'updated', desc: true }
+		] as const) {
+			expect(parseModelSort(formatModelSort(sort))).toEqual(sort);
+		}
+		expect(formatModelSort({ column: 'name', desc: false })).toBeNull();
+		for (const bad of [null, '', '-', 'size', '--name', 'Name']) expect(parseModelSort(bad), String(bad)).toEqual({ column: 'name', desc: false });
 	});
 });
 

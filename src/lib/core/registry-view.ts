@@ -72,6 +72,19 @@ export function toggleModelSort(sort: ModelSort, column: ModelSortColumn): Model
 	return sort.column === column ? { column, desc: !sort.desc } : { column, desc: column === 'updated' };
 }
 
+/** The sort in a URL's `sort` value: `name`, `-name`, `updated` or `-updated` (`-` = descending); else the default. */
+export function parseModelSort(value: string | null): ModelSort {
+	const desc = value?.startsWith('-') ?? false;
+	const column = desc ? value!.slice(1) : value;
+	return column === 'name' || column === 'updated' ? { column, desc } : DEFAULT_MODEL_SORT;
+}
+
+/** The `sort` URL value for `sort`, or null for the default (left out of the URL). */
+export function formatModelSort(sort: ModelSort): string | null {
+	if (sort.column === DEFAULT_MODEL_SORT.column && sort.desc === DEFAULT_MODEL_SORT.desc) return null;
+	return `${sort.desc ? '-' : ''}${sort.column}`;
+}
+
 /** The model's stage and alias moves, newest first (document order breaks ties in time, later first). */
 export function readModelAudit(log: readonly AuditEntry[], modelName: string): AuditEntry[] {
 	const mine = log.map((e, i) => ({ e, i })).filter(({ e }) => e.model === modelName);
