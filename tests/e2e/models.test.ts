@@ -43,7 +43,7 @@ const firstAudit = '[data-testid=audit-log] li:first-child';
 
 async function openModel(page: Page): Promise<void> {
 	await page.goto(`${e2e.server.url}/models/${MODEL}`);
-	await waitForText(page, '[data-testid=model-name]', MODEL);
+	await page.locator(row(2)).waitFor();
 }
 
 describe('model registry pages [e2e]', () => {
@@ -203,7 +203,7 @@ describe('model registry pages [e2e]', () => {
 		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
 			await page.goto(`${e2e.server.url}/models/no-such-model`);
-			await page.getByRole('heading', { name: 'Model not found' }).waitFor();
+			await page.getByRole('alert').getByText('Model not found.').waitFor();
 			expect(errors).toEqual([]);
 		} finally {
 			await close();
