@@ -90,6 +90,14 @@ describe('readSnippet', () => {
 		expect(cut.endsWith('…')).toBe(true);
 		expect(readSnippet('a'.repeat(20), 20)).toBe('a'.repeat(20));
 	});
+
+	it('reads Markdown as plain text', () => {
+		expect(readSnippet('## Fraud **scorer** for `card` _payments_')).toBe('Fraud scorer for card payments');
+		expect(readSnippet('- see [the docs](https://x.y/z) and ![chart](c.png)')).toBe('see the docs and chart');
+		expect(readSnippet('> quoted\nnext')).toBe('quoted');
+		expect(readSnippet('#\n\n1. first step')).toBe('first step');
+		expect(readSnippet('snake_case_name and 2 * 3 * 4')).toBe('snake_case_name and 2 * 3 * 4');
+	});
 });
 
 describe('filterModelRows and sortModelRows', () => {

@@ -29,9 +29,18 @@ export interface ModelSort {
 }
 export const DEFAULT_MODEL_SORT: ModelSort = { column: 'name', desc: false };
 
-/** The first non-empty line of `text`, cut to `max` characters with an ellipsis. */
+/** One line of Markdown as plain text: heading, quote and list marks, emphasis, code ticks and link targets dropped. */
+function readPlainLine(line: string): string {
+	return line
+		.replace(/^(#{1,6}(\s+|$)|>\s*|[-*+]\s+|\d+[.)]\s+)/, '')
+		.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+		.replace(/(?<![\w*])(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1(?![\w*])/g, '$2')
+		.trim();
+}
+
+/** The first non-empty line of `text` (Markdown read as plain text), cut to `max` characters with an ellipsis. */
 export function readSnippet(text: string | null, max = SNIPPET_LENGTH): string {
-	const line = (text ?? '').split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+	const line = (text ?? '').split('\n').map(readPlainLine).find((l) => l !== '') ?? '';
 	return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
 }
 
