@@ -1,6 +1,7 @@
 // The model registry pages in headless Chromium against the real server: models registered through MLflow's REST
 // API are listed; stage transitions (with archive-existing), aliases, descriptions and tags edited in the browser's
-// registry document reach the API; moves made through the API or in another browser show up live, in the audit log.
+// registry document reach the API; moves made through the API, in another browser or offline show up live, in the
+// audit log. The tests run in order on one model: each starts from the stages the one before left.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openTestPage, waitForText } from '../helpers/browser';
@@ -196,6 +197,34 @@ describe('model registry pages [e2e]', () => {
 		} finally {
 			await a.close();
 			await b.close();
+		}
+	});
+
+	it('applies a stage move made with the server stopped at once, and the server gets it on reconnect', async () => {
+		const { page, errors, close } = await openTestPage(e2e.browser);
+		try {
+			await openModel(page);
+			await waitForText(page, '[role=status]', 'Live');
+			await waitForText(page, `${row(1)} [data-col=stage]`, 'Staging');
+			await waitForText(page, `${row(2)} [data-col=stage]`, 'Production');
+
+			await e2e.server.stop();
+			try {
+				await waitForText(page, '[role=status]', 'Offline');
+				await page.getByRole('button', { name: 'Change stage of version 1' }).click();
+				await page.getByLabel('New stage for version 1').selectOption('Production');
+				await page.getByLabel(/Transition existing Production versions to Archived/).check();
+				await page.getByRole('button', { name: 'Transition', exact: true }).click();
+				await waitForText(page, `${row(1)} [data-col=stage]`, 'Production');
+				await waitForText(page, `${row(2)} [data-col=stage]`, 'Archived');
+			} finally {
+				await e2e.server.start();
+			}
+			await waitForText(page, '[role=status]', 'Live', 15_000);
+			await waitFor(async () => (await readStage(1)) === 'Production' && (await readStage(2)) === 'Archived', { what: 'the offline move on the server' });
+			expect(errors.filter((e) => !/WebSocket connection|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+		} finally {
+			await close();
 		}
 	});
 
