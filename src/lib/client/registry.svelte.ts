@@ -4,7 +4,7 @@
 import type * as Y from 'yjs';
 import { docNames } from '$lib/core/schema';
 import { readAuditLog, readRegisteredModels, type AuditEntry, type ModelStage, type RegisteredModelRecord } from '$lib/core/docs/registry';
-import { moveAlias, moveStage, updateModelVersion, updateRegisteredModel, type ModelVersionPatch, type RegisteredModelPatch } from '$lib/core/docs/registry-edit';
+import { moveAlias, moveStage, updateRegisteredModel, type RegisteredModelPatch } from '$lib/core/docs/registry-edit';
 import { readModelAudit, readModelRow, type ModelRow } from '$lib/core/registry-view';
 import { createDocsView, type DocsView } from './doc-view.svelte';
 import { openDocument } from './documents';
@@ -55,10 +55,6 @@ function withModel(modelId: string, fn: (doc: Y.Doc, model: RegisteredModelRecor
 /** Edits a model's description or tags; every edit touches its last-update time. */
 export function editModel(modelId: string, patch: Omit<RegisteredModelPatch, 'now' | 'name'>): boolean {
 	return withModel(modelId, (doc) => void updateRegisteredModel(doc, modelId, { ...patch, now: Date.now() }));
-}
-
-export function editModelVersion(modelId: string, versionId: string, patch: Omit<ModelVersionPatch, 'now'>): boolean {
-	return withModel(modelId, (doc) => void updateModelVersion(doc, versionId, { ...patch, now: Date.now() }));
 }
 
 /** Moves a version to `stage`, optionally archiving the versions already there; appends the audit entries. */
