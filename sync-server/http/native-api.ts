@@ -3,10 +3,11 @@
 import { parseCreateExperiment, parseCreateRun, parseEndRun, parseLogBatch } from '../../src/lib/core/ingest';
 import { invalid } from '../../src/lib/core/errors';
 import { encodeNumber, encodeSummary } from '../../src/lib/core/series/summary';
-import { isValidDocName } from '../../src/lib/core/schema';
+import { encodeDocBatchAnswer, parseDocBatchRequest, parseDocRequest, type DocRequest } from '../../src/lib/core/doc-batch';
 import type { RunRow } from '../../src/lib/core/run-row';
 import type { ExperimentService } from '../tracking/experiments';
 import type { RunService } from '../tracking/runs';
+import type { ServerResponse } from 'node:http';
 import type { Router } from './router';
 
 /** A run as the native API returns it: non-finite metric numbers become "NaN" / "Infinity" / "-Infinity". */
@@ -75,23 +76,27 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 			};
 		})
 		.add('GET', /^\/api\/docs\/(.+)$/, async (ctx) => {
-			const name = ctx.params[0];
-			if (!isValidDocName(name)) throw invalid(`Unknown document name '${name}'`);
-			const svParam = ctx.url.searchParams.get('sv');
-			let sv: Uint8Array | undefined;
-			if (svParam) {
-				if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(svParam)) throw invalid(`'sv' must be a base64 state vector`);
-				sv = new Uint8Array(Buffer.from(svParam, 'base64'));
-			}
-			let update: Uint8Array;
-			try {
-				update = await deps.encodeDiff(name, sv);
-			} catch (e) {
-				if (sv) throw invalid(`'sv' is not a valid Yjs state vector`);
-				throw e;
-			}
-			ctx.res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': update.byteLength, 'cache-control': 'no-store' });
-			ctx.res.end(update);
+			sendBinary(ctx.res, await encodeDiffOf(parseDocRequest(ctx.params[0], ctx.url.searchParams.get('sv'))));
+			return undefined;
+		})
+		.add('POST', /^\/api\/docs$/, async (ctx) => {
+			const docs = parseDocBatchRequest(await ctx.json());
+			sendBinary(ctx.res, encodeDocBatchAnswer(await Promise.all(docs.map(encodeDiffOf))));
 			return undefined;
 		});
+
+	/** The update a client with `doc.sv` is missing; a state vector Yjs cannot read is the client's error. */
+	async function encodeDiffOf(doc: DocRequest): Promise<Uint8Array> {
+		try {
+			return await deps.encodeDiff(doc.name, doc.sv.byteLength > 0 ? doc.sv : undefined);
+		} catch (e) {
+			if (doc.sv.byteLength > 0) throw invalid(`'sv' is not a valid Yjs state vector for '${doc.name}'`);
+			throw e;
+		}
+	}
+}
+
+function sendBinary(res: ServerResponse, bytes: Uint8Array): void {
+	res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
+	res.end(bytes);
 }

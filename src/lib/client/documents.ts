@@ -5,6 +5,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import { parseDocName } from '../core/schema';
 import { createPool, type Pool } from './pool';
+import { isCachedLocally, noteCachedLocally, readDatabaseName } from './idb-cache';
 import { createProviderState, readConnection, type Connection, type ProviderState } from './connection-state';
 
 /** Chromium allows 255 WebSockets per page and each provider holds one (§2). */
@@ -82,7 +83,7 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 
 	function open(name: string): OpenDocument {
 		const doc = new Y.Doc();
-		const persistence = new IndexeddbPersistence(`tandem:${name}`, doc);
+		const persistence = new IndexeddbPersistence(readDatabaseName(name), doc);
 		const provider = new WebsocketProvider(opts.relayUrl, readRoomPath(name), doc, { connect: false, disableBc: !shareAcrossTabs(name) });
 		const state = createProviderState();
 		states.set(name, state);
@@ -93,8 +94,14 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 			persistence.whenSynced.then(() => undefined),
 			new Promise<void>((resolve) => (timer = setTimeout(resolve, LOCAL_LOAD_TIMEOUT_MS)))
 		]).finally(() => clearTimeout(timer));
-		void local.then(() => {
-			if (!disposed) provider.connect();
+		// A document with no local copy has nothing to wait for: connect at once.
+		const connect = () => {
+			if (!disposed) provider.connect(); // a second call is a no-op
+		};
+		void local.then(connect);
+		void isCachedLocally(name).then((cached) => {
+			noteCachedLocally(name);
+			if (!cached) connect();
 		});
 		const synced = new Promise<void>((resolve) => {
 			const onSync = (isSynced: boolean) => {

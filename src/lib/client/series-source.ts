@@ -1,6 +1,6 @@
 // Loads one metric series of one run into a SeriesBuffer for charting, part after part (`series/<run>/<key>@n`).
 // A running run's last part streams over the relay (a live document), within a budget of sockets; everything else
-// is read from IndexedDB and topped up with one `GET /api/docs/<name>?sv=` that returns only the missing bytes.
+// is read from IndexedDB and topped up over HTTP with only the missing bytes (batched: doc-fetch.ts).
 // New points are appended to the buffer as they arrive: nothing is refetched or decoded twice.
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -8,7 +8,9 @@ import { docNames } from '$lib/core/schema';
 import { isSeriesPartFull, observeSeriesChunks, readSeries } from '$lib/core/docs/series';
 import { SeriesBuffer } from '$lib/core/series/series-buffer';
 import type { SeriesColumns } from '$lib/core/chunk';
-import { openDocument, readRoomPath } from './documents';
+import { openDocument } from './documents';
+import { fetchDocDiff } from './doc-fetch';
+import { isCachedLocally, noteCachedLocally, readDatabaseName } from './idb-cache';
 
 /** Series streamed live at once; past this a running series is polled over HTTP (each live one holds a socket). */
 export const MAX_LIVE_SERIES = 16;
@@ -36,19 +38,10 @@ interface Part {
 	close(): void;
 }
 
-function toBase64(bytes: Uint8Array): string {
-	let s = '';
-	for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-	return btoa(s);
-}
-
 /** Applies what the server has and `doc` lacks; false when the server could not be reached. */
 async function topUp(name: string, doc: Y.Doc): Promise<boolean> {
-	const sv = encodeURIComponent(toBase64(Y.encodeStateVector(doc)));
 	try {
-		const res = await fetch(`/api/docs/${readRoomPath(name)}?sv=${sv}`);
-		if (!res.ok) return false;
-		const update = new Uint8Array(await res.arrayBuffer());
+		const update = await fetchDocDiff(name, Y.encodeStateVector(doc));
 		if (update.byteLength > 2) Y.applyUpdate(doc, update);
 		return true;
 	} catch {
@@ -56,20 +49,25 @@ async function topUp(name: string, doc: Y.Doc): Promise<boolean> {
 	}
 }
 
-/** A part as a local Y.Doc cached in IndexedDB, read once from cache and then topped up over HTTP. */
-async function openCachedPart(name: string): Promise<{ doc: Y.Doc; close(): void }> {
+/**
+ * A part as a local Y.Doc cached in IndexedDB. With a local copy, that copy is loaded first (the caller tops it up);
+ * without one, everything is fetched at once while the empty database is created (`fetched` says whether the
+ * server answered). y-indexeddb stores the whole state once its database is open, so nothing fetched is lost.
+ */
+async function openCachedPart(name: string): Promise<{ doc: Y.Doc; fetched: boolean | null; close(): void }> {
 	const doc = new Y.Doc();
-	const idb = new IndexeddbPersistence(`tandem:${name}`, doc);
+	const cached = await isCachedLocally(name);
+	noteCachedLocally(name);
+	const idb = new IndexeddbPersistence(readDatabaseName(name), doc);
+	const close = () => {
+		// destroy() lets IndexedDB finish the writes already queued for the updates just applied.
+		void idb.destroy().finally(() => doc.destroy());
+	};
+	if (!cached) return { doc, fetched: await topUp(name, doc), close };
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	await Promise.race([idb.whenSynced, new Promise((r) => (timer = setTimeout(r, LOCAL_LOAD_TIMEOUT_MS)))]);
 	clearTimeout(timer);
-	return {
-		doc,
-		close() {
-			// close() lets IndexedDB finish the writes already queued for the updates just applied.
-			void idb.destroy().finally(() => doc.destroy());
-		}
-	};
+	return { doc, fetched: null, close };
 }
 
 /**
@@ -136,7 +134,7 @@ export function openSeries(runId: string, key: string, isRunning: () => boolean)
 		onPoints(readSeries(p.doc));
 		const stop = observeSeriesChunks(p.doc, onPoints);
 		parts.push({ doc: p.doc, close: () => (stop(), p.close()) });
-		const reached = await topUp(name, p.doc);
+		const reached = p.fetched ?? (await topUp(name, p.doc));
 		if (closed) return;
 		if (isSeriesPartFull(p.doc)) return loadPart(part + 1);
 		setState(reached || buffer.length > 0 ? 'ready' : 'unavailable');
