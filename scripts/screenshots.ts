@@ -51,6 +51,14 @@ async function seed(base: string): Promise<Seeded> {
 	const csv = 'class,precision,recall,f1\ncat,0.91,0.88,0.89\ndog,0.87,0.90,0.88\nbird,0.93,0.91,0.92\n';
 	await fetch(`${base}/api/runs/${best}/artifacts/eval/per_class.csv`, { method: 'PUT', body: csv });
 	await fetch(`${base}/api/runs/${best}/artifacts/model/MLmodel`, { method: 'PUT', body: 'artifact_path: model\nflavors:\n  pytorch:\n    pytorch_version: 2.5.1\n' });
+	const R = '/api/2.0/mlflow';
+	await post(base, `${R}/registered-models/create`, { name: 'resnet50-classifier', description: 'ImageNet classifier from the lr × optimizer sweep.', tags: [{ key: 'team', value: 'vision' }] });
+	for (const [n, run] of [runIds[3], runIds[1], runIds[0]].entries()) {
+		await post(base, `${R}/model-versions/create`, { name: 'resnet50-classifier', source: `runs:/${run}/model`, run_id: run, description: `candidate ${n + 1}` });
+	}
+	await post(base, `${R}/model-versions/transition-stage`, { name: 'resnet50-classifier', version: '2', stage: 'Production', archive_existing_versions: false });
+	await post(base, `${R}/model-versions/transition-stage`, { name: 'resnet50-classifier', version: '3', stage: 'Staging', archive_existing_versions: false });
+	await post(base, `${R}/registered-models/alias`, { name: 'resnet50-classifier', alias: 'champion', version: '2' });
 	return { experimentId, runIds };
 }
 
@@ -90,6 +98,9 @@ try {
 		await page.goto(`${server.url}/compare?runs=${runIds.slice(0, 4).join(',')}&exp=${experimentId}&smooth=0.6`);
 		await waitForCharts(page);
 		await shoot(page, `compare${suffix}`);
+		await page.goto(`${server.url}/models/resnet50-classifier`);
+		await page.getByText('candidate 3').first().waitFor();
+		await shoot(page, `model${suffix}`);
 		await context.close();
 	}
 } finally {
