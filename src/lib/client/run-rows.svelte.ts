@@ -130,7 +130,12 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 			dirty = new Set();
 			metricsDirty = new Set();
 			rows = next;
-			// New keys (a metric logged for the first time) add columns; most updates only change values.
+			// New keys (a metric logged for the first time) add columns; most updates only change values. When most
+			// rows changed (the live summaries arriving), reading the keys of all of them once is cheaper than twice.
+			if (changed.length > next.length / 4) {
+				keys = readColumnKeys(next);
+				return;
+			}
 			const added = readColumnKeys(changed);
 			const isNew = (have: string[], seen: string[]) => seen.some((k) => !have.includes(k));
 			if (isNew(keys.params, added.params) || isNew(keys.tags, added.tags) || isNew(keys.metrics, added.metrics)) {
