@@ -1,12 +1,25 @@
-// Command-line entry: `tsx sync-server/cli.ts [--host H] [--port P] [--data DIR] [--sync FULL|NORMAL]`
-// (env TANDEM_HOST, TANDEM_PORT, TANDEM_DATA). Prints the URL; SIGINT/SIGTERM flush the store and exit.
+// Command-line entry: `tsx sync-server/cli.ts [--host H] [--port P] [--data DIR] [--sync FULL|NORMAL] [--gc-interval 24h]`
+// (env TANDEM_HOST, TANDEM_PORT, TANDEM_DATA, TANDEM_SYNC, TANDEM_GC_INTERVAL). Prints the URL; SIGINT/SIGTERM flush the store and exit.
 import { startServer } from './server';
+import { GC_INTERVAL_MS, MAX_TIMER_MS } from './blobs/gc';
 
 interface CliOptions {
 	host: string;
 	port: number;
 	dataDir: string;
 	synchronous: 'NORMAL' | 'FULL';
+	gcIntervalMs: number;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `0`, or a number with a unit: `90s`, `30m`, `12h`, `7d`, `500ms`. */
+export function parseInterval(text: string, what: string): number {
+	const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+	const ms = m && (m[2] ? Math.round(Number(m[1]) * UNIT_MS[m[2]]) : Number(m[1]) === 0 ? 0 : NaN);
+	if (ms === null || !Number.isFinite(ms)) throw new Error(`${what} must be 0 (off) or a duration like 30m, 12h or 7d, not '${text}'`);
+	if (ms > MAX_TIMER_MS) throw new Error(`${what} must be at most 24d`);
+	return ms;
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
@@ -14,7 +27,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
 		host: env.TANDEM_HOST ?? '127.0.0.1',
 		port: Number(env.TANDEM_PORT ?? 5000),
 		dataDir: env.TANDEM_DATA ?? 'tandem-data',
-		synchronous: env.TANDEM_SYNC === 'FULL' ? 'FULL' : 'NORMAL'
+		synchronous: env.TANDEM_SYNC === 'FULL' ? 'FULL' : 'NORMAL',
+		gcIntervalMs: env.TANDEM_GC_INTERVAL ? parseInterval(env.TANDEM_GC_INTERVAL, 'TANDEM_GC_INTERVAL') : GC_INTERVAL_MS
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const flag = argv[i];
@@ -28,8 +42,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
 		else if (flag === '--port') opts.port = Number(need());
 		else if (flag === '--data') opts.dataDir = need();
 		else if (flag === '--sync') opts.synchronous = need() === 'FULL' ? 'FULL' : 'NORMAL';
+		else if (flag === '--gc-interval') opts.gcIntervalMs = parseInterval(need(), '--gc-interval');
 		else if (flag === '--help' || flag === '-h') {
-			console.log('usage: npm start -- [--host 127.0.0.1] [--port 5000] [--data ./tandem-data] [--sync NORMAL|FULL]');
+			console.log('usage: npm start -- [--host 127.0.0.1] [--port 5000] [--data ./tandem-data] [--sync NORMAL|FULL] [--gc-interval 24h|0]');
 			process.exit(0);
 		} else throw new Error(`unknown option ${flag} (try --help)`);
 	}
@@ -50,6 +65,7 @@ async function main() {
 		port: opts.port,
 		dataDir: opts.dataDir,
 		synchronous: opts.synchronous,
+		gcIntervalMs: opts.gcIntervalMs,
 		log: (m) => console.error(`[tandem] ${m}`)
 	});
 	console.log(`Tandem listening on ${server.url} (data in ${opts.dataDir})`);

@@ -19,6 +19,9 @@ import { addMlflowTrackingApi } from './mlflow/tracking-api';
 import { createFsBlobStore } from './blobs/fs-blob-store';
 import { addArtifactsApi } from './artifacts/artifacts-api';
 import { createStaticHandler } from './http/static';
+import { addAdminApi } from './http/admin-api';
+import { createBlobCollector, GC_INTERVAL_MS, type GcResult } from './blobs/gc';
+import { markReferencedBlobs, trackLoadedRooms } from './blobs/gc-mark';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,6 +43,12 @@ export interface ServerOptions {
 	/** Largest accepted artifact upload in bytes (default 5 GiB). */
 	maxArtifactBytes?: number;
 	relay?: { idleUnloadMs?: number; pingIntervalMs?: number; maxFrameBytes?: number };
+	/** Blob GC runs this many ms after start and then every interval (default 24 h); 0 disables the schedule. */
+	gcIntervalMs?: number;
+	/** Unreferenced blobs younger than this are spared by GC (default 1 h; tests use 0). */
+	gcGraceMs?: number;
+	/** Called after every GC pass (scheduled or POST /api/admin/gc). */
+	onGc?: (result: GcResult) => void;
 }
 
 export interface TandemServer {
@@ -53,6 +62,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const dataDir = path.resolve(opts.dataDir ?? 'tandem-data');
 	const store = opts.store ?? createSqliteStore({ path: path.join(dataDir, 'tandem.db'), synchronous: opts.synchronous });
 	const relay = createRelay({ store, isValidDocName, isServerOnly: isServerOnlyDoc, log, ...opts.relay });
+	const loadedRooms = trackLoadedRooms(relay);
 	const experiments = createExperimentService(relay);
 	const runs = createRunService(relay, experiments);
 	await experiments.ensureDefault();
@@ -67,6 +77,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	addMlflowTrackingApi(router, { experiments, runs });
 	const blobs = await createFsBlobStore(path.join(dataDir, 'blobs'));
 	addArtifactsApi(router, { access: relay, runs, blobs, maxUploadBytes: opts.maxArtifactBytes });
+	const gc = createBlobCollector({
+		blobs,
+		mark: (signal) => markReferencedBlobs({ store, access: relay, isLoaded: loadedRooms.isLoaded, signal }),
+		intervalMs: opts.gcIntervalMs ?? GC_INTERVAL_MS,
+		graceMs: opts.gcGraceMs,
+		log,
+		onGc: opts.onGc
+	});
+	addAdminApi(router, { gc });
 
 	const serveStatic = opts.staticDir === null ? null : await createStaticHandler(opts.staticDir ?? DEFAULT_STATIC_DIR);
 
@@ -106,6 +125,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 			(closing ??= (async () => {
 				server.close();
 				server.closeAllConnections();
+				await gc.close();
+				loadedRooms.stop();
 				await relay.close();
 				if (!opts.store) await store.close();
 				else await store.flush();
