@@ -1,5 +1,7 @@
 // The `exp/<id>` document: one header per run (name, status, user, times, lifecycle, artifact URI) with its
-// params (write-once Y.Map, MLflow params are immutable) and tags (editable Y.Map, also offline).
+// params (one plain-object value, DESIGN §2: only the server writes them and a param never changes, so one Yjs item
+// per run instead of one per param; documents written before keep a nested Y.Map, still read and extended) and
+// tags (editable Y.Map, also offline).
 import * as Y from 'yjs';
 import { KEYS, RUN_FIELDS as F, RUN_STATUSES, type Lifecycle, type RunStatus } from '../schema';
 import type { RunRow, MetricSummary } from '../run-row';
@@ -42,11 +44,9 @@ export function createRun(exp: Y.Doc, r: NewRun): void {
 			[F.lifecycle]: 'active',
 			[F.artifactUri]: r.artifactUri
 		});
-		const params = new Y.Map<string>();
-		for (const [k, v] of Object.entries(r.params ?? {})) params.set(k, v);
 		const tags = new Y.Map<string>();
 		for (const [k, v] of Object.entries(r.tags ?? {})) tags.set(k, v);
-		header.set(F.params, params);
+		if (r.params && Object.keys(r.params).length > 0) header.set(F.params, { ...r.params });
 		header.set(F.tags, tags);
 		runsMap(exp).set(r.runId, header);
 	});
@@ -91,10 +91,9 @@ export function readRuns(exp: Y.Doc, experimentId: string, metricsByRun: (runId:
 /** Keys whose logged value differs from `params` (MLflow: a param, once logged, cannot change). */
 export function findParamConflicts(exp: Y.Doc, runId: string, params: Record<string, string>): string[] {
 	const m = headerOf(exp, runId);
-	const existing = m?.get(F.params);
-	if (!(existing instanceof Y.Map)) return [];
+	const existing = m ? readStringMap(m, F.params) : {};
 	return Object.entries(params)
-		.filter(([k, v]) => existing.has(k) && existing.get(k) !== v)
+		.filter(([k, v]) => k in existing && existing[k] !== v)
 		.map(([k]) => k);
 }
 
@@ -118,8 +117,14 @@ export function updateRun(exp: Y.Doc, runId: string, patch: RunPatch): boolean {
 		if (patch.endTime !== undefined) setIfChanged(m, F.endTime, patch.endTime);
 		if (patch.lifecycle !== undefined) setIfChanged(m, F.lifecycle, patch.lifecycle);
 		if (patch.params) {
-			const params = ensureMap<string>(m, F.params);
-			for (const [k, v] of Object.entries(patch.params)) if (!params.has(k)) params.set(k, v);
+			const stored = m.get(F.params);
+			if (stored instanceof Y.Map) {
+				for (const [k, v] of Object.entries(patch.params)) if (!stored.has(k)) stored.set(k, v);
+			} else {
+				const prev = readStringMap(m, F.params);
+				const added = Object.entries(patch.params).filter(([k]) => !(k in prev));
+				if (added.length > 0) m.set(F.params, { ...prev, ...Object.fromEntries(added) });
+			}
 		}
 		if (patch.tags || patch.deleteTags) {
 			const tags = ensureMap<string>(m, F.tags);

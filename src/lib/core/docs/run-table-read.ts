@@ -4,17 +4,7 @@ import * as Y from 'yjs';
 import { KEYS, RUN_FIELDS as F, RUN_STATUSES, type RunStatus } from '../schema';
 import type { MetricSummary, RunRow } from '../run-row';
 import { readMetricSummaries } from './live';
-
-/** A nested Y.Map<string> as a plain record, like readStringMap, via one toJSON. */
-function readStrings(m: unknown): Record<string, string> {
-	if (!(m instanceof Y.Map)) return {};
-	const rec = m.toJSON() as Record<string, unknown>;
-	for (const k in rec) {
-		// Peers may write anything: keep only strings (rare; copy only then).
-		if (typeof rec[k] !== 'string') return Object.fromEntries(Object.entries(rec).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
-	}
-	return rec as Record<string, string>;
-}
+import { readStringRecord } from './ymap';
 
 function readRow(experimentId: string, runId: string, header: Y.Map<unknown>, metrics: Record<string, MetricSummary>): RunRow {
 	const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -31,8 +21,8 @@ function readRow(experimentId: string, runId: string, header: Y.Map<unknown>, me
 		start_time: typeof start === 'number' ? start : 0,
 		end_time: typeof end === 'number' ? end : null,
 		artifact_uri: str(header.get(F.artifactUri)),
-		params: readStrings(header.get(F.params)),
-		tags: readStrings(header.get(F.tags)),
+		params: readStringRecord(header.get(F.params)),
+		tags: readStringRecord(header.get(F.tags)),
 		metrics
 	};
 }

@@ -18,14 +18,23 @@ export function readNumberOrNull(m: YRecord, key: string): number | null {
 	return typeof v === 'number' ? v : null;
 }
 
-/** A nested Y.Map<string> as a plain record (non-string values are skipped: peers may write anything). */
-export function readStringMap(m: YRecord, key: string): Record<string, string> {
-	const out: Record<string, string> = {};
-	const inner = m.get(key);
-	if (inner instanceof Y.Map) {
-		for (const [k, v] of inner.entries()) if (typeof v === 'string') out[k] = v;
+/**
+ * A string record stored either as a nested Y.Map<string> or as one plain object value (params, DESIGN §2), as a
+ * plain record; non-string values are skipped (peers may write anything).
+ */
+export function readStringRecord(v: unknown): Record<string, string> {
+	const rec = v instanceof Y.Map ? (v.toJSON() as Record<string, unknown>) : v !== null && typeof v === 'object' && !(v instanceof Uint8Array) ? (v as Record<string, unknown>) : null;
+	if (rec === null) return {};
+	for (const k in rec) {
+		// Rare: copy only when something must be dropped.
+		if (typeof rec[k] !== 'string') return Object.fromEntries(Object.entries(rec).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
 	}
-	return out;
+	return v instanceof Y.Map ? (rec as Record<string, string>) : { ...(rec as Record<string, string>) };
+}
+
+/** The string record at `key` (a nested Y.Map<string> or a plain object), see readStringRecord. */
+export function readStringMap(m: YRecord, key: string): Record<string, string> {
+	return readStringRecord(m.get(key));
 }
 
 /** Returns the nested Y.Map at `key`, creating it if absent. Call inside a transaction. */
