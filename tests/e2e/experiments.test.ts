@@ -86,4 +86,20 @@ describe('experiments page [e2e]', () => {
 			await close();
 		}
 	});
+
+	it('follows the links the MLflow client prints (`/#/experiments/<id>/runs/<runId>`) to Tandem pages', async () => {
+		const { body } = await callJson(e2e.server.url, 'POST', '/api/runs', { body: { experiment_name: 'e2e-mlflow-links', run_name: 'linked-run' } });
+		const { page, errors, close } = await openTestPage(e2e.browser);
+		try {
+			await page.goto(`${e2e.server.url}/#/experiments/${body.experiment_id}/runs/${body.run_id}`);
+			await page.waitForURL((url) => url.pathname === `/runs/${body.run_id}` && url.hash === '');
+			await page.getByText('linked-run').first().waitFor();
+			await page.goto(`${e2e.server.url}/#/experiments/${body.experiment_id}`);
+			await page.waitForURL((url) => url.pathname === `/experiments/${body.experiment_id}`);
+			await waitForText(page, 'h1', 'e2e-mlflow-links');
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
 });
