@@ -65,6 +65,7 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 		const visits = opts.quick ? 1 : 3;
 		/** One page load's measures, all from navigation start except `table` (synced → painted). */
 		const readLoad = async (page: Page) => ({
+			firstScreen: await readMeasure(page, 'tandem:runs-first-screen', 0),
 			firstRows: await readMeasure(page, 'tandem:runs-first-rows', 0),
 			complete: await readMeasure(page, 'tandem:runs-complete', 0),
 			table: await readMeasure(page, 'tandem:runs-first-render', 0)
@@ -83,6 +84,8 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 			// Revisits: the same context reloads the page, the runs are in IndexedDB (and the relay sends what changed).
 			await page.goto(url);
 			await readLoad(page);
+			// The first screen is remembered a second after the table settles (first-screen.ts).
+			await page.waitForFunction((id) => localStorage.getItem(`tandem:first-screen:${id}`) !== null, experimentId, { timeout: 30_000 });
 			const warm: typeof cold = [];
 			for (let i = 0; i < visits; i++) {
 				await page.reload();
@@ -137,7 +140,8 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 			return [
 				loadRow('first visit: navigation → first rows painted', cold, 'firstRows', '≤ 300 ms', 300),
 				loadRow('first visit: navigation → synced table painted', cold, 'complete', '(no target)'),
-				loadRow('revisit (IndexedDB): navigation → first rows painted', warm, 'firstRows', '≤ 300 ms', 300),
+				loadRow('revisit: navigation → first screen painted (rows remembered from the last visit)', warm, 'firstScreen', '≤ 300 ms', 300),
+				loadRow('revisit (IndexedDB): navigation → first rows painted from the documents', warm, 'firstRows', '(no target)'),
 				loadRow('revisit (IndexedDB): navigation → synced table painted', warm, 'complete', '(no target)'),
 				loadRow("first visit: the table's share (synced → painted)", cold, 'table', '(no target)'),
 				{ figure: `filter, median of ${filterTimes.length} (max ${ms(Math.max(...filterTimes))})`, value: ms(median(filterTimes)), target: '≤ 50 ms', ok: Math.max(...filterTimes) <= 50 },

@@ -278,4 +278,37 @@ describe('runs table [e2e]', () => {
 			await close();
 		}
 	});
+
+	it('paints the first screen remembered from the last visit at once, then the documents replace it', async () => {
+		const { experimentId } = await seedExperiment('e2e-table-first-screen', SEEDS);
+		const { context, page, errors, close } = await openTestPage(e2e.browser);
+		try {
+			await openExperiment(page, experimentId, '?sort=-metrics.loss');
+			const byLoss = ['echo', 'charlie', 'alpha', 'delta', 'bravo'];
+			await waitForNames(page, byLoss);
+			await page.waitForFunction((id) => localStorage.getItem(`tandem:first-screen:${id}`) !== null, experimentId);
+
+			// A fresh page of the same browser: record whether the remembered rows were on screen before the documents.
+			const again = await context.newPage();
+			await again.addInitScript(() => {
+				const w = window as unknown as { sawSnapshot: boolean };
+				w.sawSnapshot = false;
+				new MutationObserver(() => {
+					if (document.body?.textContent?.includes('as of your last visit') && document.querySelector('[role=row][data-run-id]')) w.sawSnapshot = true;
+				}).observe(document, { childList: true, subtree: true, characterData: true });
+			});
+			await openExperiment(again, experimentId, '?sort=-metrics.loss');
+			await waitForNames(again, byLoss);
+			await again.waitForFunction(() => !document.body.textContent?.includes('as of your last visit'));
+			expect(await again.evaluate(() => (window as unknown as { sawSnapshot: boolean }).sawSnapshot)).toBe(true);
+			expect(await again.evaluate(() => performance.getEntriesByName('tandem:runs-first-screen').length)).toBe(1);
+			await waitForText(again, '[data-testid=run-count]', '5 runs');
+			// Another view has no remembered first screen: it waits for the documents.
+			await again.goto(`${e2e.server.url}/experiments/${experimentId}?sort=name`);
+			await waitForNames(again, ['alpha', 'bravo', 'charlie', 'delta', 'echo']);
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
 });

@@ -6,6 +6,8 @@ export const PERF = {
 	 * relay). "Page start" is navigation start for the page's first view, else when the view opened its documents.
 	 */
 	firstRows: 'tandem:runs-first-rows',
+	/** Navigation (or the view opening) → the first rows painted from any source, a remembered first screen included. */
+	firstScreen: 'tandem:runs-first-screen',
 	/** Page start (as for firstRows) → the table painted with both of the experiment's documents synced. */
 	runsComplete: 'tandem:runs-complete',
 	/** Both documents synced with the relay; the table is not updated yet. */

@@ -21,6 +21,8 @@ export interface RunRowsView {
 	readonly keys: ColumnKeys;
 	/** The experiment document's IndexedDB copy has been applied (offline rows are showing; summaries follow). */
 	readonly loaded: boolean;
+	/** `rows` are a remembered first screen (see first-screen.ts), shown until the documents are read. */
+	readonly provisional: boolean;
 	/** Both documents (runs and live summaries) have synced with the relay since the view opened them. */
 	readonly synced: boolean;
 	/** Sets the lifecycle of runs on the local document (merges with the server when online). */
@@ -37,11 +39,15 @@ const isEmpty = (rec: object) => Object.keys(rec).length === 0;
 /** The first view of a page load measures from navigation start; later ones (in-app navigations) from their opening. */
 let pageLoadMeasured = false;
 
-/** Call while a component initialises; `experimentId` may read reactive state (a change reopens the documents). */
-export function createRunRowsView(experimentId: () => string | null): RunRowsView {
+/**
+ * Call while a component initialises; `experimentId` may read reactive state (a change reopens the documents).
+ * `initial` may give rows to show until the documents are read (a remembered first screen).
+ */
+export function createRunRowsView(experimentId: () => string | null, initial?: (experimentId: string) => RunRow[] | null): RunRowsView {
 	let rows = $state.raw<RunRow[]>([]);
 	let keys = $state.raw<ColumnKeys>(EMPTY_KEYS);
 	let loaded = $state(false);
+	let provisional = $state(false);
 	let synced = $state(false);
 	let expDoc: Y.Doc | null = null;
 
@@ -49,11 +55,12 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 		const id = experimentId();
 		rows = [];
 		keys = EMPTY_KEYS;
-		loaded = synced = false;
+		loaded = synced = provisional = false;
 		if (id === null) return;
 		const pageStart = pageLoadMeasured ? performance.now() : 0;
 		pageLoadMeasured = true;
 		let firstRowsMeasured = false;
+		let firstScreenMeasured = false;
 		const exp = untrack(() => openDocument(docNames.experiment(id)));
 		expDoc = exp.doc;
 		let live: DocumentHandle | null = null;
@@ -87,6 +94,7 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 		};
 
 		const readAll = () => {
+			provisional = false;
 			const all = readRunTableRows(exp.doc, live?.doc ?? null, id);
 			position = new Map(all.map((r, i) => [r.run_id, i]));
 			dirty = new Set();
@@ -96,14 +104,16 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 			if (!firstRowsMeasured && all.length > 0) {
 				firstRowsMeasured = true;
 				measureSinceToPaint(PERF.firstRows, pageStart);
+				if (!firstScreenMeasured) measureSinceToPaint(PERF.firstScreen, pageStart);
+				firstScreenMeasured = true;
 				afterPaint(openLive);
 			}
 		};
 		const readDirty = () => {
 			scheduled = false;
-			if (!open || (dirty.size === 0 && metricsDirty.size === 0)) return;
+			if (!open || (dirty.size === 0 && metricsDirty.size === 0 && !provisional)) return;
 			// Re-reading a quarter of the runs one by one costs about as much as one full read.
-			if (dirty.size > rows.length / 4) return readAll();
+			if (provisional || dirty.size > rows.length / 4) return readAll();
 			const next = rows.slice();
 			const changed: RunRow[] = [];
 			for (const runId of dirty) {
@@ -147,11 +157,19 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 			schedule();
 		});
 		readAll();
+		const remembered = untrack(() => (rows.length === 0 ? initial?.(id) : null));
+		if (remembered && remembered.length > 0) {
+			rows = remembered;
+			keys = readColumnKeys(remembered);
+			provisional = true;
+			firstScreenMeasured = true;
+			measureSinceToPaint(PERF.firstScreen, pageStart);
+		}
 		void exp.local.then(() => {
 			if (!open) return;
 			// What IndexedDB held is showing (the live summaries follow once it is painted).
 			loaded = true;
-			if (dirty.size > 0) readDirty();
+			if (dirty.size > 0 || provisional) readDirty();
 		});
 		void exp.synced.then(() => afterPaint(openLive));
 		void Promise.all([exp.synced, liveSynced]).then(() => {
@@ -187,6 +205,9 @@ export function createRunRowsView(experimentId: () => string | null): RunRowsVie
 		},
 		get loaded() {
 			return loaded;
+		},
+		get provisional() {
+			return provisional;
 		},
 		get synced() {
 			return synced;
