@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only core|ui|charts|mlflow]`: measures the figures the issues name and prints tables.
+// `npm run bench [-- --quick] [-- --only core|ui|table|charts|mlflow]`: measures the figures the issues name and prints tables.
 import { printTable } from './table';
 import { runCoreBench } from './core';
 import { runMlflowCompareBench } from './mlflow';
@@ -10,7 +10,7 @@ const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 
 if (!only || only === 'core') printTable('Core: ingest, storage, live sync (issue: Tandem core)', await runCoreBench({ quick }));
-if (!only || only === 'ui') printTable('Web app in headless Chromium: runs table', await runTableBench({ quick }));
+if (!only || only === 'ui' || only === 'table') printTable('Web app in headless Chromium: runs table', await runTableBench({ quick }));
 if (!only || only === 'ui' || only === 'charts') printTable('Web app in headless Chromium: metric charts', await runChartBench({ quick }));
 if (!only || only === 'mlflow') printTable('MLflow drop-in: Tandem vs mlflow server (SQLite), same Python client workload', await runMlflowCompareBench({ quick }));
 
