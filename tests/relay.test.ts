@@ -331,6 +331,39 @@ describe('relay', () => {
 		expect(await workspaceGone).toEqual(['workspace']);
 	});
 
+	it('answers encodeDiff for an unloaded room from the store, without loading it', async () => {
+		const store = createMemoryStore();
+		const server = await startServer({ store, idleUnloadMs: 50 });
+		const p = connect(server);
+		await synced(p);
+		p.doc.getMap('m').set('a', 1);
+		p.doc.getMap('m').set('b', 2);
+		await waitFor(() => readRelayDoc(server, ROOM, (d) => d.getMap('m').size === 2), { what: 'writes at relay' });
+		const unloaded = once(server.relay, 'room-unloaded');
+		p.destroy();
+		await unloaded;
+		// An update appended after the unload's compaction: the answer merges the snapshot and the log.
+		const extra = new Y.Doc();
+		Y.applyUpdate(extra, Y.encodeStateAsUpdate(p.doc));
+		extra.getMap('m').set('c', 3);
+		await store.append(ROOM, Y.encodeStateAsUpdate(extra, Y.encodeStateVector(p.doc)));
+
+		const whole = new Y.Doc();
+		Y.applyUpdate(whole, await server.relay.encodeDiff(ROOM));
+		expect(whole.getMap('m').toJSON()).toEqual({ a: 1, b: 2, c: 3 });
+		const diff = await server.relay.encodeDiff(ROOM, Y.encodeStateVector(p.doc));
+		const caughtUp = new Y.Doc();
+		Y.applyUpdate(caughtUp, Y.encodeStateAsUpdate(p.doc));
+		Y.applyUpdate(caughtUp, diff);
+		expect(caughtUp.getMap('m').toJSON()).toEqual({ a: 1, b: 2, c: 3 });
+		expect(diff.byteLength).toBeLessThan(Y.encodeStateAsUpdate(whole).byteLength);
+		const never = new Y.Doc();
+		Y.applyUpdate(never, await server.relay.encodeDiff('exp/2'));
+		expect(never.getMap('m').size).toBe(0);
+		expect(server.relay.stats().rooms).toBe(0);
+		await expect(server.relay.encodeDiff('no/such/doc')).rejects.toThrow(/invalid document name/);
+	});
+
 	it('compacts a document whose log grows past compactAfterBytes, without losing anything', async () => {
 		const store = createMemoryStore();
 		const server = await startServer({ store, compactAfterBytes: 2_000 });

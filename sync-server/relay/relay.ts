@@ -57,6 +57,9 @@ export interface Relay {
 	close(): Promise<void>;
 }
 
+/** What an empty document encodes to. */
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+
 /** Default transaction origin of server writes through `transact`. */
 export const SERVER_ORIGIN = { kind: 'server' } as const;
 
@@ -252,6 +255,16 @@ export function createRelay(opts: RelayOptions): Relay {
 		async encodeDiff(name, stateVector) {
 			const svError = stateVector?.byteLength ? readStateVectorError(stateVector) : null;
 			if (svError) throw new Error(svError);
+			if (!rooms.has(name) && !loading.has(name)) {
+				// Not loaded: answer from the stored history without building a Y.Doc (an idle room is stored as one
+				// snapshot, so a client with nothing gets its bytes as they are), and leave the room unloaded.
+				if (closing) throw new Error('relay is closed');
+				if (!opts.isValidDocName(name)) throw new Error(`invalid document name '${name}'`);
+				const stored = await opts.store.load(name);
+				const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+				const whole = parts.length === 0 ? EMPTY_UPDATE : parts.length === 1 ? parts[0] : Y.mergeUpdates(parts);
+				return stateVector?.byteLength ? Y.diffUpdate(whole, stateVector) : whole;
+			}
 			const handle = await open(name);
 			try {
 				return stateVector?.byteLength ? Y.encodeStateAsUpdate(handle.doc, stateVector) : Y.encodeStateAsUpdate(handle.doc);

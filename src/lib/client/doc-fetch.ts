@@ -1,6 +1,7 @@
 // Reads documents' missing updates over HTTP without a socket (DESIGN §2: everything past the live providers),
 // batching the requests made in the same task into one `POST /api/docs`: a chart of 100 runs asks for 100 series
-// documents at once, and a browser opens only 6 connections per host.
+// documents at once, and a browser opens only 6 connections per host. The batch is sent within that task, before
+// the browser renders the frame the same change may have made heavy.
 import { decodeDocBatchAnswer, encodeBase64, MAX_BATCH_DOCS } from '../core/doc-batch';
 
 interface Pending {
@@ -12,6 +13,10 @@ interface Pending {
 
 let queue: Pending[] = [];
 let scheduled = false;
+/** Queue length at the last check, and microtasks since it last grew: the batch goes after QUIET_TICKS quiet ones. */
+let seen = 0;
+let quiet = 0;
+const QUIET_TICKS = 4;
 
 async function send(items: Pending[]): Promise<void> {
 	try {
@@ -29,8 +34,16 @@ async function send(items: Pending[]): Promise<void> {
 	}
 }
 
+/** Sends the queue once the requests of this task have stopped arriving (each comes a few microtasks deep). */
+function settle(): void {
+	if (queue.length !== seen) (seen = queue.length), (quiet = 0);
+	if (quiet++ < QUIET_TICKS) queueMicrotask(settle);
+	else flush();
+}
+
 function flush(): void {
 	scheduled = false;
+	seen = quiet = 0;
 	const all = queue;
 	queue = [];
 	for (let i = 0; i < all.length; i += MAX_BATCH_DOCS) void send(all.slice(i, i + MAX_BATCH_DOCS));
@@ -42,7 +55,7 @@ export function fetchDocDiff(name: string, sv: Uint8Array): Promise<Uint8Array> 
 		queue.push({ name, sv, resolve, reject });
 		if (!scheduled) {
 			scheduled = true;
-			setTimeout(flush, 0);
+			queueMicrotask(settle);
 		}
 	});
 }

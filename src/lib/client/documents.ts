@@ -5,15 +5,13 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import { parseDocName } from '../core/schema';
 import { createPool, type Pool } from './pool';
-import { isCachedLocally, noteCachedLocally, readDatabaseName } from './idb-cache';
+import { isCachedLocally, isSurelyUncached, noteCachedLocally, readDatabaseName, waitAtMost } from './idb-cache';
 import { createProviderState, readConnection, type Connection, type ProviderState } from './connection-state';
 
 /** Chromium allows 255 WebSockets per page and each provider holds one (§2). */
 export const MAX_LIVE_PROVIDERS = 32;
 /** ms a released document stays open (and synced) before it closes, so going back to a page is instant. */
 export const IDLE_CLOSE_MS = 60_000;
-/** ms to wait for IndexedDB before connecting anyway: a blocked or broken IndexedDB must not stall the relay sync. */
-const LOCAL_LOAD_TIMEOUT_MS = 3_000;
 
 export interface DocumentHandle {
 	readonly name: string;
@@ -88,21 +86,19 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 		const state = createProviderState();
 		states.set(name, state);
 		let disposed = false;
-		let timer: ReturnType<typeof setTimeout> | undefined;
 		// Connecting after the local load sends the cached state vector, so the relay sends only what is missing.
-		const local = Promise.race([
-			persistence.whenSynced.then(() => undefined),
-			new Promise<void>((resolve) => (timer = setTimeout(resolve, LOCAL_LOAD_TIMEOUT_MS)))
-		]).finally(() => clearTimeout(timer));
+		const local = waitAtMost(persistence.whenSynced);
 		// A document with no local copy has nothing to wait for: connect at once.
 		const connect = () => {
 			if (!disposed) provider.connect(); // a second call is a no-op
 		};
 		void local.then(connect);
-		void isCachedLocally(name).then((cached) => {
-			noteCachedLocally(name);
-			if (!cached) connect();
-		});
+		if (isSurelyUncached(name)) connect();
+		else
+			void isCachedLocally(name).then((cached) => {
+				if (!cached) connect();
+			});
+		noteCachedLocally(name);
 		const synced = new Promise<void>((resolve) => {
 			const onSync = (isSynced: boolean) => {
 				if (!isSynced) return;
@@ -178,4 +174,12 @@ export function readDocumentStore(): DocumentStore {
 /** Opens (or shares) the named document; see DocumentHandle. Release it when the view that used it goes away. */
 export function openDocument(name: string): DocumentHandle {
 	return readDocumentStore().openDocument(name);
+}
+
+/**
+ * Starts opening documents a page is about to use, from its `load` (while its code mounts): released at once, they
+ * stay open and syncing for IDLE_CLOSE_MS, so the page's views find them already connected.
+ */
+export function prewarmDocuments(names: readonly string[]): void {
+	for (const name of names) openDocument(name).release();
 }

@@ -10,14 +10,12 @@ import { SeriesBuffer } from '$lib/core/series/series-buffer';
 import type { SeriesColumns } from '$lib/core/chunk';
 import { openDocument } from './documents';
 import { fetchDocDiff } from './doc-fetch';
-import { isCachedLocally, noteCachedLocally, readDatabaseName } from './idb-cache';
+import { isCachedLocally, noteCachedLocally, readDatabaseName, waitAtMost } from './idb-cache';
 
 /** Series streamed live at once; past this a running series is polled over HTTP (each live one holds a socket). */
 export const MAX_LIVE_SERIES = 16;
 /** ms between HTTP top-ups of a running series that did not get a live slot. */
 export const POLL_MS = 2_000;
-/** ms to wait for IndexedDB before fetching anyway (a blocked IndexedDB must not stall the chart). */
-const LOCAL_LOAD_TIMEOUT_MS = 3_000;
 
 let liveInUse = 0;
 
@@ -49,24 +47,45 @@ async function topUp(name: string, doc: Y.Doc): Promise<boolean> {
 	}
 }
 
+/** Runs `fn` when the page is next idle (after the chart has drawn what was just fetched). */
+const whenIdle = (fn: () => void): void => {
+	if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 500 });
+	else setTimeout(fn, 200);
+};
+
 /**
  * A part as a local Y.Doc cached in IndexedDB. With a local copy, that copy is loaded first (the caller tops it up);
- * without one, everything is fetched at once while the empty database is created (`fetched` says whether the
- * server answered). y-indexeddb stores the whole state once its database is open, so nothing fetched is lost.
+ * without one, everything is fetched at once (`fetched` says whether the server answered) and cached once the page
+ * is idle: y-indexeddb stores the whole state when its database opens, so nothing fetched is lost, and storing
+ * 100 series does not delay drawing them.
  */
 async function openCachedPart(name: string): Promise<{ doc: Y.Doc; fetched: boolean | null; close(): void }> {
 	const doc = new Y.Doc();
 	const cached = await isCachedLocally(name);
 	noteCachedLocally(name);
-	const idb = new IndexeddbPersistence(readDatabaseName(name), doc);
+	let idb: IndexeddbPersistence | null = null;
+	const persist = () => (idb ??= new IndexeddbPersistence(readDatabaseName(name), doc));
+	let closed = false;
 	const close = () => {
-		// destroy() lets IndexedDB finish the writes already queued for the updates just applied.
-		void idb.destroy().finally(() => doc.destroy());
+		if (closed) return;
+		closed = true;
+		// Whatever was fetched is stored before the doc goes (a database just opened stores the whole state once it
+		// has synced); destroy() lets IndexedDB finish the writes already queued. A stuck IndexedDB is not waited for.
+		const p = doc.store.clients.size > 0 ? persist() : idb;
+		if (!p) return doc.destroy();
+		void waitAtMost(p.whenSynced)
+			.then(() => p.destroy())
+			.finally(() => doc.destroy());
 	};
-	if (!cached) return { doc, fetched: await topUp(name, doc), close };
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	await Promise.race([idb.whenSynced, new Promise((r) => (timer = setTimeout(r, LOCAL_LOAD_TIMEOUT_MS)))]);
-	clearTimeout(timer);
+	if (!cached) {
+		const fetched = await topUp(name, doc);
+		whenIdle(() => {
+			if (!closed) persist();
+		});
+		return { doc, fetched, close };
+	}
+	const local = persist();
+	await waitAtMost(local.whenSynced);
 	return { doc, fetched: null, close };
 }
 
