@@ -5,6 +5,7 @@ import { invalid } from '../../src/lib/core/errors';
 import { encodeNumber, encodeSummary } from '../../src/lib/core/series/summary';
 import { encodeDocBatchAnswer, parseDocBatchRequest, parseDocRequest, type DocRequest } from '../../src/lib/core/doc-batch';
 import type { RunRow } from '../../src/lib/core/run-row';
+import { parseFirstScreenRequest } from '../../src/lib/core/table/row-view';
 import type { ExperimentService } from '../tracking/experiments';
 import type { RunService } from '../tracking/runs';
 import type { ServerResponse } from 'node:http';
@@ -45,6 +46,11 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 		.add('GET', /^\/api\/experiments\/([^/]+)\/runs$/, async (ctx) => ({
 			runs: (await runs.list(ctx.params[0])).map(toRunJson)
 		}))
+		// The first rows of a runs-table view, so a first visit paints them before the documents arrive (README "API").
+		.add('GET', /^\/api\/experiments\/([^/]+)\/first-screen$/, async (ctx) => {
+			const screen = await runs.firstScreen(ctx.params[0], parseFirstScreenRequest(ctx.url.searchParams));
+			return { rows: screen.rows.map(toRunJson), matched: screen.matched, total: screen.total };
+		})
 		.add('POST', /^\/api\/runs$/, async (ctx) => {
 			const cmd = parseCreateRun(await ctx.json());
 			const experimentId =

@@ -14,11 +14,12 @@ import { appendSeriesChunk, readSeries, readSeriesBytes } from '../../src/lib/co
 import { foldSummary } from '../../src/lib/core/series/summary';
 import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
 import type { ExperimentService } from './experiments';
-import { createDocMemo } from './doc-memo';
+import { createDocMemo, createMemo } from './doc-memo';
 import { createRunRowCache } from './run-rows';
 import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
 import { readRunCounts, type RunCounts } from '../../src/lib/core/docs/run-counts';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
+import { formatRowViewKey, readsClock, readViewMatches, type FirstScreenRequest, type ViewMatches } from '../../src/lib/core/table/row-view';
 
 export interface NewRunInput {
 	experimentId: string;
@@ -45,6 +46,8 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 	/** Recently read series (a paged get-history reads the same one per page); ~24 B per point each. */
 	const seriesColumns = createDocMemo<SeriesColumns>({ maxEntries: 16 });
 	const runCounts = createDocMemo<RunCounts>();
+	/** Views recently asked for (first screens): valid while the rows are the same array (and, if the view reads the clock, for a second). */
+	const viewMatches = createMemo<ViewMatches>({ maxEntries: 32 });
 	/** The experiment a run belongs to, from its run document; 404 for an unknown run. */
 	async function locate(runId: string): Promise<string> {
 		if (!isRunId(runId)) throw invalid(`Invalid run id '${runId}': expected 32 hexadecimal characters`);
@@ -126,6 +129,20 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 		async list(experimentId: string = DEFAULT_EXPERIMENT_ID): Promise<readonly RunRow[]> {
 			await experiments.get(experimentId);
 			return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) => runRows.read(experimentId, exp, live));
+		},
+
+		/**
+		 * The first `limit` rows of a runs-table view (filter, sort, deleted toggle; not grouped) with the number of
+		 * rows it matches and of active runs: what the page shows before its documents arrive. 404 for an unknown
+		 * experiment. Rows are read-only.
+		 */
+		async firstScreen(experimentId: string, request: FirstScreenRequest): Promise<{ rows: readonly RunRow[]; matched: number; total: number }> {
+			const rows = await service.list(experimentId);
+			const t = now();
+			const inputs = readsClock(request.view) ? [rows, Math.floor(t / 1000)] : [rows];
+			const key = `${experimentId} ${formatRowViewKey(request.view)}`;
+			const { matched, total } = viewMatches.read(key, inputs, () => readViewMatches(rows, request.view, request.query, t));
+			return { rows: matched.slice(0, request.limit), matched: matched.length, total };
 		},
 
 		/**

@@ -1,6 +1,6 @@
 // The runs table (experiment page) in headless Chromium against the real server: live rows, the filter language
 // (and its errors), sorting, the column picker, selection → compare link, inline tags, bulk delete/restore,
-// keyboard navigation and the view in the URL.
+// keyboard navigation, the view in the URL and the first screen shown before the documents.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openTestPage, waitForText } from '../helpers/browser';
@@ -306,6 +306,44 @@ describe('runs table [e2e]', () => {
 			// Another view has no remembered first screen: it waits for the documents.
 			await again.goto(`${e2e.server.url}/experiments/${experimentId}?sort=name`);
 			await waitForNames(again, ['alpha', 'bravo', 'charlie', 'delta', 'echo']);
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+	it("paints the server's first screen on a first visit while the documents load, then the documents replace it", async () => {
+		const { experimentId } = await seedExperiment('e2e-table-server-screen', SEEDS);
+		const { page, errors, close } = await openTestPage(e2e.browser);
+		try {
+			// The relay's messages for the runs document are held until the first screen is on screen, so the rows
+			// shown before then can only be the server's.
+			let release!: () => void;
+			const released = new Promise<void>((resolve) => (release = resolve));
+			await page.routeWebSocket(
+				(url) => url.pathname === `/sync/exp/${experimentId}`,
+				(ws) => {
+					const relay = ws.connectToServer();
+					relay.onMessage((m) => void released.then(() => ws.send(m)));
+				}
+			);
+			const query = `?q=${encodeURIComponent("params.optimizer = 'adam' or metrics.loss < 0.1")}&sort=-metrics.loss`;
+			const answered = page.waitForResponse((r) => r.url().includes(`/api/experiments/${experimentId}/first-screen?`));
+			await page.goto(`${e2e.server.url}/experiments/${experimentId}${query}`);
+			const answer = await answered;
+			expect(new URL(answer.url()).searchParams.get('limit')).toBe('60');
+			const body = (await answer.json()) as { rows: { name: string }[]; matched: number; total: number };
+			expect(body.rows.map((r) => r.name)).toEqual(['echo', 'charlie', 'alpha', 'bravo']);
+			await waitForNames(page, body.rows.map((r) => r.name));
+			await waitForText(page, '.loading', 'Loading runs… showing the first 4 of 4');
+			await waitForText(page, '[data-testid=run-count]', '4 of 5 runs');
+			expect(await page.evaluate(() => performance.getEntriesByName('tandem:runs-first-rows').length)).toBe(0);
+
+			release();
+			await page.waitForFunction(() => !document.querySelector('.loading'));
+			await waitForNames(page, ['echo', 'charlie', 'alpha', 'bravo']);
+			await waitForText(page, '[data-testid=run-count]', '4 of 5 runs');
+			await waitFor(() => page.evaluate(() => performance.getEntriesByName('tandem:runs-first-rows').length === 1), { what: 'first rows from the documents' });
+			expect(await page.evaluate(() => performance.getEntriesByName('tandem:runs-first-screen').length)).toBe(1);
 			expect(errors).toEqual([]);
 		} finally {
 			await close();

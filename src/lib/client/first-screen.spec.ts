@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunRow } from '../core/run-row';
-import { FIRST_SCREEN_ROWS, readFirstScreen, readFirstScreenView, saveFirstScreen } from './first-screen';
+import { createTestRow } from '../core/table/row-fixture';
+import { fetchFirstScreen, FIRST_SCREEN_ROWS, readFirstScreen, readFirstScreenView, saveFirstScreen } from './first-screen';
 
 /** A Storage over a Map (Node has no localStorage). */
 function installStorage(): Map<string, string> {
@@ -13,20 +14,13 @@ function installStorage(): Map<string, string> {
 	return data;
 }
 
-const row = (i: number): RunRow => ({
-	run_id: i.toString(16).padStart(32, '0'),
-	experiment_id: '1',
-	name: `run-${i}`,
-	status: 'FINISHED',
-	lifecycle: 'active',
-	user: 'u',
-	start_time: i,
-	end_time: i + 1,
-	artifact_uri: 'x',
-	params: { lr: '0.1' },
-	tags: { team: 'a' },
-	metrics: { loss: { last: NaN, min: -Infinity, max: 2, count: 3, step: 2, timestamp: 9 } }
-});
+const row = (i: number): RunRow =>
+	createTestRow({
+		name: `run-${i}`,
+		params: { lr: '0.1' },
+		tags: { team: 'a' },
+		metrics: { loss: { last: NaN, min: -Infinity, max: 2, count: 3, step: 2, timestamp: 9 } }
+	});
 
 describe('first screen', () => {
 	let data: Map<string, string>;
@@ -62,5 +56,32 @@ describe('first screen', () => {
 		expect(readFirstScreen('11', view)).toBeNull();
 		data.set('tandem:first-screen:11', JSON.stringify({ view, rows: [{ run_id: 3 }], total: 1 }));
 		expect(readFirstScreen('11', view)).toBeNull();
+	});
+});
+
+describe("the server's first screen", () => {
+	const answer = (rows: unknown, status = 200) => new Response(JSON.stringify(rows), { status, headers: { 'content-type': 'application/json' } });
+
+	it('asks for the rows of the view only (filter, sort, deleted) and decodes them like a remembered one', async () => {
+		const asked: string[] = [];
+		const packed = [row(7)].map((r) => ({ ...r, metrics: { loss: { ...r.metrics.loss, last: 'NaN', min: '-Infinity' } } }));
+		const fetchFn = (async (url: string) => (asked.push(url), answer({ rows: packed, total: 9, matched: 4 }))) as unknown as typeof fetch;
+		const screen = await fetchFirstScreen('5', '?q=x&sort=-name&cols=a,b&sel=' + 'a'.repeat(32) + '&deleted=1', fetchFn);
+		expect(asked).toEqual([`/api/experiments/5/first-screen?q=x&sort=-name&deleted=1&limit=${FIRST_SCREEN_ROWS}`]);
+		expect(screen).toMatchObject({ view: readFirstScreenView('?sort=-name&q=x&deleted=1'), total: 9, matched: 4, source: 'server' });
+		expect(screen!.rows[0].name).toBe('run-7');
+		expect(screen!.rows[0].metrics.loss.last).toBeNaN();
+		expect(screen!.rows[0].metrics.loss.min).toBe(-Infinity);
+	});
+
+	it('is null for a grouped view, a refusal, a damaged answer or no network', async () => {
+		let calls = 0;
+		const fetchWith = (res: () => Response) => (async () => (calls++, res())) as unknown as typeof fetch;
+		expect(await fetchFirstScreen('5', '?group=params.lr', fetchWith(() => answer({ rows: [] })))).toBeNull();
+		expect(calls).toBe(0);
+		expect(await fetchFirstScreen('5', '', fetchWith(() => answer({ error_code: 'RESOURCE_DOES_NOT_EXIST' }, 404)))).toBeNull();
+		expect(await fetchFirstScreen('5', '', fetchWith(() => answer({ rows: [{ run_id: 3 }] })))).toBeNull();
+		expect(await fetchFirstScreen('5', '', fetchWith(() => { throw new TypeError('Failed to fetch'); }))).toBeNull();
+		expect(calls).toBe(3);
 	});
 });

@@ -1,12 +1,12 @@
-// The runs table's first screen, remembered per experiment and view in localStorage: on the next visit it is painted
-// at once, marked as a snapshot, while the experiment's documents load from IndexedDB (seconds for 10,000 runs); the
-// documents replace it the moment they are read. Only the view it was taken in (filter, sort, deleted) may use it.
+// The runs table's first screen, shown while the experiment's documents load (seconds for 10,000 runs) and replaced
+// the moment they are read: on a revisit the one remembered per experiment and view in localStorage, on a first
+// visit the server's (GET /api/experiments/<id>/first-screen). Only the view it was taken in (filter, sort, deleted) may use it.
 import type { RunRow } from '../core/run-row';
 import { decodeSummary, encodeSummary } from '../core/series/summary';
-import { readTableUrlState } from './url-state';
+import { FIRST_SCREEN_ROWS, formatRowViewKey, readTableRowView } from '../core/table/row-view';
+import { EMPTY_TABLE_STATE, writeTableUrlState } from './url-state';
 
-/** Rows remembered per experiment: more than a screen, few enough to parse in a millisecond or two. */
-export const FIRST_SCREEN_ROWS = 60;
+export { FIRST_SCREEN_ROWS };
 /** Experiments remembered; the least recently saved are forgotten first. */
 const MAX_EXPERIMENTS = 10;
 const PREFIX = 'tandem:first-screen:';
@@ -16,17 +16,19 @@ export interface FirstScreen {
 	/** The view the rows were taken in (see readFirstScreenView). */
 	view: string;
 	rows: RunRow[];
-	/** Active runs in the experiment when it was saved. */
+	/** Active runs in the experiment when it was taken. */
 	total: number;
+	/** Runs the view showed then, when known (the server says; a remembered screen does not). */
+	matched: number | null;
 	/** ms since the epoch. */
 	savedAt: number;
+	/** Remembered from the last visit, or answered by the server for this one. */
+	source: 'remembered' | 'server';
 }
 
 /** The part of a runs-table URL query that decides which rows come first; null when a snapshot cannot serve it (grouped). */
 export function readFirstScreenView(query: string): string | null {
-	const s = readTableUrlState(new URLSearchParams(query));
-	if (s.group !== null) return null;
-	return JSON.stringify([s.filter, s.sort, s.showDeleted]);
+	return formatRowViewKey(readTableRowView(new URLSearchParams(query)));
 }
 
 function isRow(r: unknown): r is RunRow {
@@ -34,22 +36,52 @@ function isRow(r: unknown): r is RunRow {
 	return !!row && typeof row.run_id === 'string' && typeof row.name === 'string' && typeof row.params === 'object' && typeof row.tags === 'object' && typeof row.metrics === 'object';
 }
 
+/** Rows as JSON holds them (metric summaries packed by encodeSummary), or null if any is not a row. */
+function decodeRows(raw: unknown): RunRow[] | null {
+	if (!Array.isArray(raw) || !raw.every(isRow)) return null;
+	return raw.map((r) => ({
+		...r,
+		metrics: Object.fromEntries(
+			Object.entries(r.metrics).flatMap(([k, s]) => {
+				const d = decodeSummary(s);
+				return d ? [[k, d]] : [];
+			})
+		)
+	}));
+}
+
 /** The snapshot saved for `experimentId` in `view`, or null (none, another view, or unreadable). */
 export function readFirstScreen(experimentId: string, view: string | null): FirstScreen | null {
 	if (view === null) return null;
 	try {
 		const raw = JSON.parse(localStorage.getItem(PREFIX + experimentId) ?? 'null');
-		if (!raw || raw.view !== view || !Array.isArray(raw.rows) || !raw.rows.every(isRow)) return null;
-		const rows = (raw.rows as RunRow[]).map((r) => ({
-			...r,
-			metrics: Object.fromEntries(Object.entries(r.metrics).flatMap(([k, s]) => {
-				const d = decodeSummary(s);
-				return d ? [[k, d]] : [];
-			}))
-		}));
-		return { view, rows, total: Number(raw.total) || rows.length, savedAt: Number(raw.savedAt) || 0 };
+		const rows = raw?.view === view ? decodeRows(raw.rows) : null;
+		if (!rows) return null;
+		return { view, rows, total: Number(raw.total) || rows.length, matched: null, savedAt: Number(raw.savedAt) || 0, source: 'remembered' };
 	} catch {
 		return null; // storage blocked or a damaged entry: just load without it
+	}
+}
+
+/**
+ * Asks the server for the first screen of the view `query` (the page's URL query) describes; null for a grouped
+ * view, and when offline or refused (the documents still load the table).
+ */
+export async function fetchFirstScreen(experimentId: string, query: string, fetchFn: typeof fetch = fetch): Promise<FirstScreen | null> {
+	const params = new URLSearchParams(query);
+	const view = readFirstScreenView(query);
+	if (view === null) return null;
+	const ask = writeTableUrlState({ ...EMPTY_TABLE_STATE, ...readTableRowView(params) });
+	ask.set('limit', String(FIRST_SCREEN_ROWS));
+	try {
+		const res = await fetchFn(`/api/experiments/${encodeURIComponent(experimentId)}/first-screen?${ask}`);
+		if (!res.ok) return null;
+		const body = await res.json();
+		const rows = decodeRows(body?.rows);
+		if (!rows) return null;
+		return { view, rows, total: Number(body.total) || 0, matched: Number(body.matched) || 0, savedAt: Date.now(), source: 'server' };
+	} catch {
+		return null;
 	}
 }
 

@@ -1,7 +1,8 @@
 // Every run of one experiment as rows (deleted ones included), kept current incrementally: after the first read,
 // only the runs a change touched are re-read, at most once per frame, so a live run logging into a 10,000-run
 // experiment costs a few rows per frame. Rows are painted from `exp/<id>` first; the live summaries document is
-// opened after that paint and merged into the rows as it loads. Also the table's edits on the local doc.
+// opened after that paint and merged into the rows as it loads. Until the documents hold runs, a first screen given
+// by the page (remembered, or the server's) shows. Also the table's edits on the local doc.
 import { untrack } from 'svelte';
 import type * as Y from 'yjs';
 import { docNames, type Lifecycle } from '$lib/core/schema';
@@ -21,7 +22,7 @@ export interface RunRowsView {
 	readonly keys: ColumnKeys;
 	/** The experiment document's IndexedDB copy has been applied (offline rows are showing; summaries follow). */
 	readonly loaded: boolean;
-	/** `rows` are a remembered first screen (see first-screen.ts), shown until the documents are read. */
+	/** `rows` are a first screen (remembered or the server's, see first-screen.ts), shown until the documents are read. */
 	readonly provisional: boolean;
 	/** Both documents (runs and live summaries) have synced with the relay since the view opened them. */
 	readonly synced: boolean;
@@ -40,10 +41,16 @@ const isEmpty = (rec: object) => Object.keys(rec).length === 0;
 let pageLoadMeasured = false;
 
 /**
- * Call while a component initialises; `experimentId` may read reactive state (a change reopens the documents).
- * `initial` may give rows to show until the documents are read (a remembered first screen).
+ * Rows to show until the documents are read: at once, or when the promise settles if the documents have neither
+ * runs nor synced by then.
  */
-export function createRunRowsView(experimentId: () => string | null, initial?: (experimentId: string) => RunRow[] | null): RunRowsView {
+export type InitialRows = RunRow[] | Promise<RunRow[] | null> | null;
+
+/**
+ * Call while a component initialises; `experimentId` may read reactive state (a change reopens the documents).
+ * `initial` may give rows to show until the documents are read (a first screen).
+ */
+export function createRunRowsView(experimentId: () => string | null, initial?: (experimentId: string) => InitialRows): RunRowsView {
 	let rows = $state.raw<RunRow[]>([]);
 	let keys = $state.raw<ColumnKeys>(EMPTY_KEYS);
 	let loaded = $state(false);
@@ -61,6 +68,8 @@ export function createRunRowsView(experimentId: () => string | null, initial?: (
 		pageLoadMeasured = true;
 		let firstRowsMeasured = false;
 		let firstScreenMeasured = false;
+		/** The experiment document has synced with the relay: an empty read now means no runs, not "not yet". */
+		let expSynced = false;
 		const exp = untrack(() => openDocument(docNames.experiment(id)));
 		expDoc = exp.doc;
 		let live: DocumentHandle | null = null;
@@ -94,8 +103,10 @@ export function createRunRowsView(experimentId: () => string | null, initial?: (
 		};
 
 		const readAll = () => {
-			provisional = false;
 			const all = readRunTableRows(exp.doc, live?.doc ?? null, id);
+			// An empty IndexedDB copy (a first visit) says nothing yet: the first screen stays until the relay's runs.
+			if (provisional && all.length === 0 && !expSynced) return;
+			provisional = false;
 			position = new Map(all.map((r, i) => [r.run_id, i]));
 			dirty = new Set();
 			metricsDirty = new Set();
@@ -156,22 +167,32 @@ export function createRunRowsView(experimentId: () => string | null, initial?: (
 			for (const runId of ids) dirty.add(runId);
 			schedule();
 		});
-		readAll();
-		const remembered = untrack(() => (rows.length === 0 ? initial?.(id) : null));
-		if (remembered && remembered.length > 0) {
-			rows = remembered;
-			keys = readColumnKeys(remembered);
+		const showFirstScreen = (screen: RunRow[] | null) => {
+			if (!open || !screen || screen.length === 0 || rows.length > 0 || expSynced) return;
+			rows = screen;
+			keys = readColumnKeys(screen);
 			provisional = true;
 			firstScreenMeasured = true;
 			measureSinceToPaint(PERF.firstScreen, pageStart);
-		}
+		};
+		// Untracked: what these read ($state) must not re-run the effect.
+		untrack(() => {
+			readAll();
+			const first = rows.length === 0 ? (initial?.(id) ?? null) : null;
+			if (first instanceof Promise) void first.then(showFirstScreen);
+			else showFirstScreen(first);
+		});
 		void exp.local.then(() => {
 			if (!open) return;
 			// What IndexedDB held is showing (the live summaries follow once it is painted).
 			loaded = true;
 			if (dirty.size > 0 || provisional) readDirty();
 		});
-		void exp.synced.then(() => afterPaint(openLive));
+		void exp.synced.then(() => {
+			expSynced = true;
+			if (provisional) schedule(); // the runs replace the first screen (or, if there are none now, clear it)
+			afterPaint(openLive);
+		});
 		void Promise.all([exp.synced, liveSynced]).then(() => {
 			if (!open) return;
 			performance.mark(PERF.runsLoaded);

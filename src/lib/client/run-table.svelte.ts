@@ -3,7 +3,7 @@
 import { parseRunQuery, compileRunQuery, type RunQueryResult } from '$lib/core/query/run-query';
 import type { RunRow } from '$lib/core/run-row';
 import { createColumns, moveColumnId, orderColumnIds, parseColumnId, readAvailableColumnIds, readDefaultColumnIds, type Column } from './columns';
-import { createTableView, type TableView } from './table-view';
+import { createTableView, type TableView } from '$lib/core/table/table-view';
 import { DEFAULT_PINNED, readTableUrlState, writeTableUrlState, type TableUrlState } from './url-state';
 import { syncQuery } from './url-sync.svelte';
 import type { RunRowsView } from './run-rows.svelte';

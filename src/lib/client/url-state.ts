@@ -1,19 +1,16 @@
 // The runs table's view in the URL query, so a copied link reproduces it: `q` (filter), `sort` (`-` prefix =
 // descending), `cols`, `pin`, `group`, `sel` (selected run ids) and `deleted=1`. Parsed like any untrusted input.
 import { isRunId } from '../core/ids';
-import { parseColumnId } from './columns';
+import { parseColumnId } from '../core/table/columns';
+import { readTableRowView, type TableRowView } from '../core/table/row-view';
 
-export interface TableUrlState {
-	filter: string;
-	sort: { column: string; desc: boolean } | null;
+/** The view: which rows (filter, sort, group, deleted toggle; core/table/row-view.ts), which columns, which selected. */
+export interface TableUrlState extends TableRowView {
 	/** Column ids in display order; null = the default columns (which follow new metrics and params as they appear). */
 	columns: string[] | null;
 	/** Pinned column ids; null = the default (`name` only). */
 	pinned: string[] | null;
-	/** A `params.<key>` or `tags.<key>` column id, or null. */
-	group: string | null;
 	selected: string[];
-	showDeleted: boolean;
 }
 
 export const DEFAULT_PINNED = ['name'] as const;
@@ -44,23 +41,11 @@ function readColumnList(v: string | null): string[] | null {
 
 /** Reads the view from a URL query; invalid parts fall back to their defaults. */
 export function readTableUrlState(params: URLSearchParams): TableUrlState {
-	const sortRaw = params.get('sort');
-	let sort: TableUrlState['sort'] = null;
-	if (sortRaw) {
-		const desc = sortRaw.startsWith('-');
-		const column = desc ? sortRaw.slice(1) : sortRaw;
-		if (parseColumnId(column)) sort = { column, desc };
-	}
-	const groupRaw = params.get('group');
-	const groupSpec = groupRaw ? parseColumnId(groupRaw) : null;
 	return {
-		filter: params.get('q') ?? '',
-		sort,
+		...readTableRowView(params),
 		columns: readColumnList(params.get('cols')),
 		pinned: readColumnList(params.get('pin')),
-		group: groupSpec && (groupSpec.kind === 'param' || groupSpec.kind === 'tag') ? groupRaw : null,
-		selected: [...new Set(readList(params.get('sel')).filter(isRunId))].slice(0, MAX_URL_SELECTION),
-		showDeleted: params.get('deleted') === '1'
+		selected: [...new Set(readList(params.get('sel')).filter(isRunId))].slice(0, MAX_URL_SELECTION)
 	};
 }
 

@@ -1,0 +1,128 @@
+// The runs table's pure pipeline: filter, sort (numeric-aware, missing values last) and group run rows into the
+// flat list of items the virtualised table draws (and the server's first screen). Sort keys are computed once per
+// row into typed arrays.
+import type { RunRow } from '../run-row';
+import { readCellValue, type CellValue, type ColumnSpec } from './columns';
+
+export interface SortSpec {
+	column: ColumnSpec;
+	desc: boolean;
+}
+
+/** Sort-key classes in the order they sort, whatever the direction: values first, then NaN, then missing. */
+const RANK = { number: 0, text: 1, nan: 2, missing: 3 } as const;
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Numbers written as text ("0.01", "1e-3", "64") sort as numbers: params and tags are strings. */
+const NUMERIC_TEXT = /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+
+export interface SortKeys {
+	rank: Uint8Array;
+	num: Float64Array;
+	text: string[];
+}
+
+/** One key per value: numbers (and numeric text) by value, other text by numeric-aware collation. */
+export function createSortKeys(n: number, valueAt: (i: number) => CellValue): SortKeys {
+	const keys: SortKeys = { rank: new Uint8Array(n), num: new Float64Array(n), text: new Array<string>(n) };
+	for (let i = 0; i < n; i++) {
+		const v = valueAt(i);
+		keys.text[i] = '';
+		if (v === undefined || v === '') keys.rank[i] = RANK.missing;
+		else if (typeof v === 'number') {
+			if (Number.isNaN(v)) keys.rank[i] = RANK.nan;
+			else keys.num[i] = v;
+		} else if (NUMERIC_TEXT.test(v)) keys.num[i] = Number(v);
+		else {
+			keys.rank[i] = RANK.text;
+			keys.text[i] = v;
+		}
+	}
+	return keys;
+}
+
+/**
+ * Compares rows `a` and `b` (indices into the keys): numbers before text, then NaN, then missing values — the last
+ * two stay last in both directions. Ties keep `a - b` order (stable).
+ */
+export function compareByKeys(keys: SortKeys, a: number, b: number, desc: boolean): number {
+	const ra = keys.rank[a];
+	const rb = keys.rank[b];
+	if (ra !== rb) return ra - rb;
+	let c = 0;
+	if (ra === RANK.number) c = keys.num[a] - keys.num[b];
+	else if (ra === RANK.text) c = collator.compare(keys.text[a], keys.text[b]);
+	if (c !== 0) return desc ? -c : c;
+	return a - b;
+}
+
+/** `rows` indices sorted by `sort` (stable); when null, newest start first. */
+export function sortRowIndices(rows: readonly RunRow[], indices: number[], sort: SortSpec | null, now: number): number[] {
+	const spec = sort ?? { column: { kind: 'attr', key: 'start' } as const, desc: true };
+	const keys = createSortKeys(rows.length, (i) => readCellValue(rows[i], spec.column, now));
+	return indices.sort((a, b) => compareByKeys(keys, a, b, spec.desc));
+}
+
+export type TableItem =
+	| { type: 'group'; key: string; label: string; count: number; collapsed: boolean }
+	| { type: 'run'; row: RunRow; group: string | null };
+
+export interface TableViewInput {
+	rows: readonly RunRow[];
+	/** A compiled filter (compileRunQuery), or null for every row. */
+	filter: ((row: RunRow) => boolean) | null;
+	showDeleted: boolean;
+	sort: SortSpec | null;
+	/** Group by this param or tag; null = no groups. */
+	group: ColumnSpec | null;
+	/** Keys of collapsed groups. */
+	collapsed: ReadonlySet<string>;
+	/** ms since the epoch, for running runs' durations. */
+	now: number;
+}
+
+export interface TableView {
+	items: TableItem[];
+	/** Rows that passed the filter (and the deleted toggle), collapsed ones included. */
+	matched: RunRow[];
+}
+
+/** The group key of rows without the grouped-by value. */
+export const NO_VALUE_GROUP = '\u0000';
+
+/**
+ * Filters, sorts and groups. Groups are ordered by their value (numeric-aware, rows without the value last); inside a
+ * group rows keep the sort order. A collapsed group contributes only its header.
+ */
+export function createTableView(input: TableViewInput): TableView {
+	const { rows, filter, showDeleted, sort, group, collapsed, now } = input;
+	const kept: number[] = [];
+	for (let i = 0; i < rows.length; i++) {
+		const r = rows[i];
+		if ((showDeleted || r.lifecycle === 'active') && (filter === null || filter(r))) kept.push(i);
+	}
+	const order = sortRowIndices(rows, kept, sort, now);
+	const matched = order.map((i) => rows[i]);
+	if (group === null) return { items: matched.map((row) => ({ type: 'run', row, group: null })), matched };
+
+	const buckets = new Map<string, RunRow[]>();
+	for (const row of matched) {
+		const v = readCellValue(row, group, now);
+		const key = v === undefined || v === '' ? NO_VALUE_GROUP : String(v);
+		let b = buckets.get(key);
+		if (!b) buckets.set(key, (b = []));
+		b.push(row);
+	}
+	const keys = [...buckets.keys()];
+	const groupKeys = createSortKeys(keys.length, (i) => (keys[i] === NO_VALUE_GROUP ? undefined : keys[i]));
+	const orderedKeys = keys.map((_, i) => i).sort((a, b) => compareByKeys(groupKeys, a, b, false)).map((i) => keys[i]);
+	const items: TableItem[] = [];
+	for (const key of orderedKeys) {
+		const members = buckets.get(key)!;
+		const isCollapsed = collapsed.has(key);
+		items.push({ type: 'group', key, label: key === NO_VALUE_GROUP ? '(no value)' : key, count: members.length, collapsed: isCollapsed });
+		if (!isCollapsed) for (const row of members) items.push({ type: 'run', row, group: key });
+	}
+	return { items, matched };
+}
