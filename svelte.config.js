@@ -7,7 +7,8 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false }),
-		serviceWorker: { register: true }
+		// Registered by the root layout once the first page has settled (src/lib/client/service-worker.ts).
+		serviceWorker: { register: false }
 	}
 };
 
