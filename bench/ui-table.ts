@@ -80,6 +80,18 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 			await visit.close();
 		}
 		log(`  first visits (ms): ${JSON.stringify(cold)}`);
+		// First visits of this experiment in a browser that has used Tandem before (the app's code is cached, having
+		// opened the experiments list), with none of this experiment's documents local: a link from a colleague.
+		const appCached: number[] = [];
+		for (let i = 0; i < visits; i++) {
+			const visit = await openTestPage(browser, { viewport: { width: 1440, height: 900 } });
+			await visit.page.goto(server.url);
+			await visit.page.getByText('ui-table-bench').first().waitFor({ timeout: 30_000 });
+			await visit.page.goto(url);
+			appCached.push(await readMeasure(visit.page, 'tandem:runs-first-screen', 0));
+			await visit.close();
+		}
+		log(`  first visits with the app cached (ms): ${JSON.stringify(appCached)}`);
 		const { page, close } = await openTestPage(browser, { viewport: { width: 1440, height: 900 } });
 		try {
 			// Revisits: the same context reloads the page, the runs are in IndexedDB (and the relay sends what changed).
@@ -139,7 +151,13 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 				return { figure: `${what} (${size}), median of ${all(loads, key)} ms`, value: ms(m), target, ok: limit === undefined ? undefined : Math.max(...loads.map((l) => l[key])) <= limit };
 			};
 			return [
-				loadRow("first visit: navigation → first screen painted (the server's rows, GET …/first-screen)", cold, 'firstScreen', '≤ 300 ms', 300),
+				loadRow("first visit in a new browser (nothing cached): navigation → first screen painted (the server's rows, GET …/first-screen)", cold, 'firstScreen', '≤ 300 ms', 300),
+				{
+					figure: `first visit of the experiment, app already cached: navigation → first screen painted (the server's rows), median of ${appCached.map((t) => t.toFixed(0)).join(', ')} ms`,
+					value: ms(median(appCached)),
+					target: '≤ 300 ms',
+					ok: Math.max(...appCached) <= 300
+				},
 				loadRow('first visit: navigation → first rows painted from the documents', cold, 'firstRows', '(no target)'),
 				loadRow('first visit: navigation → synced table painted', cold, 'complete', '(no target)'),
 				loadRow('revisit: navigation → first screen painted (rows remembered from the last visit)', warm, 'firstScreen', '≤ 300 ms', 300),

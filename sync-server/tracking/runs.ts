@@ -41,6 +41,9 @@ export interface LogInput {
 
 export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-artifacts:/${experimentId}/${runId}/artifacts`;
 
+/** ms after a write before an experiment's rows are read again in the background. */
+const ROWS_REREAD_MS = 2_000;
+
 export function createRunService(access: DocAccess, experiments: ExperimentService, now: () => number = Date.now) {
 	const runRows = createRunRowCache();
 	/** Recently read series (a paged get-history reads the same one per page); ~24 B per point each. */
@@ -48,6 +51,21 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 	const runCounts = createDocMemo<RunCounts>();
 	/** Views recently asked for (first screens): valid while the rows are the same array (and, if the view reads the clock, for a second). */
 	const viewMatches = createMemo<ViewMatches>({ maxEntries: 32 });
+	/** Experiments written to lately, whose rows are read again in the background (see keepRowsRead). */
+	const rereads = new Map<string, ReturnType<typeof setTimeout>>();
+	/**
+	 * Reads an experiment's rows again ROWS_REREAD_MS after a write (at most once per period while writes go on),
+	 * so a first visit's first screen or a search finds them read instead of reading 10,000 runs while it waits.
+	 */
+	function keepRowsRead(expId: string): void {
+		if (rereads.has(expId)) return;
+		const timer = setTimeout(() => {
+			rereads.delete(expId);
+			service.list(expId).catch(() => {}); // deleted meanwhile, or the relay is closing: nothing to keep
+		}, ROWS_REREAD_MS);
+		timer.unref?.();
+		rereads.set(expId, timer);
+	}
 	/** The experiment a run belongs to, from its run document; 404 for an unknown run. */
 	async function locate(runId: string): Promise<string> {
 		if (!isRunId(runId)) throw invalid(`Invalid run id '${runId}': expected 32 hexadecimal characters`);
@@ -110,7 +128,7 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 					return readRun(exp, expId, runId)!;
 				},
 				API_ORIGIN
-			);
+			).finally(() => keepRowsRead(expId));
 		},
 
 		async get(runId: string): Promise<RunRow> {
@@ -168,7 +186,7 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 					return readRun(exp, expId, runId, readMetricSummaries(live, runId))!;
 				},
 				API_ORIGIN
-			);
+			).finally(() => keepRowsRead(expId));
 		},
 
 		/**
@@ -212,7 +230,7 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 					return { applied: true };
 				},
 				API_ORIGIN
-			);
+			).finally(() => keepRowsRead(expId));
 		},
 
 		/**
