@@ -74,6 +74,25 @@ describe("the server's first screen", () => {
 		expect(screen!.rows[0].metrics.loss.min).toBe(-Infinity);
 	});
 
+	it("takes the answer app.html's inline script asked for, once and only for the same request", async () => {
+		const asked: string[] = [];
+		const fetchFn = (async (url: string) => (asked.push(url), answer({ rows: [row(2)], total: 5, matched: 5 }))) as unknown as typeof fetch;
+		const g = globalThis as { __tandemFirstScreen?: { url: string; body: Promise<unknown> } };
+		g.__tandemFirstScreen = { url: `/api/experiments/5/first-screen?limit=${FIRST_SCREEN_ROWS}`, body: Promise.resolve({ rows: [row(1)], total: 3, matched: 3 }) };
+		// Another view (a filter in the URL) is not what the script asked for: the page asks itself.
+		expect((await fetchFirstScreen('5', '?q=x', fetchFn))!.rows[0].name).toBe('run-2');
+		expect(asked).toHaveLength(1);
+		expect((await fetchFirstScreen('5', '', fetchFn))!.rows[0].name).toBe('run-1');
+		expect(asked).toHaveLength(1);
+		expect(g.__tandemFirstScreen).toBeUndefined();
+		expect((await fetchFirstScreen('5', '', fetchFn))!.rows[0].name).toBe('run-2');
+		expect(asked).toHaveLength(2);
+		// A failed early request is asked again.
+		g.__tandemFirstScreen = { url: `/api/experiments/5/first-screen?limit=${FIRST_SCREEN_ROWS}`, body: Promise.resolve(null) };
+		expect((await fetchFirstScreen('5', '', fetchFn))!.rows[0].name).toBe('run-2');
+		expect(asked).toHaveLength(3);
+	});
+
 	it('is null for a grouped view, a refusal, a damaged answer or no network', async () => {
 		let calls = 0;
 		const fetchWith = (res: () => Response) => (async () => (calls++, res())) as unknown as typeof fetch;

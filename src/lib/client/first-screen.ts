@@ -63,6 +63,25 @@ export function readFirstScreen(experimentId: string, view: string | null): Firs
 	}
 }
 
+async function readJson(res: Response): Promise<unknown> {
+	return res.ok ? res.json() : null;
+}
+
+/** What app.html's inline script asked for before the app's code loaded (a first visit with no query). */
+interface EarlyRequest {
+	url: string;
+	body: Promise<unknown>;
+}
+
+/** The answer app.html's inline script already requested for `url`, once; null when it asked for none or another. */
+function takeEarlyRequest(url: string): Promise<unknown> | null {
+	const g = globalThis as { __tandemFirstScreen?: EarlyRequest };
+	const early = g.__tandemFirstScreen;
+	if (!early || early.url !== url) return null;
+	delete g.__tandemFirstScreen;
+	return early.body;
+}
+
 /**
  * Asks the server for the first screen of the view `query` (the page's URL query) describes; null for a grouped
  * view, and when offline or refused (the documents still load the table).
@@ -73,12 +92,11 @@ export async function fetchFirstScreen(experimentId: string, query: string, fetc
 	if (view === null) return null;
 	const ask = writeTableUrlState({ ...EMPTY_TABLE_STATE, ...readTableRowView(params) });
 	ask.set('limit', String(FIRST_SCREEN_ROWS));
+	const url = `/api/experiments/${encodeURIComponent(experimentId)}/first-screen?${ask}`;
 	try {
-		const res = await fetchFn(`/api/experiments/${encodeURIComponent(experimentId)}/first-screen?${ask}`);
-		if (!res.ok) return null;
-		const body = await res.json();
+		const body = ((await takeEarlyRequest(url)) ?? (await readJson(await fetchFn(url)))) as { rows?: unknown; total?: unknown; matched?: unknown } | null;
 		const rows = decodeRows(body?.rows);
-		if (!rows) return null;
+		if (!rows || !body) return null;
 		return { view, rows, total: Number(body.total) || 0, matched: Number(body.matched) || 0, savedAt: Date.now(), source: 'server' };
 	} catch {
 		return null;
