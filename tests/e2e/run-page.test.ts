@@ -220,4 +220,29 @@ describe('run page [e2e]', () => {
 			await b.close();
 		}
 	});
+
+	it("undoes this browser's own note edits with Ctrl+Z and keeps the other browser's", async () => {
+		const { runId } = await createRun({ experiment_name: 'e2e-run-page-notes', run_name: 'undo' });
+		const a = await openTestPage(e2e.browser);
+		const b = await openTestPage(e2e.browser);
+		try {
+			await openRunPage(a.page, runId);
+			await openRunPage(b.page, runId);
+			await a.page.locator(NOTES).pressSequentially('mine ');
+			await waitFor(async () => (await b.page.inputValue(NOTES)) === 'mine ', { what: 'A’s text at B' });
+			await b.page.locator(NOTES).press('End');
+			await b.page.locator(NOTES).pressSequentially('theirs');
+			await waitFor(async () => (await a.page.inputValue(NOTES)) === 'mine theirs', { what: 'B’s text at A' });
+			await a.page.locator(NOTES).press('ControlOrMeta+z');
+			await waitFor(async () => (await a.page.inputValue(NOTES)) === 'theirs', { what: 'A’s edit undone at A' });
+			await waitFor(async () => (await b.page.inputValue(NOTES)) === 'theirs', { what: 'the undo reaching B' });
+			await a.page.locator(NOTES).press('ControlOrMeta+Shift+z');
+			await waitFor(async () => (await b.page.inputValue(NOTES)) === 'mine theirs', { what: 'the redo reaching B' });
+			expect(await a.page.inputValue(NOTES)).toBe('mine theirs');
+			expect([...a.errors, ...b.errors]).toEqual([]);
+		} finally {
+			await a.close();
+			await b.close();
+		}
+	});
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readNotes } from './run';
-import { observeNotes, setNotes } from './notes';
+import { createNotesUndo, observeNotes, setNotes } from './notes';
 import { transformIndex, type TextDeltaOp } from '../text-diff';
 
 function sync(a: Y.Doc, b: Y.Doc) {
@@ -45,5 +45,30 @@ describe('observeNotes', () => {
 		setNotes(b, '', 'ui');
 		sync(a, b);
 		expect(deltas).toHaveLength(1);
+	});
+});
+
+describe('createNotesUndo', () => {
+	it("undoes and redoes this editor's edits only, keeping a peer's, and reports them to observers", () => {
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		const undo = createNotesUndo(a, 'ui');
+		setNotes(a, 'lr 1e-3\n', 'ui');
+		undo.stopCapturing();
+		sync(a, b);
+		setNotes(b, 'Summary\nlr 1e-3\n', 'ui');
+		sync(a, b);
+		setNotes(a, 'Summary\nlr 1e-3 diverged\n', 'ui');
+		const seen: string[] = [];
+		const stop = observeNotes(a, 'ui', () => seen.push(readNotes(a)));
+		undo.undo();
+		expect(readNotes(a)).toBe('Summary\nlr 1e-3\n');
+		undo.undo();
+		expect(readNotes(a)).toBe('Summary\n');
+		undo.redo();
+		expect(readNotes(a)).toBe('Summary\nlr 1e-3\n');
+		expect(seen).toEqual(['Summary\nlr 1e-3\n', 'Summary\n', 'Summary\nlr 1e-3\n']);
+		stop();
+		undo.destroy();
 	});
 });

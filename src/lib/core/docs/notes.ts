@@ -1,6 +1,7 @@
 // Editing a run's Markdown notes (the Y.Text in `run/<runId>`) from a plain text field: each edit becomes one
 // minimal splice in one transaction, and other peers' changes arrive as deltas the caret can be moved through.
-import type * as Y from 'yjs';
+// Undo and redo go through a Y.UndoManager: they take back this editor's own edits only, never a peer's.
+import * as Y from 'yjs';
 import { readNotesText } from './run';
 import { diffText, type TextDeltaOp, type TextSplice } from '../text-diff';
 
@@ -30,4 +31,15 @@ export function observeNotes(run: Y.Doc, origin: unknown, fn: (delta: TextDeltaO
 	};
 	text.observe(onChange);
 	return () => text.unobserve(onChange);
+}
+
+/** ms within which consecutive edits undo as one step. */
+const UNDO_CAPTURE_MS = 500;
+
+/**
+ * Undo history of the edits made with `origin` (setNotes' own), leaving other peers' edits alone. The undone and
+ * redone changes reach observeNotes observers like a peer's (their origin is the manager). Destroy it when done.
+ */
+export function createNotesUndo(run: Y.Doc, origin: unknown): Y.UndoManager {
+	return new Y.UndoManager(readNotesText(run), { trackedOrigins: new Set([origin]), captureTimeout: UNDO_CAPTURE_MS });
 }
