@@ -149,14 +149,33 @@ async function benchColdOpen(base: string, visit: () => Promise<TestPage>, runId
 	];
 }
 
-/** Opens the compare page as the runs table's Compare button does (runs and their experiment in the URL). */
-async function benchCompare(base: string, page: Page, experimentId: string, runIds: string[], n: number): Promise<Row[]> {
+/** Opens the compare page as the runs table's Compare button does (runs and their experiment in the URL): ms from navigation to all drawn. */
+async function readCompareDrawn(base: string, page: Page, experimentId: string, runIds: string[], n: number): Promise<number> {
 	await page.goto(`${base}/compare?runs=${runIds.join(',')}&exp=${experimentId}`);
 	const total = runIds.length * n;
 	await waitForPoints(page, 'loss', total);
-	const drawnAt = await readFirstDrawAt(page, total);
+	return readFirstDrawAt(page, total);
+}
+
+/** Three first visits of the compare page, each in a fresh browser context (nothing cached). */
+async function benchCompare(base: string, open: () => Promise<TestPage>, experimentId: string, runIds: string[], n: number): Promise<Row[]> {
+	const times: number[] = [];
+	for (let i = 0; i < 3; i++) {
+		const p = await open();
+		try {
+			times.push(await readCompareDrawn(base, p.page, experimentId, runIds, n));
+		} finally {
+			await p.close();
+		}
+	}
+	const t = median(times);
 	return [
-		{ figure: `compare ${runIds.length} runs × ${n.toLocaleString('en')} points on one chart (navigation → all drawn, nothing cached)`, value: ms(drawnAt), target: '≤ 1 s', ok: drawnAt <= 1000 }
+		{
+			figure: `compare ${runIds.length} runs × ${n.toLocaleString('en')} points on one chart (navigation → all drawn, nothing cached), median of ${times.map((x) => x.toFixed(0)).join(', ')} ms`,
+			value: ms(t),
+			target: '≤ 1 s',
+			ok: t <= 1000
+		}
 	];
 }
 
@@ -241,7 +260,7 @@ export async function runChartBench(opts: { quick: boolean }): Promise<Row[]> {
 		};
 		await measure((p) => benchBigSeries(base, p.page, bigRun, big));
 		rows.push(...(await benchColdOpen(base, open, coldRun, 10, coldPoints)));
-		await measure((p) => benchCompare(base, p.page, compareExp, compareIds, 10_000));
+		rows.push(...(await benchCompare(base, open, compareExp, compareIds, 10_000)));
 		await measure((p) => benchLive(base, p.page, liveRun, opts.quick ? 50 : 200));
 		return rows;
 	} finally {
