@@ -36,6 +36,21 @@ async function openRunPage(page: Page, runId: string): Promise<void> {
 	await waitForText(page, 'header [role=status]', 'Live', 15_000);
 }
 
+/** Opens run `runId`'s page in two browsers, runs `fn` on them, checks neither logged an error, and closes both. */
+async function inTwoBrowsers(runId: string, fn: (a: Page, b: Page) => Promise<void>): Promise<void> {
+	const a = await openTestPage(e2e.browser);
+	const b = await openTestPage(e2e.browser);
+	try {
+		await openRunPage(a.page, runId);
+		await openRunPage(b.page, runId);
+		await fn(a.page, b.page);
+		expect([...a.errors, ...b.errors]).toEqual([]);
+	} finally {
+		await a.close();
+		await b.close();
+	}
+}
+
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
@@ -196,53 +211,57 @@ describe('run page [e2e]', () => {
 
 	it('merges notes typed at the same time in two browsers', async () => {
 		const { runId } = await createRun({ experiment_name: 'e2e-run-page-notes', run_name: 'shared' });
-		const a = await openTestPage(e2e.browser);
-		const b = await openTestPage(e2e.browser);
-		try {
-			await openRunPage(a.page, runId);
-			await openRunPage(b.page, runId);
+		await inTwoBrowsers(runId, async (a, b) => {
 			await Promise.all([
-				a.page.locator(NOTES).pressSequentially('alpha typed in A. '),
-				b.page.locator(NOTES).pressSequentially('beta typed in B. ')
+				a.locator(NOTES).pressSequentially('alpha typed in A. '),
+				b.locator(NOTES).pressSequentially('beta typed in B. ')
 			]);
 			const read = (p: Page) => p.inputValue(NOTES);
 			const merged = await waitFor(
 				async () => {
-					const [x, y] = [await read(a.page), await read(b.page)];
+					const [x, y] = [await read(a), await read(b)];
 					return x === y && x.includes('alpha typed in A. ') && x.includes('beta typed in B. ') && x;
 				},
 				{ what: 'both notes merged in both browsers', timeoutMs: 15_000 }
 			);
 			expect(merged.length).toBe('alpha typed in A. '.length + 'beta typed in B. '.length);
-			expect([...a.errors, ...b.errors]).toEqual([]);
-		} finally {
-			await a.close();
-			await b.close();
-		}
+		});
 	});
 
 	it("undoes this browser's own note edits with Ctrl+Z and keeps the other browser's", async () => {
 		const { runId } = await createRun({ experiment_name: 'e2e-run-page-notes', run_name: 'undo' });
-		const a = await openTestPage(e2e.browser);
-		const b = await openTestPage(e2e.browser);
-		try {
-			await openRunPage(a.page, runId);
-			await openRunPage(b.page, runId);
-			await a.page.locator(NOTES).pressSequentially('mine ');
-			await waitFor(async () => (await b.page.inputValue(NOTES)) === 'mine ', { what: 'A’s text at B' });
-			await b.page.locator(NOTES).press('End');
-			await b.page.locator(NOTES).pressSequentially('theirs');
-			await waitFor(async () => (await a.page.inputValue(NOTES)) === 'mine theirs', { what: 'B’s text at A' });
-			await a.page.locator(NOTES).press('ControlOrMeta+z');
-			await waitFor(async () => (await a.page.inputValue(NOTES)) === 'theirs', { what: 'A’s edit undone at A' });
-			await waitFor(async () => (await b.page.inputValue(NOTES)) === 'theirs', { what: 'the undo reaching B' });
-			await a.page.locator(NOTES).press('ControlOrMeta+Shift+z');
-			await waitFor(async () => (await b.page.inputValue(NOTES)) === 'mine theirs', { what: 'the redo reaching B' });
-			expect(await a.page.inputValue(NOTES)).toBe('mine theirs');
-			expect([...a.errors, ...b.errors]).toEqual([]);
-		} finally {
-			await a.close();
-			await b.close();
-		}
+		await inTwoBrowsers(runId, async (a, b) => {
+			await a.locator(NOTES).pressSequentially('mine ');
+			await waitFor(async () => (await b.inputValue(NOTES)) === 'mine ', { what: 'A’s text at B' });
+			await b.locator(NOTES).press('End');
+			await b.locator(NOTES).pressSequentially('theirs');
+			await waitFor(async () => (await a.inputValue(NOTES)) === 'mine theirs', { what: 'B’s text at A' });
+			await a.locator(NOTES).press('ControlOrMeta+z');
+			await waitFor(async () => (await a.inputValue(NOTES)) === 'theirs', { what: 'A’s edit undone at A' });
+			await waitFor(async () => (await b.inputValue(NOTES)) === 'theirs', { what: 'the undo reaching B' });
+			await a.locator(NOTES).press('ControlOrMeta+Shift+z');
+			await waitFor(async () => (await b.inputValue(NOTES)) === 'mine theirs', { what: 'the redo reaching B' });
+			expect(await a.inputValue(NOTES)).toBe('mine theirs');
+		});
+	});
+
+	it('keeps an IME composition intact while the other browser types, then merges both', async () => {
+		const { runId } = await createRun({ experiment_name: 'e2e-run-page-notes', run_name: 'ime' });
+		await inTwoBrowsers(runId, async (a, b) => {
+			await a.locator(NOTES).pressSequentially('lr ');
+			await waitFor(async () => (await b.inputValue(NOTES)) === 'lr ', { what: 'A’s text at B' });
+			// A composes through the IME (CDP), and B types while the composition is open.
+			const ime = await a.context().newCDPSession(a);
+			await ime.send('Input.imeSetComposition', { text: '学习', selectionStart: 2, selectionEnd: 2 });
+			await b.locator(NOTES).press('Home');
+			await b.locator(NOTES).pressSequentially('peer ');
+			await waitFor(async () => Number(await a.getAttribute(NOTES, 'data-held-edits')) > 0, { what: 'B’s edit held at A' });
+			expect(await a.inputValue(NOTES)).toBe('lr 学习'); // the composition was not cancelled
+			await ime.send('Input.insertText', { text: '学习率' });
+			for (const p of [a, b]) {
+				await waitFor(async () => (await p.inputValue(NOTES)) === 'peer lr 学习率', { what: 'both edits merged' });
+			}
+			expect(await a.getAttribute(NOTES, 'data-held-edits')).toBe('0');
+		});
 	});
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readNotes } from './run';
-import { createNotesUndo, observeNotes, setNotes } from './notes';
+import { applyNotesEdit, createNotesUndo, observeNotes, setNotes } from './notes';
 import { transformIndex, type TextDeltaOp } from '../text-diff';
 
 function sync(a: Y.Doc, b: Y.Doc) {
@@ -70,5 +70,28 @@ describe('createNotesUndo', () => {
 		expect(seen).toEqual(['Summary\nlr 1e-3\n', 'Summary\n', 'Summary\nlr 1e-3\n']);
 		stop();
 		undo.destroy();
+	});
+});
+
+describe('applyNotesEdit', () => {
+	it("applies an edit made on an older copy after the peers' changes, keeping them", () => {
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		setNotes(a, 'lr 1e-3\n', 'ui');
+		sync(a, b);
+		const before = readNotes(a);
+		const deltas: TextDeltaOp[][] = [];
+		const stop = observeNotes(a, 'ui', (d) => deltas.push(d));
+		setNotes(b, 'Summary\nlr 1e-3\n', 'ui'); // a peer types while this field composes
+		sync(a, b);
+		setNotes(b, 'Summary\nlr 1e-3\nnext: 3e-4\n', 'ui');
+		sync(a, b);
+		stop();
+		expect(deltas).toHaveLength(2);
+		// The composition turned 'lr 1e-3' into 'lr 1e-3 学习率' on the field's older copy.
+		const caret = applyNotesEdit(a, before, 'lr 1e-3 学习率\n', deltas, 'ui');
+		expect(readNotes(a)).toBe('Summary\nlr 1e-3 学习率\nnext: 3e-4\n');
+		expect(caret).toBe('Summary\nlr 1e-3 学习率'.length);
+		expect(applyNotesEdit(a, 'x', 'x', [], 'ui')).toBeNull();
 	});
 });

@@ -3,7 +3,7 @@
 // Undo and redo go through a Y.UndoManager: they take back this editor's own edits only, never a peer's.
 import * as Y from 'yjs';
 import { readNotesText } from './run';
-import { diffText, type TextDeltaOp, type TextSplice } from '../text-diff';
+import { diffText, transformIndex, type TextDeltaOp, type TextSplice } from '../text-diff';
 
 /**
  * Makes the notes read `next` with the smallest splice from their current text, in one transaction tagged with
@@ -31,6 +31,28 @@ export function observeNotes(run: Y.Doc, origin: unknown, fn: (delta: TextDeltaO
 	};
 	text.observe(onChange);
 	return () => text.unobserve(onChange);
+}
+
+/**
+ * Applies an edit made on an older copy of the notes (`before` → `after`, e.g. an IME composition during which the
+ * field was not updated) after `deltas`, the peers' changes since, in order: the edit moves with them instead of
+ * undoing them. Returns where the caret goes (the end of the inserted text), or null if the edit changed nothing.
+ */
+export function applyNotesEdit(run: Y.Doc, before: string, after: string, deltas: readonly (readonly TextDeltaOp[])[], origin: unknown): number | null {
+	const splice = diffText(before, after);
+	if (splice === null) return null;
+	let start = splice.index;
+	let end = splice.index + splice.remove;
+	for (const d of deltas) {
+		start = transformIndex(start, d);
+		end = Math.max(start, transformIndex(end, d));
+	}
+	const text = readNotesText(run);
+	run.transact(() => {
+		if (end > start) text.delete(start, end - start);
+		if (splice.insert !== '') text.insert(start, splice.insert);
+	}, origin);
+	return start + splice.insert.length;
 }
 
 /** ms within which consecutive edits undo as one step. */
