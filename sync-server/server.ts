@@ -19,6 +19,7 @@ import { addMlflowTrackingApi } from './mlflow/tracking-api';
 import { createFsBlobStore } from './blobs/fs-blob-store';
 import { addArtifactsApi } from './artifacts/artifacts-api';
 import { createStaticHandler } from './http/static';
+import { createPageRenderer } from './http/ssr';
 import { addAdminApi } from './http/admin-api';
 import { createBlobCollector, GC_INTERVAL_MS, type GcResult } from './blobs/gc';
 import { markReferencedBlobs, trackLoadedRooms } from './blobs/gc-mark';
@@ -87,7 +88,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	});
 	addAdminApi(router, { gc });
 
-	const serveStatic = opts.staticDir === null ? null : await createStaticHandler(opts.staticDir ?? DEFAULT_STATIC_DIR);
+	const staticDir = opts.staticDir === null ? null : (opts.staticDir ?? DEFAULT_STATIC_DIR);
+	const serveStatic = staticDir === null ? null : await createStaticHandler(staticDir);
+	let url = '';
+	const renderPage = serveStatic && staticDir !== null ? await createPageRenderer(staticDir, { selfUrl: () => url, log }) : null;
 
 	const server = http.createServer(async (req, res) => {
 		try {
@@ -97,6 +101,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 				sendError(res, new ApiError('ENDPOINT_NOT_FOUND', `No API endpoint at ${req.method} ${pathname}`));
 				return;
 			}
+			if (renderPage && (await renderPage(req, res))) return;
 			if (serveStatic && (await serveStatic(req, res))) return;
 			sendJson(res, 404, { error_code: 'ENDPOINT_NOT_FOUND', message: `Nothing at ${pathname}` });
 		} catch (err) {
@@ -115,7 +120,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	});
 	const address = server.address() as AddressInfo;
 	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-	const url = `http://${host}:${address.port}`;
+	url = `http://${host}:${address.port}`;
 
 	let closing: Promise<void> | undefined;
 	return {

@@ -279,7 +279,7 @@ describe('runs table [e2e]', () => {
 		}
 	});
 
-	it('paints the first screen remembered from the last visit at once, then the documents replace it', async () => {
+	it('paints the first screen remembered from the last visit at once on an in-app visit, then the documents replace it', async () => {
 		const { experimentId } = await seedExperiment('e2e-table-first-screen', SEEDS);
 		const { context, page, errors, close } = await openTestPage(e2e.browser);
 		try {
@@ -297,7 +297,15 @@ describe('runs table [e2e]', () => {
 					if (document.body?.textContent?.includes('as of your last visit') && document.querySelector('[role=row][data-run-id]')) w.sawSnapshot = true;
 				}).observe(document, { childList: true, subtree: true, characterData: true });
 			});
-			await openExperiment(again, experimentId, '?sort=-metrics.loss');
+			// Loading the page itself would get the server's rendered first screen; a link followed in the app uses the
+			// remembered one (the experiments list is open, its own documents loaded).
+			await again.goto(e2e.server.url);
+			await waitForText(again, '[role=status]', 'Live');
+			await again.evaluate((href) => {
+				const link = Object.assign(document.createElement('a'), { href, textContent: 'open the runs' });
+				document.querySelector('main')!.append(link);
+				link.click();
+			}, `/experiments/${experimentId}?sort=-metrics.loss`);
 			await waitForNames(again, byLoss);
 			await again.waitForFunction(() => !document.body.textContent?.includes('as of your last visit'));
 			expect(await again.evaluate(() => (window as unknown as { sawSnapshot: boolean }).sawSnapshot)).toBe(true);
@@ -326,14 +334,16 @@ describe('runs table [e2e]', () => {
 					relay.onMessage((m) => void released.then(() => ws.send(m)));
 				}
 			);
+			const asked: string[] = [];
+			page.on('request', (r) => void (r.url().includes('/first-screen') && asked.push(r.url())));
 			const query = `?q=${encodeURIComponent("params.optimizer = 'adam' or metrics.loss < 0.1")}&sort=-metrics.loss`;
-			const answered = page.waitForResponse((r) => r.url().includes(`/api/experiments/${experimentId}/first-screen?`));
-			await page.goto(`${e2e.server.url}/experiments/${experimentId}${query}`);
-			const answer = await answered;
-			expect(new URL(answer.url()).searchParams.get('limit')).toBe('60');
-			const body = (await answer.json()) as { rows: { name: string }[]; matched: number; total: number };
-			expect(body.rows.map((r) => r.name)).toEqual(['echo', 'charlie', 'alpha', 'bravo']);
-			await waitForNames(page, body.rows.map((r) => r.name));
+			const response = await page.goto(`${e2e.server.url}/experiments/${experimentId}${query}`);
+			// The server rendered the view's first screen into the page's HTML, in the view's order.
+			expect(response!.headers()['x-tandem-rendered']).toBe('server');
+			const html = await response!.text();
+			const rendered = [...html.matchAll(/class="name[^"]*"[^>]*>([^<]*)</g)].map((m) => m[1]);
+			expect(rendered).toEqual(['echo', 'charlie', 'alpha', 'bravo']);
+			await waitForNames(page, rendered);
 			await waitForText(page, '.loading', 'Loading runs… showing the first 4 of 4');
 			await waitForText(page, '[data-testid=run-count]', '4 of 5 runs');
 			expect(await page.evaluate(() => performance.getEntriesByName('tandem:runs-first-rows').length)).toBe(0);
@@ -344,6 +354,8 @@ describe('runs table [e2e]', () => {
 			await waitForText(page, '[data-testid=run-count]', '4 of 5 runs');
 			await waitFor(() => page.evaluate(() => performance.getEntriesByName('tandem:runs-first-rows').length === 1), { what: 'first rows from the documents' });
 			expect(await page.evaluate(() => performance.getEntriesByName('tandem:runs-first-screen').length)).toBe(1);
+			// Hydrating the rendered page used the answer inlined in it: the browser never asked for a first screen.
+			expect(asked).toEqual([]);
 			expect(errors).toEqual([]);
 		} finally {
 			await close();

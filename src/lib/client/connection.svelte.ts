@@ -15,6 +15,7 @@ let status: ConnectionStatus | null = null;
 
 /** The page's connection status, created on first use (it lives as long as the page). */
 export function readConnectionStatus(): { readonly current: Connection } {
+	if (typeof window === 'undefined') return { current: 'syncing' }; // rendering on the server
 	status ??= new ConnectionStatus();
 	return status;
 }

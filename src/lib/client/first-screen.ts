@@ -67,6 +67,17 @@ async function readJson(res: Response): Promise<unknown> {
 	return res.ok ? res.json() : null;
 }
 
+/**
+ * Whether this page load hydrates a page the server rendered (hooks.server.ts marks its <html>); true once, for the
+ * load that hydrates it, so later in-app navigations load as usual.
+ */
+export function takeServerRendered(): boolean {
+	const root = document.documentElement;
+	if (root.dataset.rendered !== 'server') return false;
+	delete root.dataset.rendered;
+	return true;
+}
+
 /** What app.html's inline script asked for before the app's code loaded (a first visit with no query). */
 interface EarlyRequest {
 	url: string;

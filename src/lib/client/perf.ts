@@ -43,6 +43,26 @@ export function measureSinceToPaint(name: string, start: number): void {
 	requestAnimationFrame(() => setTimeout(() => performance.measure(name, { start })));
 }
 
+/** The `elementtiming` identifier of the runs table's row links: their first paint is the first screen's. */
+export const FIRST_SCREEN_ELEMENT = 'runs-first-screen';
+
+/**
+ * Measures PERF.firstScreen from `start`. A page load's (start 0) is the first paint of a runs table row as the
+ * browser reports it (Element Timing), so a screen the server rendered counts from when its HTML painted, before the
+ * app ran; an in-app view's, whose rows may reuse elements already painted, is the next paint.
+ */
+export function measureFirstScreen(start: number): void {
+	if (start !== 0 || !PerformanceObserver.supportedEntryTypes?.includes('element')) return measureSinceToPaint(PERF.firstScreen, start);
+	const observer = new PerformanceObserver((list) => {
+		const entry = list.getEntries().find((e) => (e as PerformanceEntry & { identifier?: string }).identifier === FIRST_SCREEN_ELEMENT);
+		if (!entry) return;
+		observer.disconnect();
+		const timing = entry as PerformanceEntry & { renderTime: number; loadTime: number };
+		performance.measure(PERF.firstScreen, { start: 0, end: timing.renderTime || timing.loadTime || entry.startTime });
+	});
+	observer.observe({ type: 'element', buffered: true });
+}
+
 /** Marks `start` now and measures `name` from it to the next paint. */
 export function measureToPaint(name: string, start: string): void {
 	performance.mark(start);

@@ -13,7 +13,7 @@ import { readRunTableRow, readRunTableRows } from '$lib/core/docs/run-table-read
 import type { RunRow } from '$lib/core/run-row';
 import { openDocument, type DocumentHandle } from './documents';
 import { readColumnKeys, type ColumnKeys } from './columns';
-import { measureSinceToPaint, PERF } from './perf';
+import { measureFirstScreen, measureSinceToPaint, PERF } from './perf';
 
 export interface RunRowsView {
 	/** Every run, in document order; unchanged runs keep their object identity across updates. */
@@ -57,12 +57,27 @@ export function createRunRowsView(experimentId: () => string | null, initial?: (
 	let provisional = $state(false);
 	let synced = $state(false);
 	let expDoc: Y.Doc | null = null;
+	// A first screen given at once shows from the first render: when the server renders the page (where effects do
+	// not run) and in the browser hydrating it, so both render the same rows.
+	const startId = untrack(experimentId);
+	let given: { id: string; first: InitialRows } | null = startId === null || !initial ? null : { id: startId, first: initial(startId) };
+	if (Array.isArray(given?.first) && given.first.length > 0) {
+		rows = given.first;
+		keys = readColumnKeys(rows);
+		provisional = true;
+	}
 
 	$effect(() => {
 		const id = experimentId();
-		rows = [];
-		keys = EMPTY_KEYS;
-		loaded = synced = provisional = false;
+		const reused = given?.id === id ? given : null;
+		given = null;
+		const kept = reused !== null && untrack(() => provisional);
+		if (!kept) {
+			rows = [];
+			keys = EMPTY_KEYS;
+			provisional = false;
+		}
+		loaded = synced = false;
 		if (id === null) return;
 		const pageStart = pageLoadMeasured ? performance.now() : 0;
 		pageLoadMeasured = true;
@@ -115,7 +130,7 @@ export function createRunRowsView(experimentId: () => string | null, initial?: (
 			if (!firstRowsMeasured && all.length > 0) {
 				firstRowsMeasured = true;
 				measureSinceToPaint(PERF.firstRows, pageStart);
-				if (!firstScreenMeasured) measureSinceToPaint(PERF.firstScreen, pageStart);
+				if (!firstScreenMeasured) measureFirstScreen(pageStart);
 				firstScreenMeasured = true;
 				afterPaint(openLive);
 			}
@@ -173,12 +188,16 @@ export function createRunRowsView(experimentId: () => string | null, initial?: (
 			keys = readColumnKeys(screen);
 			provisional = true;
 			firstScreenMeasured = true;
-			measureSinceToPaint(PERF.firstScreen, pageStart);
+			measureFirstScreen(pageStart);
 		};
 		// Untracked: what these read ($state) must not re-run the effect.
 		untrack(() => {
 			readAll();
-			const first = rows.length === 0 ? (initial?.(id) ?? null) : null;
+			if (kept && !firstScreenMeasured) {
+				firstScreenMeasured = true;
+				measureFirstScreen(pageStart);
+			}
+			const first = rows.length === 0 && !kept ? (reused ? reused.first : (initial?.(id) ?? null)) : null;
 			if (first instanceof Promise) void first.then(showFirstScreen);
 			else showFirstScreen(first);
 		});

@@ -22,6 +22,7 @@ class ThemeState {
 	readonly resolved: Theme = $derived(this.choice === 'system' ? (this.#systemDark ? 'dark' : 'light') : this.choice);
 
 	constructor() {
+		if (typeof matchMedia !== 'function') return; // rendering on the server: the browser resolves it
 		const media = matchMedia('(prefers-color-scheme: dark)');
 		this.#systemDark = media.matches;
 		media.addEventListener('change', (e) => (this.#systemDark = e.matches));

@@ -1,0 +1,65 @@
+// Renders on the server the one page SvelteKit is told to (the runs table, experiments/[id], `ssr = true`), with
+// the renderer the build writes beside the SPA (`<static dir>-server/`, see svelte.config.js), so a first visit
+// paints its first screen from the HTML before the app's script has run. The page's load fetches the API over
+// loopback (src/hooks.server.ts). Any other page, and any failure to render, falls back to the static SPA.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as KitServer, SSRManifest } from '@sveltejs/kit';
+
+/** The server-rendered routes' paths (SvelteKit's own routing decides the rest). */
+const RENDERED = /^\/experiments\/[^/]+\/?$/;
+
+/** Returns a handler, or null when the build has no server renderer beside `staticDir`. */
+export async function createPageRenderer(staticDir: string, opts: { selfUrl: () => string; log: (msg: string) => void }) {
+	const dir = `${path.resolve(staticDir)}-server`;
+	try {
+		await stat(path.join(dir, 'manifest.js'));
+	} catch {
+		return null;
+	}
+	const { Server } = (await import(pathToFileURL(path.join(dir, 'index.js')).href)) as { Server: new (m: SSRManifest) => KitServer };
+	const { manifest } = (await import(pathToFileURL(path.join(dir, 'manifest.js')).href)) as { manifest: SSRManifest };
+	const kit = new Server(manifest);
+	await kit.init({ env: {} });
+
+	return async function renderPage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+		if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+		let url: URL;
+		try {
+			// A fixed origin: the Host header is the client's to choose and the page needs none.
+			url = new URL(req.url ?? '/', 'http://tandem.localhost');
+		} catch {
+			return false;
+		}
+		if (!RENDERED.test(url.pathname) || !(req.headers.accept ?? '').includes('text/html')) return false;
+		const headers = new Headers({ accept: 'text/html' });
+		if (typeof req.headers.cookie === 'string') headers.set('cookie', req.headers.cookie);
+		let response: Response;
+		try {
+			response = await kit.respond(new Request(url, { headers }), {
+				getClientAddress: () => req.socket.remoteAddress ?? '',
+				platform: { apiOrigin: opts.selfUrl() }
+			});
+		} catch (err) {
+			opts.log(`page render of ${url.pathname} failed: ${(err as Error).stack ?? err}`);
+			return false;
+		}
+		if (response.status !== 200) {
+			opts.log(`page render of ${url.pathname} answered ${response.status}; serving the SPA instead`);
+			return false;
+		}
+		const body = Buffer.from(await response.arrayBuffer());
+		res.writeHead(200, {
+			'content-type': 'text/html; charset=utf-8',
+			'content-length': body.byteLength,
+			'cache-control': 'no-cache',
+			'x-content-type-options': 'nosniff',
+			// The service worker keeps only the SPA shell for offline use, never a page rendered for one URL.
+			'x-tandem-rendered': 'server'
+		});
+		res.end(req.method === 'HEAD' ? undefined : body);
+		return true;
+	};
+}
