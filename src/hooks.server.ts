@@ -1,7 +1,7 @@
 // Server rendering hooks (only the runs table's first screen is rendered on the server; see svelte.config.js).
 // A page's load fetches Tandem's API over loopback from the process that renders it, and is not held up by it: an
-// answer slower than RENDER_WAIT_MS (an experiment's documents not loaded yet) renders the page without it, and the
-// browser asks again. The rendered HTML is marked so the browser's load knows it hydrates the server's first screen.
+// answer slower than RENDER_WAIT_MS renders the page without it, and the browser asks again. The rendered HTML is
+// marked so the browser's load knows it hydrates the server's first screen, and starts the app once it is on screen.
 import type { Handle, HandleFetch } from '@sveltejs/kit';
 
 const RENDER_WAIT_MS = 150;
@@ -25,7 +25,32 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
 	}
 };
 
+/**
+ * A promise (browser code, as text) that settles once the rendered page has been presented on screen: the first
+ * paint of a runs table row (Element Timing), else of any text, else after MAX_WAIT_MS (a tab in the background
+ * does not paint). Downloading and evaluating the app's script would compete with that first paint for the CPU.
+ */
+const PRESENTED = `new Promise((done) => {
+	const MAX_WAIT_MS = 500;
+	const type = document.querySelector('[elementtiming]') ? 'element' : 'paint';
+	let observer;
+	const timer = setTimeout(settle, MAX_WAIT_MS);
+	function settle() { clearTimeout(timer); observer?.disconnect(); done(); }
+	try {
+		observer = new PerformanceObserver((list) => list.getEntries().length > 0 && settle());
+		observer.observe({ type, buffered: true });
+	} catch { settle(); }
+})`;
+
+/**
+ * The rendered page, marked, with the app's start (its script's import) held until the HTML is on screen. Should
+ * SvelteKit's start script change shape, the page still starts, just without waiting.
+ */
+function markRendered(html: string): string {
+	return html
+		.replace('<html lang="en">', '<html lang="en" data-rendered="server">')
+		.replace(/\bimport\(("[^"]+\.js")\)\.then\(/, (_, src: string) => `${PRESENTED}.then(() => import(${src})).then(`);
+}
+
 export const handle: Handle = ({ event, resolve }) =>
-	resolve(event, {
-		transformPageChunk: ({ html }) => (event.route.id === '/experiments/[id]' ? html.replace('<html lang="en">', '<html lang="en" data-rendered="server">') : html)
-	});
+	resolve(event, { transformPageChunk: ({ html }) => (event.route.id === '/experiments/[id]' ? markRendered(html) : html) });

@@ -40,8 +40,9 @@ async function fromNetworkOrShell(request: Request): Promise<Response> {
 	const cache = await caches.open(CACHE);
 	try {
 		const response = await fetch(request);
-		const isPage = response.headers.get('content-type')?.startsWith('text/html') ?? false;
-		if (response.ok && isPage) void cache.put(SHELL, response.clone());
+		// The SPA shell only: a page the server rendered for its URL (the runs table's first screen) is no shell.
+		const isShell = (response.headers.get('content-type')?.startsWith('text/html') ?? false) && !response.headers.has('x-tandem-rendered');
+		if (response.ok && isShell) void cache.put(SHELL, response.clone());
 		return response;
 	} catch {
 		return (await cache.match(SHELL)) ?? Response.error();

@@ -2,7 +2,7 @@
 // the renderer the build writes beside the SPA (`<static dir>-server/`, see svelte.config.js), so a first visit
 // paints its first screen from the HTML before the app's script has run. The page's load fetches the API over
 // loopback (src/hooks.server.ts). Any other page, and any failure to render, falls back to the static SPA.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +10,34 @@ import type { Server as KitServer, SSRManifest } from '@sveltejs/kit';
 
 /** The server-rendered routes' paths (SvelteKit's own routing decides the rest). */
 const RENDERED = /^\/experiments\/[^/]+\/?$/;
+
+/** The build's stylesheets that a rendered page links (hashed, immutable) — its first paint would wait for them. */
+const STYLESHEET = /<link href="(?:\.\.\/)*(_app\/immutable\/assets\/[\w.-]+\.css)" rel="stylesheet">/g;
+
+/**
+ * Puts the stylesheets a rendered page links into it (SvelteKit's inlineStyleThreshold does not apply to a
+ * single-bundle build), read once from the built app; one that cannot be read stays linked.
+ */
+function createStyleInliner(staticDir: string) {
+	const cache = new Map<string, Promise<string | null>>();
+	const read = (file: string) => {
+		let css = cache.get(file);
+		if (!css) {
+			css = readFile(path.join(staticDir, file), 'utf8').then((text) => (/<\/style/i.test(text) ? null : text), () => null);
+			cache.set(file, css);
+		}
+		return css;
+	};
+	return async (html: string): Promise<string> => {
+		const links = [...html.matchAll(STYLESHEET)];
+		const styles = await Promise.all(links.map((m) => read(m[1])));
+		let i = 0;
+		return html.replace(STYLESHEET, (link) => {
+			const css = styles[i++];
+			return css === null ? link : `<style>${css}</style>`;
+		});
+	};
+}
 
 /** Returns a handler, or null when the build has no server renderer beside `staticDir`. */
 export async function createPageRenderer(staticDir: string, opts: { selfUrl: () => string; log: (msg: string) => void }) {
@@ -23,6 +51,9 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 	const { manifest } = (await import(pathToFileURL(path.join(dir, 'manifest.js')).href)) as { manifest: SSRManifest };
 	const kit = new Server(manifest);
 	await kit.init({ env: {} });
+	// Loaded now rather than by the first visit: the rendered route's code and the stylesheets.
+	await Promise.all(manifest._.nodes.map((load) => load()));
+	const inlineStyles = createStyleInliner(path.resolve(staticDir));
 
 	return async function renderPage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -50,7 +81,7 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 			opts.log(`page render of ${url.pathname} answered ${response.status}; serving the SPA instead`);
 			return false;
 		}
-		const body = Buffer.from(await response.arrayBuffer());
+		const body = Buffer.from(await inlineStyles(await response.text()));
 		res.writeHead(200, {
 			'content-type': 'text/html; charset=utf-8',
 			'content-length': body.byteLength,

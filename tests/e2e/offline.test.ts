@@ -25,6 +25,10 @@ describe('offline app shell [e2e]', () => {
 			const loss = `${row} [data-col="metrics.loss"]`;
 			await waitForText(page, loss, '0.5');
 			await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 10_000 });
+			// A reload through the service worker gets the server-rendered page, which must not become the offline shell.
+			const rendered = await page.reload();
+			expect(rendered!.headers()['x-tandem-rendered']).toBe('server');
+			await waitForText(page, loss, '0.5');
 			for (const doc of ['workspace', `exp/${experiment_id}`, `exp/${experiment_id}/live`]) await flushIndexedDb(page, doc);
 
 			await e2e.server.stop();
@@ -33,6 +37,11 @@ describe('offline app shell [e2e]', () => {
 			await waitForText(page, `${row} [data-col=name] a`, 'offline-run');
 			await waitForText(page, loss, '0.5');
 			await waitForText(page, 'h1', 'e2e-offline');
+			// Another page opens offline from the shell too (it would not from a page rendered for the runs table).
+			await page.goto(`${e2e.server.url}/`);
+			await waitForText(page, `a[href="/experiments/${experiment_id}"]`, 'e2e-offline');
+			await page.goto(`${e2e.server.url}/experiments/${experiment_id}`);
+			await waitForText(page, loss, '0.5');
 
 			await e2e.server.start();
 			await waitForText(page, '[role=status]', 'Live', 15_000);
