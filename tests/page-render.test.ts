@@ -1,0 +1,90 @@
+// The runs table rendered on the server (sync-server/http/ssr.ts, src/hooks.server.ts) against the real server on
+// port 0 with the built app: a first visit's HTML holds the view's first rows in its order, the app's styles and
+// the answer hydration reads; a view without a first screen still renders; other pages get the SPA shell.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callJson } from './helpers/http';
+import { startTestServer, type TestServer } from './helpers/server';
+
+let server: TestServer;
+let experimentId: string;
+
+const RUNS = [
+	{ name: 'alpha', optimizer: 'adam' },
+	{ name: 'bravo', optimizer: 'sgd' },
+	{ name: 'charlie', optimizer: 'adam' }
+];
+
+const page = async (path: string, init: RequestInit = {}) => {
+	const res = await fetch(server.url + path, { ...init, headers: { accept: 'text/html,application/xhtml+xml', ...init.headers } });
+	return { res, html: await res.text() };
+};
+/** The run names of the rendered rows, in document order (the table lists its rows in view order from the top). */
+const rowNames = (html: string) => [...html.matchAll(/<a class="name[^"]*"[^>]*>([^<]*)<\/a>/g)].map((m) => m[1]);
+
+beforeAll(async () => {
+	server = await startTestServer();
+	for (const [i, r] of RUNS.entries()) {
+		const { status, body } = await callJson(server.url, 'POST', '/api/runs', {
+			body: { experiment_name: 'page-render', run_name: r.name, start_time: 1_700_000_000_000 + i * 60_000, params: { optimizer: r.optimizer } }
+		});
+		expect(status).toBe(200);
+		experimentId = body.experiment_id;
+	}
+});
+afterAll(async () => {
+	await server?.close();
+});
+
+describe('server-rendered runs table', () => {
+	it("renders a first visit's first screen, newest first, with the styles inline and the answer hydration reads", async () => {
+		const { res, html } = await page(`/experiments/${experimentId}`);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('x-tandem-rendered')).toBe('server');
+		expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+		expect(html).toContain('<html lang="en" data-rendered="server">');
+		expect(rowNames(html)).toEqual(['charlie', 'bravo', 'alpha']);
+		expect(html).toContain('data-testid="run-count">3 runs');
+		// The stylesheet is in the page, not linked; the app starts once the HTML has been painted.
+		expect(html).not.toMatch(/<link[^>]+rel="stylesheet"/);
+		expect(html).toMatch(/<style>[^<]*\.scroller/);
+		expect(html).toMatch(/new PerformanceObserver[\s\S]*\.then\(\(\) => import\("[^"]+\.js"\)\)/);
+		const inlined = /<script type="application\/json" data-sveltekit-fetched data-url="([^"]+)">/.exec(html);
+		expect(inlined?.[1]).toBe(`/api/experiments/${experimentId}/first-screen?limit=60`);
+	});
+
+	it("renders the URL's view: its filter and sort decide the rows", async () => {
+		const query = `?q=${encodeURIComponent("params.optimizer = 'adam'")}&sort=name`;
+		const { res, html } = await page(`/experiments/${experimentId}${query}`);
+		expect(res.headers.get('x-tandem-rendered')).toBe('server');
+		expect(rowNames(html)).toEqual(['alpha', 'charlie']);
+		expect(html).toContain('2 of 3 runs');
+	});
+
+	it('renders without rows when there is no first screen: a bad filter, an unknown experiment', async () => {
+		for (const path of [`/experiments/${experimentId}?q=${encodeURIComponent('metrics.loss <')}`, '/experiments/no-such-experiment']) {
+			const { res, html } = await page(path);
+			expect(res.status).toBe(200);
+			expect(res.headers.get('x-tandem-rendered')).toBe('server');
+			expect(rowNames(html)).toEqual([]);
+			expect(html).toContain('Loading runs…');
+		}
+	});
+
+	it('answers HEAD without a body, and other pages and non-HTML requests with the SPA shell', async () => {
+		const head = await page(`/experiments/${experimentId}`, { method: 'HEAD' });
+		expect(head.res.status).toBe(200);
+		expect(head.res.headers.get('x-tandem-rendered')).toBe('server');
+		expect(head.html).toBe('');
+		for (const [path, accept] of [
+			['/', 'text/html'],
+			['/models', 'text/html'],
+			[`/experiments/${experimentId}`, '*/*']
+		]) {
+			const { res, html } = await page(path, { headers: { accept } });
+			expect(res.status).toBe(200);
+			expect(res.headers.get('x-tandem-rendered')).toBeNull();
+			expect(html).toContain('<html lang="en">');
+			expect(rowNames(html)).toEqual([]);
+		}
+	});
+});
