@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createRun, readRuns, updateRun } from '../../src/lib/core/docs/experiment';
 import { readMetricSummaries, setMetricSummaries } from '../../src/lib/core/docs/live';
-import { createRunRowCache } from './run-rows';
+import { createRunRowCache, type RoomEvents } from './run-rows';
 
 const summary = (last: number) => ({ last, min: last, max: last, count: 1, step: 0, timestamp: 0 });
 
@@ -47,5 +47,49 @@ describe('createRunRowCache', () => {
 		const second = cache.read('1', reloaded, live);
 		expect(second.map((r) => r.run_id)).toEqual(['a', 'b']);
 		expect(second[0]).not.toBe(first[0]);
+	});
+
+	describe('frozen rows of unloaded documents', () => {
+		/** Room events as the relay emits them, fired by hand. */
+		function fakeRooms() {
+			const handlers = new Map<string, ((name: unknown) => void)[]>();
+			const rooms: RoomEvents = {
+				on(event, fn) {
+					handlers.set(event, [...(handlers.get(event) ?? []), fn]);
+					return () => {};
+				}
+			};
+			const emit = (event: 'room-loaded' | 'room-unloaded', ...names: string[]) => names.forEach((n) => handlers.get(event)?.forEach((fn) => fn(n)));
+			return { rooms, emit };
+		}
+		function setup() {
+			const { rooms, emit } = fakeRooms();
+			const cache = createRunRowCache(rooms);
+			const exp = new Y.Doc();
+			const live = new Y.Doc();
+			emit('room-loaded', 'exp/1', 'exp/1/live', 'workspace');
+			addRun(exp, 'a');
+			return { cache, emit, exp, live, rows: cache.read('1', exp, live) };
+		}
+
+		it('keeps the rows once both documents have unloaded, until one loads again', () => {
+			const { cache, emit, rows } = setup();
+			expect(cache.readFrozen('1')).toBeNull();
+			emit('room-unloaded', 'exp/1');
+			expect(cache.readFrozen('1')).toBeNull(); // the live document may still change
+			emit('room-unloaded', 'exp/1/live');
+			expect(cache.readFrozen('1')).toBe(rows);
+			expect(cache.readFrozen('2')).toBeNull();
+			emit('room-loaded', 'exp/1/live');
+			expect(cache.readFrozen('1')).toBeNull();
+		});
+
+		it('freezes nothing when a change was observed and not read before the documents unloaded', () => {
+			const { cache, emit, live } = setup();
+			emit('room-unloaded', 'exp/1');
+			setMetricSummaries(live, 'a', { loss: summary(1) }); // the live document changed after exp unloaded
+			emit('room-unloaded', 'exp/1/live');
+			expect(cache.readFrozen('1')).toBeNull();
+		});
 	});
 });

@@ -15,7 +15,7 @@ import { foldSummary } from '../../src/lib/core/series/summary';
 import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
 import type { ExperimentService } from './experiments';
 import { createDocMemo, createMemo } from './doc-memo';
-import { createRunRowCache } from './run-rows';
+import { createRunRowCache, type RoomEvents } from './run-rows';
 import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
 import { readRunCounts, type RunCounts } from '../../src/lib/core/docs/run-counts';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
@@ -44,8 +44,8 @@ export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-a
 /** ms after a write before an experiment's rows are read again in the background. */
 const ROWS_REREAD_MS = 2_000;
 
-export function createRunService(access: DocAccess, experiments: ExperimentService, now: () => number = Date.now) {
-	const runRows = createRunRowCache();
+export function createRunService(access: DocAccess & Partial<RoomEvents>, experiments: ExperimentService, now: () => number = Date.now) {
+	const runRows = createRunRowCache(access.on ? (access as RoomEvents) : undefined);
 	/** Recently read series (a paged get-history reads the same one per page); ~24 B per point each. */
 	const seriesColumns = createDocMemo<SeriesColumns>({ maxEntries: 16 });
 	const runCounts = createDocMemo<RunCounts>();
@@ -146,7 +146,7 @@ export function createRunService(access: DocAccess, experiments: ExperimentServi
 		 */
 		async list(experimentId: string = DEFAULT_EXPERIMENT_ID): Promise<readonly RunRow[]> {
 			await experiments.get(experimentId);
-			return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) => runRows.read(experimentId, exp, live));
+			return runRows.readFrozen(experimentId) ?? readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) => runRows.read(experimentId, exp, live));
 		},
 
 		/**
