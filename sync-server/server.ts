@@ -91,7 +91,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const staticDir = opts.staticDir === null ? null : (opts.staticDir ?? DEFAULT_STATIC_DIR);
 	const serveStatic = staticDir === null ? null : await createStaticHandler(staticDir);
 	let url = '';
-	const renderPage = serveStatic && staticDir !== null ? await createPageRenderer(staticDir, { selfUrl: () => url, log }) : null;
+	const pages = serveStatic && staticDir !== null ? await createPageRenderer(staticDir, { selfUrl: () => url, log }) : null;
 
 	const server = http.createServer(async (req, res) => {
 		try {
@@ -101,7 +101,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 				sendError(res, new ApiError('ENDPOINT_NOT_FOUND', `No API endpoint at ${req.method} ${pathname}`));
 				return;
 			}
-			if (renderPage && (await renderPage(req, res))) return;
+			if (pages && (await pages.render(req, res))) return;
 			if (serveStatic && (await serveStatic(req, res))) return;
 			sendJson(res, 404, { error_code: 'ENDPOINT_NOT_FOUND', message: `Nothing at ${pathname}` });
 		} catch (err) {
@@ -121,6 +121,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const address = server.address() as AddressInfo;
 	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 	url = `http://${host}:${address.port}`;
+	void pages?.warmUp();
 
 	let closing: Promise<void> | undefined;
 	return {

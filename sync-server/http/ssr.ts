@@ -7,7 +7,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as KitServer, SSRManifest } from '@sveltejs/kit';
+import { DEFAULT_EXPERIMENT_ID } from '../../src/lib/core/ids';
 
+/** The origin pages are rendered for: fixed, as the Host header is the client's to choose and the page needs none. */
+const ORIGIN = 'http://tandem.localhost';
 /** The server-rendered routes' paths (SvelteKit's own routing decides the rest). */
 const RENDERED = /^\/experiments\/[^/]+\/?$/;
 
@@ -55,12 +58,15 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 	await Promise.all(manifest._.nodes.map((load) => load()));
 	const inlineStyles = createStyleInliner(path.resolve(staticDir));
 
-	return async function renderPage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+	const respond = (url: URL, headers: Headers, clientAddress: string) =>
+		kit.respond(new Request(url, { headers }), { getClientAddress: () => clientAddress, platform: { apiOrigin: opts.selfUrl() } });
+
+	/** Serves `req` if it is a rendered page; false to let the static SPA answer it. */
+	async function render(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		if (req.method !== 'GET' && req.method !== 'HEAD') return false;
 		let url: URL;
 		try {
-			// A fixed origin: the Host header is the client's to choose and the page needs none.
-			url = new URL(req.url ?? '/', 'http://tandem.localhost');
+			url = new URL(req.url ?? '/', ORIGIN);
 		} catch {
 			return false;
 		}
@@ -69,10 +75,7 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 		if (typeof req.headers.cookie === 'string') headers.set('cookie', req.headers.cookie);
 		let response: Response;
 		try {
-			response = await kit.respond(new Request(url, { headers }), {
-				getClientAddress: () => req.socket.remoteAddress ?? '',
-				platform: { apiOrigin: opts.selfUrl() }
-			});
+			response = await respond(url, headers, req.socket.remoteAddress ?? '');
 		} catch (err) {
 			opts.log(`page render of ${url.pathname} failed: ${(err as Error).stack ?? err}`);
 			return false;
@@ -92,5 +95,21 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 		});
 		res.end(req.method === 'HEAD' ? undefined : body);
 		return true;
+	}
+
+	return {
+		render,
+		/**
+		 * Renders the default experiment's page once and drops it: the first visitor after a start would otherwise
+		 * wait for the renderer's code to be compiled. Call once the server listens.
+		 */
+		async warmUp(): Promise<void> {
+			try {
+				const page = await respond(new URL(`/experiments/${DEFAULT_EXPERIMENT_ID}`, ORIGIN), new Headers({ accept: 'text/html' }), '127.0.0.1');
+				await inlineStyles(await page.text());
+			} catch (err) {
+				opts.log(`page renderer warm-up failed: ${(err as Error).message}`);
+			}
+		}
 	};
 }
