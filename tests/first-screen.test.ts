@@ -45,7 +45,7 @@ describe('GET /api/experiments/<id>/first-screen', () => {
 		const { status, body } = await get('');
 		expect(status).toBe(200);
 		expect(names(body)).toEqual(['echo', 'delta', 'bravo', 'alpha']);
-		expect(body).toMatchObject({ total: 4, matched: 4 });
+		expect(body).toMatchObject({ experiment_name: 'first-screen', total: 4, matched: 4 });
 		const delta = body.rows[1];
 		expect(delta).toMatchObject({ run_id: ids.delta, experiment_id: experimentId, status: 'FINISHED', lifecycle: 'active', params: { optimizer: 'rmsprop' } });
 		expect(delta.metrics.loss).toMatchObject({ last: 'NaN', min: 'NaN', max: 'NaN', count: 1, step: 1 });

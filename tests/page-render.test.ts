@@ -44,6 +44,8 @@ describe('server-rendered runs table', () => {
 		expect(html).toContain('<html lang="en" data-rendered="server">');
 		expect(rowNames(html)).toEqual(['charlie', 'bravo', 'alpha']);
 		expect(html).toContain('data-testid="run-count">3 runs');
+		expect(html).toMatch(/<h1>page-render<\/h1>/);
+		expect(html).toContain('<title>page-render · Tandem</title>');
 		// The stylesheet is in the page, not linked; the app starts once the HTML has been painted.
 		expect(html).not.toMatch(/<link[^>]+rel="stylesheet"/);
 		expect(html).toMatch(/<style>[^<]*\.scroller/);

@@ -24,6 +24,8 @@ export interface FirstScreen {
 	savedAt: number;
 	/** Remembered from the last visit, or answered by the server for this one. */
 	source: 'remembered' | 'server';
+	/** The experiment's name, when the server said (the page shows it before the workspace document loads). */
+	experimentName?: string;
 }
 
 /** The part of a runs-table URL query that decides which rows come first; null when a snapshot cannot serve it (grouped). */
@@ -105,10 +107,16 @@ export async function fetchFirstScreen(experimentId: string, query: string, fetc
 	ask.set('limit', String(FIRST_SCREEN_ROWS));
 	const url = `/api/experiments/${encodeURIComponent(experimentId)}/first-screen?${ask}`;
 	try {
-		const body = ((await takeEarlyRequest(url)) ?? (await readJson(await fetchFn(url)))) as { rows?: unknown; total?: unknown; matched?: unknown } | null;
+		const body = ((await takeEarlyRequest(url)) ?? (await readJson(await fetchFn(url)))) as {
+			rows?: unknown;
+			total?: unknown;
+			matched?: unknown;
+			experiment_name?: unknown;
+		} | null;
 		const rows = decodeRows(body?.rows);
 		if (!rows || !body) return null;
-		return { view, rows, total: Number(body.total) || 0, matched: Number(body.matched) || 0, savedAt: Date.now(), source: 'server' };
+		const experimentName = typeof body.experiment_name === 'string' ? body.experiment_name : undefined;
+		return { view, rows, total: Number(body.total) || 0, matched: Number(body.matched) || 0, savedAt: Date.now(), source: 'server', experimentName };
 	} catch {
 		return null;
 	}
