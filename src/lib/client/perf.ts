@@ -8,6 +8,8 @@ export const PERF = {
 	firstRows: 'tandem:runs-first-rows',
 	/** Navigation (or the view opening) → the first rows painted from any source, a remembered first screen included. */
 	firstScreen: 'tandem:runs-first-screen',
+	/** Navigation → the runs table page mounted (hydrated, when the server rendered it): it answers input. Once per load. */
+	runsInteractive: 'tandem:runs-interactive',
 	/** Page start (as for firstRows) → the table painted with both of the experiment's documents synced. */
 	runsComplete: 'tandem:runs-complete',
 	/** Both documents synced with the relay; the table is not updated yet. */
