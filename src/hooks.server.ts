@@ -3,6 +3,7 @@
 // answer slower than RENDER_WAIT_MS renders the page without it, and the browser asks again. The rendered HTML is
 // marked so the browser's load knows it hydrates the server's first screen, and starts the app once it is on screen.
 import type { Handle, HandleFetch } from '@sveltejs/kit';
+import { THEME_COOKIE } from '$lib/client/theme.svelte';
 
 const RENDER_WAIT_MS = 150;
 
@@ -43,14 +44,18 @@ const PRESENTED = `new Promise((done) => {
 })`;
 
 /**
- * The rendered page, marked, with the app's start (its script's import) held until the HTML is on screen. Should
- * SvelteKit's start script change shape, the page still starts, just without waiting.
+ * The rendered page, marked, in the theme the browser chose (its cookie; app.html's script follows the system's when
+ * there is none), with the app's start (its script's import) held until the HTML is on screen. Should SvelteKit's
+ * start script change shape, the page still starts, just without waiting.
  */
-function markRendered(html: string): string {
+function markRendered(html: string, theme: string | undefined): string {
+	const themed = theme === 'light' || theme === 'dark' ? ` data-theme="${theme}" style="color-scheme: ${theme}"` : '';
 	return html
-		.replace('<html lang="en">', '<html lang="en" data-rendered="server">')
+		.replace('<html lang="en">', `<html lang="en" data-rendered="server"${themed}>`)
 		.replace(/\bimport\(("[^"]+\.js")\)\.then\(/, (_, src: string) => `${PRESENTED}.then(() => import(${src})).then(`);
 }
 
 export const handle: Handle = ({ event, resolve }) =>
-	resolve(event, { transformPageChunk: ({ html }) => (event.route.id === '/experiments/[id]' ? markRendered(html) : html) });
+	resolve(event, {
+		transformPageChunk: ({ html }) => (event.route.id === '/experiments/[id]' ? markRendered(html, event.cookies.get(THEME_COOKIE)) : html)
+	});

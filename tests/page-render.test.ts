@@ -54,6 +54,15 @@ describe('server-rendered runs table', () => {
 		expect(inlined?.[1]).toBe(`/api/experiments/${experimentId}/first-screen?limit=60`);
 	});
 
+	it("renders in the theme the browser chose (its cookie), and leaves the system's to the page otherwise", async () => {
+		const dark = await page(`/experiments/${experimentId}`, { headers: { cookie: 'tandem-theme=dark' } });
+		expect(dark.html).toContain('<html lang="en" data-rendered="server" data-theme="dark" style="color-scheme: dark">');
+		for (const cookie of ['tandem-theme=system', 'tandem-theme="><script>', 'other=1']) {
+			const { html } = await page(`/experiments/${experimentId}`, { headers: { cookie } });
+			expect(html).toContain('<html lang="en" data-rendered="server">');
+		}
+	});
+
 	it("renders the URL's view: its filter and sort decide the rows", async () => {
 		const query = `?q=${encodeURIComponent("params.optimizer = 'adam'")}&sort=name`;
 		const { res, html } = await page(`/experiments/${experimentId}${query}`);

@@ -279,6 +279,37 @@ describe('runs table [e2e]', () => {
 		}
 	});
 
+	it('switches to the dark theme and back, kept across reloads and rendered by the server in the chosen theme', async () => {
+		const { experimentId } = await seedExperiment('e2e-table-theme', SEEDS.slice(0, 1));
+		const { page, errors, close } = await openTestPage(e2e.browser);
+		try {
+			await page.emulateMedia({ colorScheme: 'light' });
+			const theme = () => page.evaluate(() => [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor]);
+			await openExperiment(page, experimentId);
+			const light = await theme();
+			expect(light[0]).toBe('light');
+			await page.locator('[data-theme-choice=dark]').click();
+			await waitFor(async () => (await theme())[0] === 'dark', { what: 'the dark theme' });
+			expect((await theme())[1]).not.toBe(light[1]);
+			// The choice holds across a reload, and the server renders the page in it before any script has run.
+			const reloaded = await page.reload();
+			expect(await reloaded!.text()).toContain('data-theme="dark"');
+			await waitForText(page, '[role=status]', 'Live');
+			expect((await theme())[0]).toBe('dark');
+			expect(await page.locator('[data-theme-choice=dark]').getAttribute('aria-pressed')).toBe('true');
+			// Back to the system's (dark now): no choice for the server to render; the page follows the system.
+			await page.locator('[data-theme-choice=system]').click();
+			await page.emulateMedia({ colorScheme: 'dark' });
+			const followed = await page.reload();
+			expect(await followed!.text()).not.toContain('data-theme="dark"');
+			await waitForText(page, '[role=status]', 'Live');
+			expect((await theme())[0]).toBe('dark');
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+
 	it('paints the first screen remembered from the last visit at once on an in-app visit, then the documents replace it', async () => {
 		const { experimentId } = await seedExperiment('e2e-table-first-screen', SEEDS);
 		const { context, page, errors, close } = await openTestPage(e2e.browser);
@@ -309,6 +340,8 @@ describe('runs table [e2e]', () => {
 			await waitForNames(again, byLoss);
 			await again.waitForFunction(() => !document.body.textContent?.includes('as of your last visit'));
 			expect(await again.evaluate(() => (window as unknown as { sawSnapshot: boolean }).sawSnapshot)).toBe(true);
+			// Measured from the browser's report of the rows' first paint (Element Timing), which comes after that paint.
+			await waitFor(() => again.evaluate(() => performance.getEntriesByName('tandem:runs-first-screen').length > 0), { what: 'the first screen measured' });
 			expect(await again.evaluate(() => performance.getEntriesByName('tandem:runs-first-screen').length)).toBe(1);
 			await waitForText(again, '[data-testid=run-count]', '5 runs');
 			// Another view has no remembered first screen: it waits for the documents.
@@ -353,6 +386,7 @@ describe('runs table [e2e]', () => {
 			await waitForNames(page, ['echo', 'charlie', 'alpha', 'bravo']);
 			await waitForText(page, '[data-testid=run-count]', '4 of 5 runs');
 			await waitFor(() => page.evaluate(() => performance.getEntriesByName('tandem:runs-first-rows').length === 1), { what: 'first rows from the documents' });
+			await waitFor(() => page.evaluate(() => performance.getEntriesByName('tandem:runs-first-screen').length > 0), { what: 'the first screen measured' });
 			expect(await page.evaluate(() => performance.getEntriesByName('tandem:runs-first-screen').length)).toBe(1);
 			// Hydrating the rendered page used the answer inlined in it: the browser never asked for a first screen.
 			expect(asked).toEqual([]);

@@ -6,6 +6,12 @@ export type ThemeChoice = (typeof THEME_CHOICES)[number];
 export type Theme = 'light' | 'dark';
 
 const STORAGE_KEY = 'tandem:theme';
+/** A light or dark choice is also kept in this cookie, so a page rendered on the server has it before any script runs. */
+export const THEME_COOKIE = 'tandem-theme';
+
+function writeThemeCookie(choice: ThemeChoice): void {
+	document.cookie = choice === 'system' ? `${THEME_COOKIE}=; path=/; max-age=0; samesite=lax` : `${THEME_COOKIE}=${choice}; path=/; max-age=31536000; samesite=lax`;
+}
 
 function readStoredChoice(): ThemeChoice {
 	try {
@@ -26,10 +32,12 @@ class ThemeState {
 		const media = matchMedia('(prefers-color-scheme: dark)');
 		this.#systemDark = media.matches;
 		media.addEventListener('change', (e) => (this.#systemDark = e.matches));
+		if (this.choice !== 'system') writeThemeCookie(this.choice); // a choice stored before the cookie existed
 	}
 
 	set(choice: ThemeChoice): void {
 		this.choice = choice;
+		writeThemeCookie(choice);
 		try {
 			if (choice === 'system') localStorage.removeItem(STORAGE_KEY);
 			else localStorage.setItem(STORAGE_KEY, choice);
