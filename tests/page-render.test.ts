@@ -81,6 +81,21 @@ describe('server-rendered runs table', () => {
 		}
 	});
 
+	it('escapes what runs hold, in the rows and in the inlined answer', async () => {
+		const evil = '</script><script>window.pwned=1</script><img src=x onerror=alert(1)>';
+		const { body } = await callJson(server.url, 'POST', '/api/runs', {
+			body: { experiment_name: 'page-render-escape', run_name: evil, params: { note: '"><b>x</b>' }, tags: { t: '</script>' } }
+		});
+		const { html } = await page(`/experiments/${body.experiment_id}`);
+		expect(html).not.toContain('<script>window.pwned');
+		expect(html).not.toContain('<img src=x');
+		expect(html).not.toContain('<b>x</b>');
+		expect(rowNames(html)).toEqual(['&lt;/script>&lt;script>window.pwned=1&lt;/script>&lt;img src=x onerror=alert(1)>']);
+		// The one </script> closing the inlined answer is its own.
+		const inlined = html.slice(html.indexOf('data-sveltekit-fetched'));
+		expect(inlined.indexOf('</script>')).toBeGreaterThan(inlined.indexOf('page-render-escape'));
+	});
+
 	it('answers HEAD without a body, and other pages and non-HTML requests with the SPA shell', async () => {
 		const head = await page(`/experiments/${experimentId}`, { method: 'HEAD' });
 		expect(head.res.status).toBe(200);
