@@ -42,7 +42,7 @@ function createStyleInliner(staticDir: string) {
 	};
 }
 
-/** Returns a handler, or null when the build has no server renderer beside `staticDir`. */
+/** The page renderer (`render`, `warmUp`), or null when the build has no server renderer beside `staticDir`. */
 export async function createPageRenderer(staticDir: string, opts: { selfUrl: () => string; log: (msg: string) => void }) {
 	const dir = `${path.resolve(staticDir)}-server`;
 	try {
@@ -54,7 +54,7 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 	const { manifest } = (await import(pathToFileURL(path.join(dir, 'manifest.js')).href)) as { manifest: SSRManifest };
 	const kit = new Server(manifest);
 	await kit.init({ env: {} });
-	// Loaded now rather than by the first visit: the rendered route's code and the stylesheets.
+	// Loaded now rather than by the first visit: the routes' code.
 	await Promise.all(manifest._.nodes.map((load) => load()));
 	const inlineStyles = createStyleInliner(path.resolve(staticDir));
 
