@@ -323,7 +323,9 @@ describe('relay', () => {
 		const loaded = once(server.relay, 'room-loaded');
 		const fresh = connect(server);
 		await synced(fresh);
-		expect(await loaded).toEqual([ROOM]);
+		const [loadedName, loadedDoc] = await loaded;
+		expect(loadedName).toBe(ROOM);
+		expect(loadedDoc).toBeInstanceOf(Y.Doc);
 		expect(fresh.doc.getMap('m').get('k')).toBe('v');
 
 		const workspaceGone = once(server.relay, 'room-unloaded');

@@ -51,7 +51,7 @@ export interface Relay {
 	/** The update holding everything in `name` that `stateVector` lacks (absent or empty: the whole doc). */
 	encodeDiff(name: string, stateVector?: Uint8Array): Promise<Uint8Array>;
 	stats(): { rooms: number; sockets: number };
-	/** 'room-loaded' (name), 'room-unloaded' (name), 'socket-open' (name), 'socket-close' (name, code, reason). Returns `off`. */
+	/** 'room-loaded' (name, doc), 'room-unloaded' (name), 'socket-open' (name), 'socket-close' (name, code, reason). Returns `off`. */
 	on(event: RelayEvent, fn: (...args: unknown[]) => void): () => void;
 	/** Closes every socket (1001), unloads every room and flushes the store (which stays open). */
 	close(): Promise<void>;
@@ -116,7 +116,7 @@ export function createRelay(opts: RelayOptions): Relay {
 					(loaded) => {
 						loading.delete(name);
 						rooms.set(name, loaded);
-						emit('room-loaded', name);
+						emit('room-loaded', name, loaded.doc);
 					},
 					(e: Error) => {
 						loading.delete(name);

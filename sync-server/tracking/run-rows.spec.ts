@@ -52,14 +52,16 @@ describe('createRunRowCache', () => {
 	describe('frozen rows of unloaded documents', () => {
 		/** Room events as the relay emits them, fired by hand. */
 		function fakeRooms() {
-			const handlers = new Map<string, ((name: unknown) => void)[]>();
+			const handlers = new Map<string, ((name: unknown, doc?: unknown) => void)[]>();
 			const rooms: RoomEvents = {
 				on(event, fn) {
 					handlers.set(event, [...(handlers.get(event) ?? []), fn]);
 					return () => {};
 				}
 			};
-			const emit = (event: 'room-loaded' | 'room-unloaded', ...names: string[]) => names.forEach((n) => handlers.get(event)?.forEach((fn) => fn(n)));
+			/** Names, or a {name, doc} for a room loaded as that document. */
+			const emit = (event: 'room-loaded' | 'room-unloaded', ...rooms: (string | { name: string; doc: Y.Doc })[]) =>
+				rooms.forEach((r) => handlers.get(event)?.forEach((fn) => (typeof r === 'string' ? fn(r) : fn(r.name, r.doc))));
 			return { rooms, emit };
 		}
 		function setup() {
@@ -82,6 +84,44 @@ describe('createRunRowCache', () => {
 			expect(cache.readFrozen('2')).toBeNull();
 			emit('room-loaded', 'exp/1/live');
 			expect(cache.readFrozen('1')).toBeNull();
+		});
+
+		/** Copies of the documents, as the relay loads them again from the store, announced as loaded. */
+		function reload(emit: ReturnType<typeof fakeRooms>['emit'], exp: Y.Doc, live: Y.Doc) {
+			const copy = (doc: Y.Doc) => {
+				const again = new Y.Doc();
+				Y.applyUpdate(again, Y.encodeStateAsUpdate(doc));
+				return again;
+			};
+			const docs = { exp: copy(exp), live: copy(live) };
+			for (const [name, doc] of [['exp/1', docs.exp], ['exp/1/live', docs.live]] as const) emitLoaded(emit, name, doc);
+			return docs;
+		}
+		const emitLoaded = (emit: ReturnType<typeof fakeRooms>['emit'], name: string, doc: Y.Doc) => emit('room-loaded', { name, doc });
+
+		it('keeps the frozen rows for documents loaded again, until they change', () => {
+			const { cache, emit, exp, live, rows } = setup();
+			emit('room-unloaded', 'exp/1', 'exp/1/live');
+			const again = reload(emit, exp, live);
+			expect(cache.read('1', again.exp, again.live)).toBe(rows);
+			// From then on they are observed: a tag deleted (no new items, the state vector stays) is read.
+			updateRun(again.exp, 'a', { tags: { t: 'x' } });
+			expect(cache.read('1', again.exp, again.live)[0].tags).toEqual({ t: 'x' });
+			updateRun(again.exp, 'a', { deleteTags: ['t'] });
+			expect(cache.read('1', again.exp, again.live)[0].tags).toEqual({});
+		});
+
+		it('reads documents that changed after loading again, even by a deletion only', () => {
+			const { cache, emit, exp, live } = setup();
+			updateRun(exp, 'a', { tags: { t: 'x' } });
+			const rows = cache.read('1', exp, live);
+			emit('room-unloaded', 'exp/1', 'exp/1/live');
+			const again = reload(emit, exp, live);
+			updateRun(again.exp, 'a', { deleteTags: ['t'] });
+			const read = cache.read('1', again.exp, again.live);
+			expect(read).not.toBe(rows);
+			expect(read).toEqual(readRuns(again.exp, '1', (id) => readMetricSummaries(again.live, id)));
+			expect(read[0].tags).toEqual({});
 		});
 
 		it('freezes nothing when a change was observed and not read before the documents unloaded', () => {

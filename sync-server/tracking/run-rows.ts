@@ -1,8 +1,9 @@
 // An experiment's run rows kept current incrementally: observeRunChanges names the runs each write touched and only
 // those are read again, so listing or searching a 10,000-run experiment while its runs log stays cheap. Once both of
 // its documents are unloaded (idle), the rows are kept, frozen, without the documents: nothing can change them until
-// a document loads again, so a first visit after a quiet spell reads them without loading 10,000 runs.
-import type * as Y from 'yjs';
+// a document loads again, so a first visit after a quiet spell reads them without loading 10,000 runs; and when one
+// does load, they hold for it until it changes.
+import * as Y from 'yjs';
 import { readRun, readRuns } from '../../src/lib/core/docs/experiment';
 import { readMetricSummaries } from '../../src/lib/core/docs/live';
 import { observeRunChanges } from '../../src/lib/core/docs/run-changes';
@@ -24,26 +25,44 @@ interface Rows {
 const MAX_FROZEN = 8;
 const EXPERIMENT_DOC = /^exp\/([^/]+)(\/live)?$/;
 
-/** The relay's room events, from which the cache learns which documents are loaded. */
+/** The relay's room events, from which the cache learns which documents are loaded (and, loading, as what). */
 export interface RoomEvents {
-	on(event: 'room-loaded' | 'room-unloaded', fn: (name: unknown) => void): () => void;
+	on(event: 'room-loaded' | 'room-unloaded', fn: (name: unknown, doc?: unknown) => void): () => void;
+}
+
+/** A document loaded while its experiment's rows were frozen, and whether it has had an update since. */
+interface Loaded {
+	doc: Y.Doc;
+	changed: boolean;
+	stop: () => void;
+}
+
+function watchLoaded(doc: Y.Doc): Loaded {
+	const onUpdate = () => {
+		at.changed = true;
+		at.stop();
+	};
+	const at: Loaded = { doc, changed: false, stop: () => doc.off('update', onUpdate) };
+	doc.on('update', onUpdate);
+	return at;
 }
 
 export function createRunRowCache(rooms?: RoomEvents) {
 	const byExperiment = new Map<string, Rows>();
 	const frozen = new Map<string, readonly RunRow[]>();
-	/** Experiment documents loaded now (exp/<id> and exp/<id>/live names). */
-	const loaded = new Set<string>();
+	/** Experiment documents loaded now (exp/<id> and exp/<id>/live names), watched for changes if their rows are frozen. */
+	const loaded = new Map<string, Loaded | null>();
 
-	rooms?.on('room-loaded', (name) => {
+	rooms?.on('room-loaded', (name, doc) => {
 		const id = EXPERIMENT_DOC.exec(String(name))?.[1];
 		if (id === undefined) return;
-		loaded.add(String(name));
-		frozen.delete(id); // from now on the documents are read (and observed) again
+		// The frozen rows still hold for the loaded documents until they change (see thaw).
+		loaded.set(String(name), frozen.has(id) && doc instanceof Y.Doc ? watchLoaded(doc) : null);
 	});
 	rooms?.on('room-unloaded', (name) => {
 		const id = EXPERIMENT_DOC.exec(String(name))?.[1];
 		if (id === undefined) return;
+		loaded.get(String(name))?.stop();
 		loaded.delete(String(name));
 		if (loaded.has(docNames.experiment(id)) || loaded.has(docNames.live(id))) return;
 		const e = byExperiment.get(id);
@@ -56,6 +75,26 @@ export function createRunRowCache(rooms?: RoomEvents) {
 		for (const old of [...frozen.keys()].slice(0, Math.max(0, frozen.size - MAX_FROZEN))) frozen.delete(old);
 	});
 
+	/**
+	 * The frozen rows of an experiment whose documents loaded again, made current: kept (and observed from now on)
+	 * when both documents are the ones loaded and unchanged since, else dropped. Null when there were none.
+	 */
+	function thaw(experimentId: string, exp: Y.Doc, live: Y.Doc): Rows | null {
+		const rows = frozen.get(experimentId);
+		if (!rows) return null;
+		frozen.delete(experimentId);
+		const unchanged = (name: string, doc: Y.Doc) => {
+			const at = loaded.get(name);
+			at?.stop();
+			return !!at && at.doc === doc && !at.changed;
+		};
+		const kept = [unchanged(docNames.experiment(experimentId), exp), unchanged(docNames.live(experimentId), live)];
+		if (!kept[0] || !kept[1]) return null;
+		const dirty = new Set<string>();
+		const stop = observeRunChanges(exp, live, (ids) => ids.forEach((id) => dirty.add(id)));
+		return { exp, live, rows: rows as RunRow[], index: new Map(rows.map((r, i) => [r.run_id, i])), dirty, stop };
+	}
+
 	function readAll(experimentId: string, exp: Y.Doc, live: Y.Doc): Rows {
 		const dirty = new Set<string>();
 		const stop = observeRunChanges(exp, live, (ids) => ids.forEach((id) => dirty.add(id)));
@@ -66,6 +105,7 @@ export function createRunRowCache(rooms?: RoomEvents) {
 	return {
 		/** The rows of an experiment whose documents have not loaded since they were read, or null. Read-only. */
 		readFrozen(experimentId: string): readonly RunRow[] | null {
+			if (loaded.has(docNames.experiment(experimentId)) || loaded.has(docNames.live(experimentId))) return null;
 			return frozen.get(experimentId) ?? null;
 		},
 		/**
@@ -76,7 +116,7 @@ export function createRunRowCache(rooms?: RoomEvents) {
 			let e = byExperiment.get(experimentId);
 			if (!e || e.exp !== exp || e.live !== live) {
 				e?.stop();
-				e = readAll(experimentId, exp, live);
+				e = thaw(experimentId, exp, live) ?? readAll(experimentId, exp, live);
 				byExperiment.set(experimentId, e);
 				return e.rows;
 			}
