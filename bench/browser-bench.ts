@@ -10,17 +10,36 @@ export async function post<T>(base: string, p: string, body: unknown): Promise<T
 	return json as T;
 }
 
-/** Waits for the next entry of the measure `name` past the first `seen` ones; returns its duration in ms. */
+/**
+ * Waits for the next entry of the measure `name` past the first `seen` ones; returns its duration in ms. The page
+ * reports it (a PerformanceObserver): Playwright's waitForFunction would inject its large polling script into the
+ * page, whose compile competes with the page's own first paint.
+ */
 export async function readMeasure(page: Page, name: string, seen: number, timeoutMs = 120_000): Promise<number> {
-	const handle = await page.waitForFunction(
-		([n, k]) => {
-			const entries = performance.getEntriesByName(n, 'measure');
-			return entries.length > k ? entries[k].duration : null;
-		},
-		[name, seen] as const,
-		{ timeout: timeoutMs, polling: 50 }
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`no measure '${name}' #${seen + 1} within ${timeoutMs} ms`)), timeoutMs);
+	});
+	// One anonymous callback (tsx would wrap a named inner function in a helper the page does not have); `buffered`
+	// reports the entries already there at once.
+	const reported = page.evaluate(
+		([n, k]) =>
+			new Promise<number>((resolve) => {
+				const observer = new PerformanceObserver(() => {
+					const entries = performance.getEntriesByName(n, 'measure');
+					if (entries.length <= k) return;
+					observer.disconnect();
+					resolve(entries[k].duration);
+				});
+				observer.observe({ type: 'measure', buffered: true });
+			}),
+		[name, seen] as const
 	);
-	return (await handle.jsonValue()) as number;
+	try {
+		return await Promise.race([reported, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
 }
 
 /** CPU time (ms) a process has used, from /proc (Linux); null elsewhere. */

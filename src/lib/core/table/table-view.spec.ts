@@ -50,6 +50,28 @@ describe('sorting', () => {
 	});
 });
 
+describe('text sort', () => {
+	const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+	const sortText = (values: string[]) => {
+		const keys = createSortKeys(values.length, (i) => values[i]);
+		return { keys, order: values.map((_, i) => i).sort((a, b) => compareByKeys(keys, a, b, false)).map((i) => values[i]) };
+	};
+
+	it('orders ASCII names through keys, as the collator would', () => {
+		const names = ['run-10', 'run-9', 'Run-2', 'run_1', 'alpha', 'Alpha', 'beta-lr0.01', 'beta-lr0.001'];
+		const { keys, order } = sortText(names);
+		expect(keys.textKeys).toBe(true);
+		expect(order).toEqual(names.slice().sort(collator.compare));
+	});
+
+	it('falls back to the collator for every value when one is not printable ASCII', () => {
+		const names = ['run-10', 'café', 'run-9', 'Zoë', 'cafe'];
+		const { keys, order } = sortText(names);
+		expect(keys.textKeys).toBe(false);
+		expect(order).toEqual(names.slice().sort(collator.compare));
+	});
+});
+
 describe('filtering and groups', () => {
 	const rows = [
 		row({ name: 'a', params: { opt: 'adam' }, metrics: m(0.05) }),

@@ -3,6 +3,7 @@
 // row into typed arrays.
 import type { RunRow } from '../run-row';
 import { readCellValue, type CellValue, type ColumnSpec } from './columns';
+import { createTextKeys } from './text-order';
 
 export interface SortSpec {
 	column: ColumnSpec;
@@ -13,6 +14,8 @@ export interface SortSpec {
 const RANK = { number: 0, text: 1, nan: 2, missing: 3 } as const;
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+/** Keys that order as `collator` by plain comparison (see text-order.ts). */
+const textKeyOf = createTextKeys(collator);
 
 /** Numbers written as text ("0.01", "1e-3", "64") sort as numbers: params and tags are strings. */
 const NUMERIC_TEXT = /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
@@ -20,12 +23,15 @@ const NUMERIC_TEXT = /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 export interface SortKeys {
 	rank: Uint8Array;
 	num: Float64Array;
+	/** The text, or when `textKeys` its key (text-order.ts): every text value had one. */
 	text: string[];
+	textKeys: boolean;
 }
 
 /** One key per value: numbers (and numeric text) by value, other text by numeric-aware collation. */
 export function createSortKeys(n: number, valueAt: (i: number) => CellValue): SortKeys {
-	const keys: SortKeys = { rank: new Uint8Array(n), num: new Float64Array(n), text: new Array<string>(n) };
+	const keys: SortKeys = { rank: new Uint8Array(n), num: new Float64Array(n), text: new Array<string>(n), textKeys: true };
+	const textKeys = new Array<string>(n);
 	for (let i = 0; i < n; i++) {
 		const v = valueAt(i);
 		keys.text[i] = '';
@@ -37,8 +43,14 @@ export function createSortKeys(n: number, valueAt: (i: number) => CellValue): So
 		else {
 			keys.rank[i] = RANK.text;
 			keys.text[i] = v;
+			if (keys.textKeys) {
+				const key = textKeyOf(v);
+				if (key === null) keys.textKeys = false;
+				else textKeys[i] = key;
+			}
 		}
 	}
+	if (keys.textKeys) for (let i = 0; i < n; i++) if (keys.rank[i] === RANK.text) keys.text[i] = textKeys[i];
 	return keys;
 }
 
@@ -52,7 +64,11 @@ export function compareByKeys(keys: SortKeys, a: number, b: number, desc: boolea
 	if (ra !== rb) return ra - rb;
 	let c = 0;
 	if (ra === RANK.number) c = keys.num[a] - keys.num[b];
-	else if (ra === RANK.text) c = collator.compare(keys.text[a], keys.text[b]);
+	else if (ra === RANK.text) {
+		const ta = keys.text[a];
+		const tb = keys.text[b];
+		c = !keys.textKeys ? collator.compare(ta, tb) : ta < tb ? -1 : ta > tb ? 1 : 0;
+	}
 	if (c !== 0) return desc ? -c : c;
 	return a - b;
 }
