@@ -73,6 +73,7 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 		if (!RENDERED.test(url.pathname) || !(req.headers.accept ?? '').includes('text/html')) return false;
 		const headers = new Headers({ accept: 'text/html' });
 		if (typeof req.headers.cookie === 'string') headers.set('cookie', req.headers.cookie);
+		const started = performance.now();
 		let response: Response;
 		try {
 			response = await respond(url, headers, req.socket.remoteAddress ?? '');
@@ -90,6 +91,7 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 			'content-length': body.byteLength,
 			'cache-control': 'no-cache',
 			'x-content-type-options': 'nosniff',
+			'server-timing': `render;dur=${(performance.now() - started).toFixed(1)}`,
 			// The service worker keeps only the SPA shell for offline use, never a page rendered for one URL.
 			'x-tandem-rendered': 'server'
 		});
