@@ -1,9 +1,12 @@
 // The runs table rendered on the server (sync-server/http/ssr.ts, src/hooks.server.ts) against the real server on
 // port 0 with the built app: a first visit's HTML holds the view's first rows in its order, the app's styles and
 // the answer hydration reads; a view without a first screen still renders; other pages get the SPA shell.
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson } from './helpers/http';
-import { startTestServer, type TestServer } from './helpers/server';
+import { BUILD_DIR, startTestServer, type TestServer } from './helpers/server';
 
 let server: TestServer;
 let experimentId: string;
@@ -111,6 +114,25 @@ describe('server-rendered runs table', () => {
 			expect(res.headers.get('x-tandem-rendered')).toBeNull();
 			expect(html).toContain('<html lang="en">');
 			expect(rowNames(html)).toEqual([]);
+		}
+	});
+
+	it('serves the SPA when the server renderer beside the build cannot load', async () => {
+		const root = await mkdtemp(path.join(os.tmpdir(), 'tandem-broken-render-'));
+		const app = path.join(root, 'app');
+		await cp(BUILD_DIR, app, { recursive: true });
+		await mkdir(`${app}-server`);
+		for (const file of ['index.js', 'manifest.js']) await writeFile(path.join(`${app}-server`, file), "throw new Error('damaged build');\n");
+		const logs: string[] = [];
+		const spa = await startTestServer({ staticDir: app, log: (m) => logs.push(m) });
+		try {
+			const res = await fetch(`${spa.url}/experiments/${experimentId}`, { headers: { accept: 'text/html' } });
+			expect(res.status).toBe(200);
+			expect(res.headers.get('x-tandem-rendered')).toBeNull();
+			expect(await res.text()).toContain('<html lang="en">');
+			expect(logs.some((m) => m.includes('page renderer not loaded') && m.includes('damaged build'))).toBe(true);
+		} finally {
+			await spa.close();
 		}
 	});
 });

@@ -50,12 +50,19 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 	} catch {
 		return null;
 	}
-	const { Server } = (await import(pathToFileURL(path.join(dir, 'index.js')).href)) as { Server: new (m: SSRManifest) => KitServer };
-	const { manifest } = (await import(pathToFileURL(path.join(dir, 'manifest.js')).href)) as { manifest: SSRManifest };
-	const kit = new Server(manifest);
-	await kit.init({ env: {} });
-	// Loaded now rather than by the first visit: the routes' code.
-	await Promise.all(manifest._.nodes.map((load) => load()));
+	let kit: KitServer;
+	try {
+		const { Server } = (await import(pathToFileURL(path.join(dir, 'index.js')).href)) as { Server: new (m: SSRManifest) => KitServer };
+		const { manifest } = (await import(pathToFileURL(path.join(dir, 'manifest.js')).href)) as { manifest: SSRManifest };
+		kit = new Server(manifest);
+		await kit.init({ env: {} });
+		// Loaded now rather than by the first visit: the routes' code.
+		await Promise.all(manifest._.nodes.map((load) => load()));
+	} catch (err) {
+		// A damaged or mismatched build: the app still works as an SPA, only without server-rendered first screens.
+		opts.log(`page renderer not loaded from ${dir}: ${(err as Error).message}`);
+		return null;
+	}
 	const inlineStyles = createStyleInliner(path.resolve(staticDir));
 
 	const respond = (url: URL, headers: Headers, clientAddress: string) =>
