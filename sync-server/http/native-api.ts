@@ -48,10 +48,8 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 		}))
 		// The first rows of a runs-table view, so a first visit paints them before the documents arrive (README "API").
 		.add('GET', /^\/api\/experiments\/([^/]+)\/first-screen$/, async (ctx) => {
-			const request = parseFirstScreenRequest(ctx.url.searchParams);
-			const screen = await runs.firstScreen(ctx.params[0], request);
-			const { name } = await experiments.get(ctx.params[0]);
-			return { experiment_name: name, rows: screen.rows.map(toRunJson), matched: screen.matched, total: screen.total };
+			const screen = await runs.firstScreen(ctx.params[0], parseFirstScreenRequest(ctx.url.searchParams));
+			return { experiment_name: screen.experimentName, rows: screen.rows.map(toRunJson), matched: screen.matched, total: screen.total };
 		})
 		.add('POST', /^\/api\/runs$/, async (ctx) => {
 			const cmd = parseCreateRun(await ctx.json());

@@ -65,8 +65,15 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 	}
 	const inlineStyles = createStyleInliner(path.resolve(staticDir));
 
-	const respond = (url: URL, headers: Headers, clientAddress: string) =>
-		kit.respond(new Request(url, { headers }), { getClientAddress: () => clientAddress, platform: { apiOrigin: opts.selfUrl() } });
+	/** The page at `url` rendered, with its styles inline; its status and no HTML when that is not 200. */
+	async function renderHtml(url: URL, headers: Headers, clientAddress: string): Promise<{ status: number; html: string | null }> {
+		const response = await kit.respond(new Request(url, { headers }), {
+			getClientAddress: () => clientAddress,
+			platform: { apiOrigin: opts.selfUrl() }
+		});
+		if (response.status !== 200) return { status: response.status, html: null };
+		return { status: 200, html: await inlineStyles(await response.text()) };
+	}
 
 	/** Serves `req` if it is a rendered page; false to let the static SPA answer it. */
 	async function render(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -81,18 +88,18 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 		const headers = new Headers({ accept: 'text/html' });
 		if (typeof req.headers.cookie === 'string') headers.set('cookie', req.headers.cookie);
 		const started = performance.now();
-		let response: Response;
+		let page: Awaited<ReturnType<typeof renderHtml>>;
 		try {
-			response = await respond(url, headers, req.socket.remoteAddress ?? '');
+			page = await renderHtml(url, headers, req.socket.remoteAddress ?? '');
 		} catch (err) {
 			opts.log(`page render of ${url.pathname} failed: ${(err as Error).stack ?? err}`);
 			return false;
 		}
-		if (response.status !== 200) {
-			opts.log(`page render of ${url.pathname} answered ${response.status}; serving the SPA instead`);
+		if (page.html === null) {
+			opts.log(`page render of ${url.pathname} answered ${page.status}; serving the SPA instead`);
 			return false;
 		}
-		const body = Buffer.from(await inlineStyles(await response.text()));
+		const body = Buffer.from(page.html);
 		res.writeHead(200, {
 			'content-type': 'text/html; charset=utf-8',
 			'content-length': body.byteLength,
@@ -114,8 +121,7 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 		 */
 		async warmUp(): Promise<void> {
 			try {
-				const page = await respond(new URL(`/experiments/${DEFAULT_EXPERIMENT_ID}`, ORIGIN), new Headers({ accept: 'text/html' }), '127.0.0.1');
-				await inlineStyles(await page.text());
+				await renderHtml(new URL(`/experiments/${DEFAULT_EXPERIMENT_ID}`, ORIGIN), new Headers({ accept: 'text/html' }), '127.0.0.1');
 			} catch (err) {
 				opts.log(`page renderer warm-up failed: ${(err as Error).message}`);
 			}

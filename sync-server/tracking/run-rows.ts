@@ -24,6 +24,8 @@ interface Rows {
 /** Experiments whose rows stay frozen after their documents unloaded; the least recently frozen go first. */
 const MAX_FROZEN = 8;
 const EXPERIMENT_DOC = /^exp\/([^/]+)(\/live)?$/;
+/** The experiment whose `exp/<id>` or `exp/<id>/live` document `name` is, else undefined. */
+const experimentOf = (name: string) => EXPERIMENT_DOC.exec(name)?.[1];
 
 /** The relay's room events, from which the cache learns which documents are loaded (and, loading, as what). */
 export interface RoomEvents {
@@ -54,13 +56,13 @@ export function createRunRowCache(rooms?: RoomEvents) {
 	const loaded = new Map<string, Loaded | null>();
 
 	rooms?.on('room-loaded', (name, doc) => {
-		const id = EXPERIMENT_DOC.exec(String(name))?.[1];
+		const id = experimentOf(String(name));
 		if (id === undefined) return;
 		// The frozen rows still hold for the loaded documents until they change (see thaw).
 		loaded.set(String(name), frozen.has(id) && doc instanceof Y.Doc ? watchLoaded(doc) : null);
 	});
 	rooms?.on('room-unloaded', (name) => {
-		const id = EXPERIMENT_DOC.exec(String(name))?.[1];
+		const id = experimentOf(String(name));
 		if (id === undefined) return;
 		loaded.get(String(name))?.stop();
 		loaded.delete(String(name));
@@ -89,17 +91,18 @@ export function createRunRowCache(rooms?: RoomEvents) {
 			return !!at && at.doc === doc && !at.changed;
 		};
 		const kept = [unchanged(docNames.experiment(experimentId), exp), unchanged(docNames.live(experimentId), live)];
-		if (!kept[0] || !kept[1]) return null;
+		return kept[0] && kept[1] ? track(exp, live, rows as RunRow[]) : null;
+	}
+
+	/** An entry for `rows` as read from `exp` and `live`, whose changes are noted from now on. */
+	function track(exp: Y.Doc, live: Y.Doc, rows: RunRow[]): Rows {
 		const dirty = new Set<string>();
 		const stop = observeRunChanges(exp, live, (ids) => ids.forEach((id) => dirty.add(id)));
-		return { exp, live, rows: rows as RunRow[], index: new Map(rows.map((r, i) => [r.run_id, i])), dirty, stop };
+		return { exp, live, rows, index: new Map(rows.map((r, i) => [r.run_id, i])), dirty, stop };
 	}
 
 	function readAll(experimentId: string, exp: Y.Doc, live: Y.Doc): Rows {
-		const dirty = new Set<string>();
-		const stop = observeRunChanges(exp, live, (ids) => ids.forEach((id) => dirty.add(id)));
-		const rows = readRuns(exp, experimentId, (runId) => readMetricSummaries(live, runId));
-		return { exp, live, rows, index: new Map(rows.map((r, i) => [r.run_id, i])), dirty, stop };
+		return track(exp, live, readRuns(exp, experimentId, (runId) => readMetricSummaries(live, runId)));
 	}
 
 	return {

@@ -66,6 +66,12 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 		timer.unref?.();
 		rereads.set(expId, timer);
 	}
+	/** Every run of an existing experiment (see list): the frozen rows of an idle one, else read from its documents. */
+	function readRows(experimentId: string): Promise<readonly RunRow[]> {
+		const frozen = runRows.readFrozen(experimentId);
+		if (frozen) return Promise.resolve(frozen);
+		return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) => runRows.read(experimentId, exp, live));
+	}
 	/** The experiment a run belongs to, from its run document; 404 for an unknown run. */
 	async function locate(runId: string): Promise<string> {
 		if (!isRunId(runId)) throw invalid(`Invalid run id '${runId}': expected 32 hexadecimal characters`);
@@ -146,21 +152,25 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 		 */
 		async list(experimentId: string = DEFAULT_EXPERIMENT_ID): Promise<readonly RunRow[]> {
 			await experiments.get(experimentId);
-			return runRows.readFrozen(experimentId) ?? readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) => runRows.read(experimentId, exp, live));
+			return readRows(experimentId);
 		},
 
 		/**
-		 * The first `limit` rows of a runs-table view (filter, sort, deleted toggle; not grouped) with the number of
-		 * rows it matches and of active runs: what the page shows before its documents arrive. 404 for an unknown
-		 * experiment. Rows are read-only.
+		 * The first `limit` rows of a runs-table view (filter, sort, deleted toggle; not grouped) with the
+		 * experiment's name and the number of rows it matches and of active runs: what the page shows before its
+		 * documents arrive. 404 for an unknown experiment. Rows are read-only.
 		 */
-		async firstScreen(experimentId: string, request: FirstScreenRequest): Promise<{ rows: readonly RunRow[]; matched: number; total: number }> {
-			const rows = await service.list(experimentId);
+		async firstScreen(
+			experimentId: string,
+			request: FirstScreenRequest
+		): Promise<{ experimentName: string; rows: readonly RunRow[]; matched: number; total: number }> {
+			const { name } = await experiments.get(experimentId);
+			const rows = await readRows(experimentId);
 			const t = now();
 			const inputs = readsClock(request.view) ? [rows, Math.floor(t / 1000)] : [rows];
 			const key = `${experimentId} ${formatRowViewKey(request.view)}`;
 			const { matched, total } = viewMatches.read(key, inputs, () => readViewMatches(rows, request.view, request.query, t));
-			return { rows: matched.slice(0, request.limit), matched: matched.length, total };
+			return { experimentName: name, rows: matched.slice(0, request.limit), matched: matched.length, total };
 		},
 
 		/**

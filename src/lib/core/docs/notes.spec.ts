@@ -10,12 +10,18 @@ function sync(a: Y.Doc, b: Y.Doc) {
 	Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'remote');
 }
 
+/** Two peers whose notes both read `text`. */
+function peersWith(text: string): [Y.Doc, Y.Doc] {
+	const a = new Y.Doc();
+	const b = new Y.Doc();
+	setNotes(a, text, 'ui');
+	sync(a, b);
+	return [a, b];
+}
+
 describe('setNotes', () => {
 	it('applies only the changed span, so concurrent edits on two peers both survive', () => {
-		const a = new Y.Doc();
-		const b = new Y.Doc();
-		setNotes(a, 'lr sweep\n', 'ui');
-		sync(a, b);
+		const [a, b] = peersWith('lr sweep\n');
 		expect(setNotes(a, 'lr sweep: 1e-3 best\n', 'ui')).toEqual({ index: 8, remove: 0, insert: ': 1e-3 best' });
 		setNotes(b, 'Summary\nlr sweep\n', 'ui');
 		sync(a, b);
@@ -27,10 +33,7 @@ describe('setNotes', () => {
 
 describe('observeNotes', () => {
 	it('reports remote changes only, with a delta that moves a caret past text inserted before it', () => {
-		const a = new Y.Doc();
-		const b = new Y.Doc();
-		setNotes(a, 'hello world', 'ui');
-		sync(a, b);
+		const [a, b] = peersWith('hello world');
 		const deltas: TextDeltaOp[][] = [];
 		const stop = observeNotes(a, 'ui', (d) => deltas.push(d));
 		setNotes(a, 'hello world!', 'ui');
@@ -75,10 +78,7 @@ describe('createNotesUndo', () => {
 
 describe('applyNotesEdit', () => {
 	it("applies an edit made on an older copy after the peers' changes, keeping them", () => {
-		const a = new Y.Doc();
-		const b = new Y.Doc();
-		setNotes(a, 'lr 1e-3\n', 'ui');
-		sync(a, b);
+		const [a, b] = peersWith('lr 1e-3\n');
 		const before = readNotes(a);
 		const deltas: TextDeltaOp[][] = [];
 		const stop = observeNotes(a, 'ui', (d) => deltas.push(d));
