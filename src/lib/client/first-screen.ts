@@ -100,10 +100,10 @@ function takeEarlyRequest(url: string): Promise<unknown> | null {
  * view, and when offline or refused (the documents still load the table).
  */
 export async function fetchFirstScreen(experimentId: string, query: string, fetchFn: typeof fetch = fetch): Promise<FirstScreen | null> {
-	const params = new URLSearchParams(query);
-	const view = readFirstScreenView(query);
+	const rowView = readTableRowView(new URLSearchParams(query));
+	const view = formatRowViewKey(rowView);
 	if (view === null) return null;
-	const ask = writeTableUrlState({ ...EMPTY_TABLE_STATE, ...readTableRowView(params) });
+	const ask = writeTableUrlState({ ...EMPTY_TABLE_STATE, ...rowView });
 	ask.set('limit', String(FIRST_SCREEN_ROWS));
 	const url = `/api/experiments/${encodeURIComponent(experimentId)}/first-screen?${ask}`;
 	try {
