@@ -54,7 +54,7 @@ describe('server-rendered runs table', () => {
 		expect(html).toMatch(/<style>[^<]*\.scroller/);
 		expect(html).toMatch(/new PerformanceObserver[\s\S]*\.then\(\(\) => import\("[^"]+\.js"\)\)/);
 		const inlined = /<script type="application\/json" data-sveltekit-fetched data-url="([^"]+)">/.exec(html);
-		expect(inlined?.[1]).toBe(`/api/experiments/${experimentId}/first-screen?limit=60`);
+		expect(inlined?.[1]).toBe(`/api/experiments/${experimentId}/first-screen?limit=32`);
 	});
 
 	it("renders in the theme the browser chose (its cookie), and leaves the system's to the page otherwise", async () => {

@@ -96,15 +96,20 @@ function takeEarlyRequest(url: string): Promise<unknown> | null {
 }
 
 /**
- * Asks the server for the first screen of the view `query` (the page's URL query) describes; null for a grouped
- * view, and when offline or refused (the documents still load the table).
+ * Asks the server for the first `limit` rows of the view `query` (the page's URL query) describes; null for a
+ * grouped view, and when offline or refused (the documents still load the table).
  */
-export async function fetchFirstScreen(experimentId: string, query: string, fetchFn: typeof fetch = fetch): Promise<FirstScreen | null> {
+export async function fetchFirstScreen(
+	experimentId: string,
+	query: string,
+	fetchFn: typeof fetch = fetch,
+	limit = FIRST_SCREEN_ROWS
+): Promise<FirstScreen | null> {
 	const rowView = readTableRowView(new URLSearchParams(query));
 	const view = formatRowViewKey(rowView);
 	if (view === null) return null;
 	const ask = writeTableUrlState({ ...EMPTY_TABLE_STATE, ...rowView });
-	ask.set('limit', String(FIRST_SCREEN_ROWS));
+	ask.set('limit', String(limit));
 	const url = `/api/experiments/${encodeURIComponent(experimentId)}/first-screen?${ask}`;
 	try {
 		const body = ((await takeEarlyRequest(url)) ?? (await readJson(await fetchFn(url)))) as {

@@ -9,6 +9,12 @@ import type { PageLoad } from './$types';
 /** Rendered on the server too: its first screen paints before the app's script has loaded. */
 export const ssr = true;
 
+/**
+ * Rows a page rendered on the server holds: a laptop window's screen (RunTable's guessed viewport) and a few more.
+ * They travel twice (as rows, and as the answer hydration reads), so not the FIRST_SCREEN_ROWS a browser asks for.
+ */
+const RENDERED_ROWS = 32;
+
 /** ms the page waits for the server's first screen before mounting without it (it then shows when it comes). */
 const FIRST_SCREEN_WAIT_MS = 120;
 
@@ -19,7 +25,7 @@ export const load: PageLoad = async ({ params, url, fetch, untrack }) => {
 	if (!browser || takeServerRendered()) {
 		// The server renders with what its API answered in time; hydration reads that same (inlined) answer, and when
 		// there was none the browser asks again without holding the page, which then matches the server's HTML.
-		const rendered = await fetchFirstScreen(experimentId, query, fetch);
+		const rendered = await fetchFirstScreen(experimentId, query, fetch, RENDERED_ROWS);
 		return { experimentId, firstScreen: rendered ?? (browser ? fetchFirstScreen(experimentId, query) : null) };
 	}
 	const remembered = readFirstScreen(experimentId, readFirstScreenView(query));
