@@ -11,6 +11,7 @@ import type { DocStore } from './store/doc-store';
 import { createRelay } from './relay/relay';
 import { createExperimentService } from './tracking/experiments';
 import { createRunService } from './tracking/runs';
+import { createLoggedModelService } from './tracking/logged-models';
 import { createRouter, sendError, sendJson } from './http/router';
 import { addNativeApi } from './http/native-api';
 import { createRegistryService } from './tracking/registry';
@@ -66,6 +67,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const loadedRooms = trackLoadedRooms(relay);
 	const experiments = createExperimentService(relay);
 	const runs = createRunService(relay, experiments);
+	const models = createLoggedModelService(relay, experiments);
 	await experiments.ensureDefault();
 
 	const router = createRouter({ log, bodyLimit: opts.bodyLimitBytes });
@@ -74,10 +76,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 		.add('GET', /^\/health$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'))
 		.add('GET', /^\/version$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end(VERSION));
 	addNativeApi(router, { experiments, runs, encodeDiff: (name, sv) => relay.encodeDiff(name, sv) });
-	addMlflowRegistryApi(router, { registry: createRegistryService(relay, { runs }) });
-	addMlflowTrackingApi(router, { experiments, runs });
+	const loggedModel = (id: string) =>
+		models.get(id, true).then(
+			({ record }) => ({ artifactLocation: record.artifactLocation, sourceRunId: record.sourceRunId || null }),
+			(e: unknown) => (e instanceof ApiError && e.code === 'RESOURCE_DOES_NOT_EXIST' ? null : Promise.reject(e))
+		);
+	addMlflowRegistryApi(router, { registry: createRegistryService(relay, { runs, loggedModel }) });
+	addMlflowTrackingApi(router, { experiments, runs, models });
 	const blobs = await createFsBlobStore(path.join(dataDir, 'blobs'));
-	addArtifactsApi(router, { access: relay, runs, blobs, maxUploadBytes: opts.maxArtifactBytes });
+	addArtifactsApi(router, { access: relay, runs, models, blobs, maxUploadBytes: opts.maxArtifactBytes });
 	const gc = createBlobCollector({
 		blobs,
 		mark: (signal) => markReferencedBlobs({ store, access: relay, isLoaded: loadedRooms.isLoaded, signal }),

@@ -18,8 +18,8 @@ function refusal(f: () => unknown): string {
 
 describe('parseArtifactLocation', () => {
 	it('reads experiment, run and a canonical artifact path', () => {
-		expect(parseArtifactLocation(`12/${RUN}/artifacts/dir//./f.txt`)).toEqual({ experimentId: '12', runId: RUN, path: 'dir/f.txt' });
-		expect(parseArtifactLocation(`0/${RUN}/artifacts`, { allowEmpty: true })).toEqual({ experimentId: '0', runId: RUN, path: '' });
+		expect(parseArtifactLocation(`12/${RUN}/artifacts/dir//./f.txt`)).toEqual({ experimentId: '12', ownerId: RUN, path: 'dir/f.txt' });
+		expect(parseArtifactLocation(`0/${RUN}/artifacts`, { allowEmpty: true })).toEqual({ experimentId: '0', ownerId: RUN, path: '' });
 		expect(parseArtifactLocation(`0/${RUN}/artifacts/model/`, { allowEmpty: true }).path).toBe('model');
 	});
 
@@ -33,7 +33,9 @@ describe('parseArtifactLocation', () => {
 		expect(refusal(() => parseArtifactLocation(`0/${RUN}/artifacts`))).toContain('empty');
 		expect(refusal(() => parseArtifactLocation(`../${RUN}/artifacts/x`))).toContain('must have the form');
 		expect(refusal(() => parseArtifactLocation(`0/${RUN}/../x`))).toContain('must have the form');
-		expect(refusal(() => parseArtifactLocation('1/models/m-123/artifacts/MLmodel'))).toContain('logged-model');
+		const model = `m-${RUN}`;
+		expect(parseArtifactLocation(`1/models/${model}/artifacts/MLmodel`)).toEqual({ experimentId: '1', ownerId: model, path: 'MLmodel' });
+		expect(refusal(() => parseArtifactLocation('1/models/artifacts/MLmodel'))).toContain('must have the form');
 		expect(refusal(() => decodePath('a%zz'))).toContain('Malformed percent-encoding');
 	});
 });

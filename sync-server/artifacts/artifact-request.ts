@@ -5,10 +5,11 @@ import { invalid } from '../../src/lib/core/errors';
 import { isExperimentId } from '../../src/lib/core/ids';
 import { normalizeArtifactPath } from '../../src/lib/core/artifact-path';
 
-/** Where an MLflow artifact URL points: a run's artifact file or directory ('' = the run's artifact root). */
+/** Where an MLflow artifact URL points: a run's or a logged model's artifact file or directory ('' = the root). */
 export interface ArtifactLocation {
 	experimentId: string;
-	runId: string;
+	/** a run id, or a logged model's id (`m-…`) for `<exp>/models/<model_id>/artifacts/…` */
+	ownerId: string;
 	path: string;
 }
 
@@ -49,20 +50,20 @@ export function readArtifactPath(text: string, opts: { allowEmpty?: boolean } = 
 }
 
 /**
- * Parses `<experiment_id>/<run_id>/artifacts[/<path>]` (decoded) — the part of an MLflow artifact URL below
- * `/mlflow-artifacts/artifacts/`, or the `path` query of its listing — into a location. The artifact path is
- * checked and canonicalised on its own, so `artifacts//etc` is an absolute path (400); '' (the run's root) is
- * accepted only when `allowEmpty`. Run ids are checked by the run lookup, not here.
+ * Parses `<experiment_id>/<run_id>/artifacts[/<path>]` or `<experiment_id>/models/<model_id>/artifacts[/<path>]`
+ * (decoded) — the part of an MLflow artifact URL below `/mlflow-artifacts/artifacts/`, or the `path` query of its
+ * listing — into a location. The artifact path is checked and canonicalised on its own, so `artifacts//etc` is an
+ * absolute path (400); '' (the root) is accepted only when `allowEmpty`. Ids are checked by the owner's lookup.
  */
 export function parseArtifactLocation(decoded: string, opts: { allowEmpty?: boolean } = {}): ArtifactLocation {
-	const m = /^([^/]*)\/([^/]*)\/artifacts(?:\/([\s\S]*))?$/.exec(decoded);
-	if (!m || !isExperimentId(m[1]) || m[2] === '') {
-		const hint = decoded.split('/')[1] === 'models' ? ' (logged-model artifacts are not stored by this server)' : '';
-		throw invalid(`Artifact path '${decoded.slice(0, 200)}' must have the form <experiment_id>/<run_id>/artifacts/<path>${hint}`);
+	const m = /^([^/]*)\/(models\/[^/]+|[^/]*)\/artifacts(?:\/([\s\S]*))?$/.exec(decoded);
+	if (!m || !isExperimentId(m[1]) || m[2] === '' || m[2] === 'models') {
+		throw invalid(`Artifact path '${decoded.slice(0, 200)}' must have the form <experiment_id>/<run_id>/artifacts/<path> or <experiment_id>/models/<model_id>/artifacts/<path>`);
 	}
+	const ownerId = m[2].startsWith('models/') ? m[2].slice('models/'.length) : m[2];
 	const rest = m[3] ?? '';
 	// '' and 'dir/' name directories; a rest starting with '/' is absolute and refused by the parser.
 	const path = rest === '' ? '' : readArtifactPath(rest, { allowEmpty: opts.allowEmpty });
 	if (path === '' && !opts.allowEmpty) throw invalid('Invalid artifact path: artifact path is empty');
-	return { experimentId: m[1], runId: m[2], path };
+	return { experimentId: m[1], ownerId, path };
 }

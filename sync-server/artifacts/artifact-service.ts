@@ -1,8 +1,10 @@
-// Run artifacts: bytes streamed into the content-addressed BlobStore, the path -> {sha256, size, type, mtime}
-// manifest kept in the run's `run/<runId>` document. Paths given here are canonical (normalizeArtifactPath).
+// Artifacts of runs and logged models: bytes streamed into the content-addressed BlobStore, the path -> {sha256,
+// size, type, mtime} manifest kept in the owner's `run/<runId>` or `model/<modelId>` document (one schema for both).
+// An owner id is a run id or a logged model's `m-…` id. Paths given here are canonical (normalizeArtifactPath).
 import { docNames } from '../../src/lib/core/schema';
 import { ApiError, invalid, notFound } from '../../src/lib/core/errors';
 import { guessContentType } from '../../src/lib/core/artifact-path';
+import { isModelId } from '../../src/lib/core/ids';
 import { deleteArtifact, readArtifacts, setArtifact, type ArtifactEntry } from '../../src/lib/core/docs/run';
 import { API_ORIGIN, readDocs, type DocAccess } from '../tracking/doc-access';
 import type { BlobBody, BlobStore } from '../blobs/blob-store';
@@ -15,6 +17,8 @@ export interface ArtifactServiceDeps {
 	access: DocAccess;
 	/** Finds a run's experiment; throws 404 for an unknown run and 400 for a malformed id. */
 	runs: { locate(runId: string): Promise<string> };
+	/** Finds a logged model's experiment; throws 404 for an unknown model. Without it, model ids are unknown. */
+	models?: { locate(modelId: string): Promise<string> };
 	blobs: BlobStore;
 	/** bytes; default DEFAULT_MAX_UPLOAD_BYTES */
 	maxUploadBytes?: number;
@@ -31,16 +35,20 @@ export function createArtifactService(deps: ArtifactServiceDeps) {
 	const maxUploadBytes = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
 	const now = deps.now ?? Date.now;
 
-	const readManifest = (runId: string) => readDocs(access, [docNames.run(runId)], ([run]) => readArtifacts(run));
+	/** The document holding an owner's manifest. */
+	const docOf = (ownerId: string) => (isModelId(ownerId) ? docNames.model(ownerId) : docNames.run(ownerId));
+	const readManifest = (ownerId: string) => readDocs(access, [docOf(ownerId)], ([doc]) => readArtifacts(doc));
 
 	/**
-	 * Checks that the run exists and, when `experimentId` is given (the MLflow URL's first segment), that it
-	 * belongs to that experiment; 404 otherwise. Returns the run's experiment id.
+	 * Checks that the run (or logged model) exists and, when `experimentId` is given (the MLflow URL's first
+	 * segment), that it belongs to that experiment; 404 otherwise. Returns the owner's experiment id.
 	 */
-	async function locateRun(runId: string, experimentId?: string): Promise<string> {
-		const actual = await deps.runs.locate(runId);
+	async function locateRun(ownerId: string, experimentId?: string): Promise<string> {
+		const isModel = isModelId(ownerId);
+		if (isModel && !deps.models) throw notFound(`Logged model with ID '${ownerId}' not found.`);
+		const actual = isModel ? await deps.models!.locate(ownerId) : await deps.runs.locate(ownerId);
 		if (experimentId !== undefined && experimentId !== actual) {
-			throw notFound(`Run '${runId}' not found in experiment '${experimentId}'`);
+			throw notFound(`${isModel ? 'Logged model' : 'Run'} '${ownerId}' not found in experiment '${experimentId}'`);
 		}
 		return actual;
 	}
@@ -54,22 +62,22 @@ export function createArtifactService(deps: ArtifactServiceDeps) {
 		 * both the blob and the manifest entry are durable. `declaredBytes` (Content-Length) is checked before
 		 * any byte is read. 400 if `path` clashes with a directory or a file above it; 413 past the size limit.
 		 */
-		async upload(runId: string, path: string, body: BlobBody, declaredBytes?: number): Promise<StoredArtifact> {
+		async upload(ownerId: string, path: string, body: BlobBody, declaredBytes?: number): Promise<StoredArtifact> {
 			if (declaredBytes !== undefined && declaredBytes > maxUploadBytes) {
 				throw new ApiError('REQUEST_LIMIT_EXCEEDED', `Artifact of ${declaredBytes} bytes exceeds the limit of ${maxUploadBytes} bytes`);
 			}
 			// Checked up front so a doomed upload is refused before its bytes are streamed, and again when recording.
-			const early = findArtifactConflict(await readManifest(runId), path);
+			const early = findArtifactConflict(await readManifest(ownerId), path);
 			if (early) throw invalid(early);
 			const { sha256, size } = await blobs.put(body, { maxBytes: maxUploadBytes });
 			const entry: ArtifactEntry = { sha256, size, type: guessContentType(path), mtime: now() };
 			// An unrecorded blob (a clash found here) is collected by the GC once its grace period has passed.
 			await access.transact(
-				[docNames.run(runId)],
-				([run]) => {
-					const conflict = findArtifactConflict(readArtifacts(run), path);
+				[docOf(ownerId)],
+				([doc]) => {
+					const conflict = findArtifactConflict(readArtifacts(doc), path);
 					if (conflict) throw invalid(conflict);
-					setArtifact(run, path, entry);
+					setArtifact(doc, path, entry);
 				},
 				API_ORIGIN
 			);
@@ -77,29 +85,29 @@ export function createArtifactService(deps: ArtifactServiceDeps) {
 		},
 
 		/** The manifest entry of the file at `path`; 404 if absent or a directory. */
-		async stat(runId: string, path: string): Promise<StoredArtifact> {
-			const manifest = await readManifest(runId);
+		async stat(ownerId: string, path: string): Promise<StoredArtifact> {
+			const manifest = await readManifest(ownerId);
 			const entry = manifest.get(path);
 			if (entry) return { path, ...entry };
 			const isDir = listArtifactChildren(manifest, path).length > 0;
-			throw notFound(isDir ? `Artifact '${path}' of run '${runId}' is a directory` : `No artifact '${path}' in run '${runId}'`);
+			throw notFound(isDir ? `Artifact '${path}' of '${ownerId}' is a directory` : `No artifact '${path}' in '${ownerId}'`);
 		},
 
 		/** Direct children of directory `dir` ('' = root); [] for a file, a missing path or an empty directory. */
-		async list(runId: string, dir: string): Promise<ArtifactChild[]> {
-			return listArtifactChildren(await readManifest(runId), dir);
+		async list(ownerId: string, dir: string): Promise<ArtifactChild[]> {
+			return listArtifactChildren(await readManifest(ownerId), dir);
 		},
 
 		/**
 		 * Removes the file at `path`, or everything below the directory `path` ('' = every artifact); returns how many
 		 * entries were removed (0 is not an error). Blobs stay until garbage collection, as others may share them.
 		 */
-		async remove(runId: string, path: string): Promise<number> {
+		async remove(ownerId: string, path: string): Promise<number> {
 			return access.transact(
-				[docNames.run(runId)],
-				([run]) => {
-					const paths = selectArtifactSubtree(readArtifacts(run), path);
-					for (const p of paths) deleteArtifact(run, p);
+				[docOf(ownerId)],
+				([doc]) => {
+					const paths = selectArtifactSubtree(readArtifacts(doc), path);
+					for (const p of paths) deleteArtifact(doc, p);
 					return paths.length;
 				},
 				API_ORIGIN

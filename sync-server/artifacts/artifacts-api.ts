@@ -6,6 +6,10 @@ import { isRunId } from '../../src/lib/core/ids';
 import { guessContentType } from '../../src/lib/core/artifact-path';
 import { readSha256, type BlobStore } from '../blobs/blob-store';
 import { runArtifactUri } from '../tracking/runs';
+import { modelArtifactUri } from '../tracking/logged-models';
+import { experimentArtifactLocation } from '../tracking/experiments';
+
+const modelArtifactRoot = (experimentId: string, modelId: string) => modelArtifactUri(experimentArtifactLocation(experimentId), modelId);
 import { sendJson, type RequestContext, type Router } from '../http/router';
 import { createArtifactService, type ArtifactService, type ArtifactServiceDeps } from './artifact-service';
 import { decodePath, parseArtifactLocation, readArtifactPath, readRawRest } from './artifact-request';
@@ -36,31 +40,32 @@ export function addArtifactsApi(router: Router, deps: ArtifactsApiDeps): Artifac
 	const mlflowPath = /^\/(?:api|ajax-api)\/2\.0\/mlflow-artifacts\/artifacts\/.*$/;
 	const mlflowDownload = async (ctx: RequestContext) => {
 		const loc = mlflowLocation(ctx);
-		await svc.locateRun(loc.runId, loc.experimentId);
-		return download(ctx, svc, blobs, loc.runId, loc.path, true);
+		await svc.locateRun(loc.ownerId, loc.experimentId);
+		return download(ctx, svc, blobs, loc.ownerId, loc.path, true);
 	};
 	router
 		.add('PUT', mlflowPath, async (ctx) => {
 			const loc = mlflowLocation(ctx);
-			await svc.locateRun(loc.runId, loc.experimentId);
-			await upload(ctx, svc, loc.runId, loc.path);
+			await svc.locateRun(loc.ownerId, loc.experimentId);
+			await upload(ctx, svc, loc.ownerId, loc.path);
 			return {};
 		})
 		.add('GET', mlflowPath, mlflowDownload)
 		.add('HEAD', mlflowPath, mlflowDownload)
 		.add('DELETE', mlflowPath, async (ctx) => {
 			const loc = mlflowLocation(ctx, true);
-			await svc.locateRun(loc.runId, loc.experimentId);
-			await svc.remove(loc.runId, loc.path);
+			await svc.locateRun(loc.ownerId, loc.experimentId);
+			await svc.remove(loc.ownerId, loc.path);
 			return {};
 		})
 		.add('GET', /^\/(?:api|ajax-api)\/2\.0\/mlflow-artifacts\/artifacts$/, async (ctx) => {
-			// `path` is relative to the artifact root (`<exp>/<run>/artifacts/<dir>`); above a run's root there is nothing to list.
+			// `path` is relative to the artifact root (`<exp>/<run>/artifacts/<dir>`, `<exp>/models/<id>/artifacts/<dir>`); above an owner's root there is nothing to list.
 			const root = ctx.url.searchParams.get('path') ?? '';
-			if (root.split('/').filter((s) => s !== '').length < 3) return {};
+			const segments = root.split('/').filter((s) => s !== '');
+			if (segments.length < 3 || (segments[1] === 'models' && segments.length < 4)) return {};
 			const loc = parseArtifactLocation(root, { allowEmpty: true });
-			await svc.locateRun(loc.runId, loc.experimentId);
-			const files = (await svc.list(loc.runId, loc.path)).map((c) => toFileInfo(c, c.name));
+			await svc.locateRun(loc.ownerId, loc.experimentId);
+			const files = (await svc.list(loc.ownerId, loc.path)).map((c) => toFileInfo(c, c.name));
 			return files.length > 0 ? { files } : {};
 		})
 		.add('POST', /^\/(?:api|ajax-api)\/2\.0\/mlflow-artifacts\/mpu\/(?:create|complete|abort)\/.*$/, (ctx) => {
@@ -76,6 +81,20 @@ export function addArtifactsApi(router: Router, deps: ArtifactsApiDeps): Artifac
 			const experimentId = await svc.locateRun(runId);
 			const files = (await svc.list(runId, dir)).map((c) => toFileInfo(c, c.path));
 			return { root_uri: runArtifactUri(experimentId, runId), ...(files.length > 0 ? { files } : {}) };
+		})
+		.add('GET', /^\/(?:api|ajax-api)\/2\.0\/mlflow\/logged-models\/([^/]+)\/artifacts\/directories$/, async (ctx) => {
+			// A logged model's artifact listing (MLflow's UI route), paths relative to the model's artifact root.
+			const modelId = ctx.params[0];
+			const dir = readArtifactPath(ctx.url.searchParams.get('artifact_directory_path') ?? '', { allowEmpty: true });
+			const experimentId = await svc.locateRun(modelId);
+			const files = (await svc.list(modelId, dir)).map((c) => toFileInfo(c, c.path));
+			return { root_uri: modelArtifactRoot(experimentId, modelId), ...(files.length > 0 ? { files } : {}) };
+		})
+		.add('GET', /^\/(?:api|ajax-api)\/2\.0\/mlflow\/logged-models\/([^/]+)\/artifacts\/files$/, async (ctx) => {
+			const modelId = ctx.params[0];
+			const path = readArtifactPath(ctx.url.searchParams.get('artifact_file_path') ?? '');
+			await svc.locateRun(modelId);
+			return download(ctx, svc, blobs, modelId, path, false);
 		})
 		.add('GET', /^\/(?:api|ajax-api)\/2\.0\/mlflow\/get-artifact$/, async (ctx) => {
 			const runId = readRunIdQuery(ctx);

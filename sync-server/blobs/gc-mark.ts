@@ -1,5 +1,5 @@
-// GC's mark phase: every sha256 referenced by a run's artifact manifest, read one `run/<runId>` document at a time
-// (deleted runs included: only an explicit purge gives their artifacts up).
+// GC's mark phase: every sha256 referenced by a run's or a logged model's artifact manifest, read one `run/<runId>`
+// or `model/<modelId>` document at a time (deleted ones included: only an explicit purge gives their artifacts up).
 import * as Y from 'yjs';
 import { parseDocName } from '../../src/lib/core/schema';
 import { readArtifacts } from '../../src/lib/core/docs/run';
@@ -29,7 +29,8 @@ export async function markReferencedBlobs(deps: MarkDeps): Promise<Set<string>> 
 	};
 	for (const name of await deps.store.list()) {
 		deps.signal?.throwIfAborted();
-		if (parseDocName(name)?.kind !== 'run') continue;
+		const kind = parseDocName(name)?.kind;
+		if (kind !== 'run' && kind !== 'model') continue;
 		if (deps.isLoaded(name)) await readDocs(deps.access, [name], ([run]) => add(run));
 		else {
 			const run = await loadStored(deps.store, name);

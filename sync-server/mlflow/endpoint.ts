@@ -7,11 +7,13 @@ import { readBodyMessage, readQueryMessage, type MlflowMessage } from '../../src
 import type { RunRow } from '../../src/lib/core/run-row';
 import type { ExperimentService } from '../tracking/experiments';
 import type { RunService } from '../tracking/runs';
+import type { LoggedModelService } from '../tracking/logged-models';
 import { sendJsonText, type RequestContext, type Router } from '../http/router';
 
 export interface MlflowTrackingDeps {
 	experiments: ExperimentService;
 	runs: RunService;
+	models: LoggedModelService;
 }
 
 /** A response body a handler serialised itself (large answers, written without building objects first). */

@@ -1,6 +1,7 @@
-// MLflow's run logging endpoints (log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs) over the
-// run service. Writes to one run are queued, so identical re-logged metric points and param conflicts are found
-// against every earlier write; a point identical to a logged one (key, value, timestamp, step) is dropped.
+// MLflow's run logging endpoints (log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs, 3.x
+// outputs) over the run service. Writes to one run are queued, so identical re-logged metric points and param
+// conflicts are found against every earlier write; a point identical to a logged one (key, value, timestamp, step)
+// is dropped. Metrics logged with a model_id are also recorded on that logged model.
 import { invalid, notFound } from '../../src/lib/core/errors';
 import type { SeriesColumns } from '../../src/lib/core/chunk';
 import type { RunRow } from '../../src/lib/core/run-row';
@@ -10,11 +11,14 @@ import {
 	parseLogBatchRequest,
 	parseLogInputsRequest,
 	parseLogMetricRequest,
+	parseLogOutputsRequest,
 	parseLogParamRequest,
+	type ModelMetricPoint,
 	parseSetTagRequest
 } from '../../src/lib/core/mlflow/logging-requests';
 import { RUN_NAME_TAG } from '../../src/lib/core/mlflow/run-requests';
 import type { RunService } from '../tracking/runs';
+import type { LoggedModelService } from '../tracking/logged-models';
 import type { Router } from '../http/router';
 import { addMlflowEndpoint, assertRunActive, createKeyedQueue, readRunOr404, type MlflowTrackingDeps } from './endpoint';
 
@@ -39,16 +43,34 @@ function findBatchParamConflicts(row: RunRow, params: Record<string, string>): s
 	return `Changing param values is not allowed. Params were already logged='[${items.join(', ')}]' for run ID='${row.run_id}'.`;
 }
 
-export function addLoggingEndpoints(router: Router, { runs }: MlflowTrackingDeps): void {
+/** Checks that every model named by `points` exists (404 otherwise); returns the points grouped by model. */
+async function groupModelPoints(models: LoggedModelService, points: readonly ModelMetricPoint[]) {
+	const byModel = new Map<string, ModelMetricPoint['metric'][]>();
+	for (const p of points) {
+		const list = byModel.get(p.modelId);
+		if (list) list.push(p.metric);
+		else byModel.set(p.modelId, [p.metric]);
+	}
+	for (const id of byModel.keys()) await models.get(id);
+	return byModel;
+}
+
+export function addLoggingEndpoints(router: Router, { runs, models }: MlflowTrackingDeps): void {
 	const queue = createKeyedQueue();
 	const activeRun = async (runId: string) => assertRunActive(await readRunOr404(runs, runId));
+	/** Records the model metrics of a request (after its run metrics): identical values are kept once per model. */
+	const logModelMetrics = async (byModel: Map<string, ModelMetricPoint['metric'][]>) => {
+		for (const [id, metrics] of byModel) await models.logMetrics(id, metrics);
+	};
 
 	addMlflowEndpoint(router, 'runs/log-metric', async (m) => {
 		const req = parseLogMetricRequest(m);
 		await queue.run(req.runId, async () => {
 			const row = await activeRun(req.runId);
+			const byModel = await groupModelPoints(models, req.modelMetrics);
 			const metrics = await selectNewPoints(runs, row, req.metrics);
 			if (metrics.size > 0) await runs.log(req.runId, { metrics });
+			await logModelMetrics(byModel);
 		});
 		return {};
 	});
@@ -89,6 +111,7 @@ export function addLoggingEndpoints(router: Router, { runs }: MlflowTrackingDeps
 			const row = await activeRun(req.runId);
 			const conflict = findBatchParamConflicts(row, req.params);
 			if (conflict) throw invalid(conflict);
+			const byModel = await groupModelPoints(models, req.modelMetrics);
 			const { [RUN_NAME_TAG]: runName, ...tags } = req.tags;
 			const metrics = await selectNewPoints(runs, row, req.metrics);
 			const nonEmpty = <T extends object>(o: T) => (Object.keys(o).length > 0 ? o : undefined);
@@ -96,6 +119,17 @@ export function addLoggingEndpoints(router: Router, { runs }: MlflowTrackingDeps
 				await runs.log(req.runId, { params: nonEmpty(req.params), tags: nonEmpty(tags), metrics });
 			}
 			if (runName !== undefined) await runs.update(req.runId, { name: runName });
+			await logModelMetrics(byModel);
+		});
+		return {};
+	});
+
+	addMlflowEndpoint(router, 'runs/outputs', async (m) => {
+		const req = parseLogOutputsRequest(m);
+		await queue.run(req.runId, async () => {
+			await activeRun(req.runId);
+			for (const o of req.inputs.modelOutputs ?? []) await models.get(o.model_id);
+			await runs.appendInputs(req.runId, req.inputs);
 		});
 		return {};
 	});

@@ -1,4 +1,4 @@
-// The MLflow-compatible tracking REST API (experiments, runs, logging, metric history) under /api/2.0/mlflow/
+// The MLflow-compatible tracking REST API (experiments, runs, logging, metric history, logged models) under /api/2.0/mlflow/
 // and /ajax-api/2.0/mlflow/. Writes go through the tracking services into the same Yjs documents as every
 // other write, so they are live in every open browser.
 import type { Router } from '../http/router';
@@ -16,5 +16,5 @@ export function addMlflowTrackingApi(router: Router, deps: MlflowTrackingDeps): 
 	addRunEndpoints(router, deps);
 	addLoggingEndpoints(router, deps);
 	addMetricEndpoints(router, deps);
-	addLoggedModelEndpoints(router);
+	addLoggedModelEndpoints(router, deps);
 }

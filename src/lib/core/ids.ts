@@ -16,6 +16,18 @@ export function isExperimentId(s: unknown): s is string {
 	return typeof s === 'string' && EXPERIMENT_ID.test(s);
 }
 
+const MODEL_ID = /^m-[0-9a-f]{32}$/;
+
+/** A logged model id (MLflow 3.x): `m-` and 32 lowercase hex chars. */
+export function isModelId(s: unknown): s is string {
+	return typeof s === 'string' && MODEL_ID.test(s);
+}
+
+/** A random logged model id, `m-<32 hex>`, as MLflow's stores make them. */
+export function createModelId(): string {
+	return `m-${createRunId()}`;
+}
+
 function randomBytes(n: number): Uint8Array {
 	return globalThis.crypto.getRandomValues(new Uint8Array(n));
 }

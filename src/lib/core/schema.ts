@@ -9,7 +9,11 @@ export const KEYS = {
 	live: { metrics: 'metrics', batches: 'batches' },
 	run: { meta: 'meta', notes: 'notes', artifacts: 'artifacts', series: 'series' },
 	series: { chunks: 'chunks', meta: 'meta' },
-	registry: { models: 'models', versions: 'versions', audit: 'audit' }
+	registry: { models: 'models', versions: 'versions', audit: 'audit' },
+	/** `exp/<id>/models`: one header per logged model of the experiment. */
+	models: { models: 'models' },
+	/** `model/<modelId>`: the experiment it belongs to, params and the artifact manifest (same key as a run's). */
+	model: { meta: 'meta', params: 'params', artifacts: 'artifacts' }
 } as const;
 
 /** Fields of an experiment entry (a Y.Map inside workspace.experiments). `tags` is a nested Y.Map<string>. */
@@ -33,8 +37,31 @@ export const RUN_FIELDS = {
 	artifactUri: 'artifactUri',
 	params: 'params',
 	tags: 'tags',
-	inputs: 'inputs'
+	inputs: 'inputs',
+	outputs: 'outputs'
 } as const;
+
+/**
+ * Fields of a logged model's header (a Y.Map inside exp/<id>/models.models, keyed by model id). `tags` is a
+ * nested Y.Map<string>; `metrics` is one plain array value of LoggedModelMetric, rewritten only by the server.
+ */
+export const MODEL_FIELDS = {
+	name: 'name',
+	modelType: 'modelType',
+	sourceRunId: 'sourceRunId',
+	status: 'status',
+	statusMessage: 'statusMessage',
+	creationTime: 'creationTime',
+	lastUpdateTime: 'lastUpdateTime',
+	artifactLocation: 'artifactLocation',
+	lifecycle: 'lifecycle',
+	paramCount: 'paramCount',
+	tags: 'tags',
+	metrics: 'metrics'
+} as const;
+
+export const LOGGED_MODEL_STATUSES = ['LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED'] as const;
+export type LoggedModelStatus = (typeof LOGGED_MODEL_STATUSES)[number];
 
 /**
  * Fields of the `registry` document's entries. `models` is keyed by a random model id, `versions` by a random
@@ -83,6 +110,8 @@ export const docNames = {
 	registry: 'registry',
 	experiment: (experimentId: string) => `exp/${experimentId}`,
 	live: (experimentId: string) => `exp/${experimentId}/live`,
+	models: (experimentId: string) => `exp/${experimentId}/models`,
+	model: (modelId: string) => `model/${modelId}`,
 	run: (runId: string) => `run/${runId}`,
 	series: (runId: string, key: string, part = 0) => `series/${runId}/${key}${part > 0 ? `@${part}` : ''}`
 } as const;
@@ -92,6 +121,8 @@ export type DocRef =
 	| { kind: 'registry' }
 	| { kind: 'experiment'; experimentId: string }
 	| { kind: 'live'; experimentId: string }
+	| { kind: 'models'; experimentId: string }
+	| { kind: 'model'; modelId: string }
 	| { kind: 'run'; runId: string }
 	| { kind: 'series'; runId: string; key: string; part: number };
 
@@ -111,10 +142,13 @@ export function isValidKey(key: unknown): key is string {
 export function parseDocName(name: string): DocRef | null {
 	if (name === 'workspace') return { kind: 'workspace' };
 	if (name === 'registry') return { kind: 'registry' };
-	const exp = /^exp\/([0-9]+)(\/live)?$/.exec(name);
+	const exp = /^exp\/([0-9]+)(?:\/(live|models))?$/.exec(name);
 	if (exp && isExperimentId(exp[1])) {
-		return exp[2] ? { kind: 'live', experimentId: exp[1] } : { kind: 'experiment', experimentId: exp[1] };
+		if (exp[2] === 'live') return { kind: 'live', experimentId: exp[1] };
+		return exp[2] === 'models' ? { kind: 'models', experimentId: exp[1] } : { kind: 'experiment', experimentId: exp[1] };
 	}
+	const model = /^model\/(m-[0-9a-f]{32})$/.exec(name);
+	if (model) return { kind: 'model', modelId: model[1] };
 	const run = /^run\/([0-9a-f]{32})$/.exec(name);
 	if (run) return { kind: 'run', runId: run[1] };
 	const series = /^series\/([0-9a-f]{32})\/(.+?)(?:@([1-9][0-9]{0,5}))?$/.exec(name);
@@ -131,5 +165,5 @@ export function isValidDocName(name: string): boolean {
 /** Documents only the server writes (§2): the relay drops client updates to them. */
 export function isServerOnlyDoc(name: string): boolean {
 	const ref = parseDocName(name);
-	return ref?.kind === 'series' || ref?.kind === 'live';
+	return ref?.kind === 'series' || ref?.kind === 'live' || ref?.kind === 'model';
 }

@@ -81,7 +81,7 @@ export function toRunInfoJson(row: RunRow) {
 	};
 }
 
-/** A Run: info, data (the latest value of each metric, params, tags) and inputs. */
+/** A Run: info, data (the latest value of each metric, params, tags), inputs and (3.x) outputs. */
 export function toRunJson(row: RunRow, inputs?: RunInputs) {
 	return {
 		info: toRunInfoJson(row),
@@ -93,6 +93,7 @@ export function toRunJson(row: RunRow, inputs?: RunInputs) {
 		inputs: {
 			dataset_inputs: inputs?.datasetInputs ?? [],
 			...(inputs && inputs.modelInputs.length > 0 ? { model_inputs: inputs.modelInputs } : {})
-		}
+		},
+		...(inputs?.modelOutputs && inputs.modelOutputs.length > 0 ? { outputs: { model_outputs: inputs.modelOutputs } } : {})
 	};
 }

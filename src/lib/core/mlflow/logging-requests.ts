@@ -5,6 +5,7 @@ import { createColumns, type SeriesColumns } from '../chunk';
 import { readMetricValue } from '../validate';
 import { MLFLOW_LIMITS, checkBatchLimit, checkMetricKey, checkMlflowKey, truncateValue } from './keys';
 import type { DatasetInput, ModelInput, RunInputs } from './run-inputs';
+import type { LoggedModelMetric } from '../docs/logged-models';
 import {
 	createInvalidValueError,
 	createMissingValueError,
@@ -23,6 +24,16 @@ interface MetricPoint {
 	/** ms since epoch, ≥ 0 */
 	timestamp: number;
 	step: number;
+	/** 3.x: the logged model (and dataset) the value was measured for */
+	modelId?: string;
+	datasetName?: string;
+	datasetDigest?: string;
+}
+
+/** A metric value logged with a `model_id`: kept as a run metric and as one of the model's metrics. */
+export interface ModelMetricPoint {
+	modelId: string;
+	metric: LoggedModelMetric;
 }
 
 const at = (path: string, field: string) => (path ? `${path}.${field}` : field);
@@ -36,7 +47,34 @@ function readMetricPoint(o: MlflowMessage, path: string): MetricPoint {
 	if (timestamp < 0) {
 		throw createInvalidValueError(at(path, 'timestamp'), timestamp, `metric '${key}' (value=${value}). Timestamp must be a nonnegative long (64-bit integer)`);
 	}
-	return { key, value, timestamp, step: readInt(o, 'step', at(path, 'step')) ?? 0 };
+	const point: MetricPoint = { key, value, timestamp, step: readInt(o, 'step', at(path, 'step')) ?? 0 };
+	const modelId = readString(o, 'model_id', at(path, 'model_id'));
+	if (modelId) {
+		point.modelId = modelId;
+		const datasetName = readString(o, 'dataset_name', at(path, 'dataset_name'));
+		const datasetDigest = readString(o, 'dataset_digest', at(path, 'dataset_digest'));
+		if (datasetName) point.datasetName = truncateValue(datasetName, MLFLOW_LIMITS.datasetName);
+		if (datasetDigest) point.datasetDigest = truncateValue(datasetDigest, MLFLOW_LIMITS.datasetDigest);
+	}
+	return point;
+}
+
+/** The points that name a logged model, as model metrics of run `runId`. */
+function selectModelPoints(points: readonly MetricPoint[], runId: string): ModelMetricPoint[] {
+	return points
+		.filter((p) => p.modelId !== undefined)
+		.map((p) => ({
+			modelId: p.modelId!,
+			metric: {
+				key: p.key,
+				value: p.value,
+				timestamp: p.timestamp,
+				step: p.step,
+				runId,
+				...(p.datasetName ? { datasetName: p.datasetName } : {}),
+				...(p.datasetDigest ? { datasetDigest: p.datasetDigest } : {})
+			}
+		}));
 }
 
 /** Groups points into columns per key, each in request order. */
@@ -81,11 +119,14 @@ export interface LogMetricsRequest {
 	runId: string;
 	/** metric key -> points in request order */
 	metrics: Map<string, SeriesColumns>;
+	/** the points logged with a model_id, also recorded on those models */
+	modelMetrics: ModelMetricPoint[];
 }
 
 export function parseLogMetricRequest(m: MlflowMessage): LogMetricsRequest {
 	const runId = readRunIdField(m);
-	return { runId, metrics: groupPoints([readMetricPoint(m, '')]) };
+	const points = [readMetricPoint(m, '')];
+	return { runId, metrics: groupPoints(points), modelMetrics: selectModelPoints(points, runId) };
 }
 
 export interface KeyValueRequest {
@@ -138,7 +179,7 @@ export function parseLogBatchRequest(m: MlflowMessage): LogBatchRequest {
 			`Duplicate parameter keys have been submitted: [${dupes.map((k) => `'${k}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`
 		);
 	}
-	return { runId, metrics: groupPoints(points), params, tags: readRunTags(m) };
+	return { runId, metrics: groupPoints(points), modelMetrics: selectModelPoints(points, runId), params, tags: readRunTags(m) };
 }
 
 function readLimited(o: MlflowMessage, field: string, limit: number, noneMessage?: string): string {
@@ -182,4 +223,17 @@ export function parseLogInputsRequest(m: MlflowMessage): LogInputsRequest {
 		model_id: readRequiredString(o, 'model_id', `models[${i}].model_id`)
 	}));
 	return { runId, inputs: { datasetInputs, modelInputs } };
+}
+
+/** 3.x `runs/outputs`: the logged models a run produced, each at a step. */
+export function parseLogOutputsRequest(m: MlflowMessage): LogInputsRequest {
+	const runId = readRunIdField(m);
+	const raw = readObjectList(m, 'models');
+	if (raw.length === 0) throw createMissingValueError('models');
+	const modelOutputs = raw.map((o, i) => {
+		const step = readInt(o, 'step', `models[${i}].step`);
+		if (step === undefined) throw createMissingValueError(`models[${i}].step`);
+		return { model_id: readRequiredString(o, 'model_id', `models[${i}].model_id`), step };
+	});
+	return { runId, inputs: { datasetInputs: [], modelInputs: [], modelOutputs } };
 }
