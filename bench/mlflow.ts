@@ -16,14 +16,15 @@ const PY = path.join(root, '.venv-bench', 'bin', 'python');
 const WORKLOAD = path.join(root, 'bench', 'mlflow-py', 'workload.py');
 const progress = (what: string) => process.stderr.write(`[bench] ${what}…\n`);
 
-interface Target {
+export interface Target {
 	name: string;
 	url: string;
 	pids: () => Promise<number[]>;
 }
 
-async function step<T>(target: Target, args: string[], timeoutMs = 1_800_000): Promise<T> {
-	const r = await runPython(WORKLOAD, target.url, { python: PY, args, timeoutMs, env: { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '2', MLFLOW_HTTP_REQUEST_TIMEOUT: '600' } });
+/** Runs one step of a workload script (default workload.py) against `target`; its JSON answer. */
+export async function step<T>(target: Target, args: string[], timeoutMs = 1_800_000, workload = WORKLOAD): Promise<T> {
+	const r = await runPython(workload, target.url, { python: PY, args, timeoutMs, env: { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '2', MLFLOW_HTTP_REQUEST_TIMEOUT: '600' } });
 	if (r.code !== 0 || r.json === null) throw new Error(`${target.name} ${args[0]} failed:\n${r.stdout}\n${r.stderr.slice(-3000)}`);
 	return r.json as T;
 }
@@ -40,7 +41,7 @@ function freePort(): Promise<number> {
 }
 
 /** RSS (MiB) of a process and all its descendants (MLflow runs gunicorn/uvicorn workers). */
-async function treeRssMiB(pids: number[]): Promise<number> {
+export async function treeRssMiB(pids: number[]): Promise<number> {
 	let kib = 0;
 	for (const pid of pids) {
 		try {
@@ -52,7 +53,7 @@ async function treeRssMiB(pids: number[]): Promise<number> {
 	return kib / 1024;
 }
 
-async function descendants(pid: number): Promise<number[]> {
+export async function descendants(pid: number): Promise<number[]> {
 	const all = await readdir('/proc');
 	const parent = new Map<number, number>();
 	for (const d of all) {
@@ -69,7 +70,7 @@ async function descendants(pid: number): Promise<number[]> {
 	return out;
 }
 
-async function startMlflow(dir: string): Promise<{ target: Target; proc: ChildProcess }> {
+export async function startMlflow(dir: string): Promise<{ target: Target; proc: ChildProcess }> {
 	const port = await freePort();
 	const proc = spawn(
 		path.join(root, '.venv-bench', 'bin', 'mlflow'),
@@ -90,8 +91,8 @@ async function startMlflow(dir: string): Promise<{ target: Target; proc: ChildPr
 	return { target: { name: 'MLflow', url, pids: () => descendants(proc.pid!) }, proc };
 }
 
-/** Runs the artifact round trip while sampling the server's RSS every 100 ms. */
-async function artifactFigures(target: Target, mb: number) {
+/** Runs `fn` while sampling the server's RSS every 100 ms: its answer, with the RSS before and the peak (MiB). */
+export async function withRssSampling<T>(target: Target, fn: () => Promise<T>): Promise<T & { before: number; peak: number }> {
 	const pids = await target.pids();
 	const before = await treeRssMiB(pids);
 	let peak = before;
@@ -102,11 +103,17 @@ async function artifactFigures(target: Target, mb: number) {
 			await new Promise((r) => setTimeout(r, 100));
 		}
 	})();
-	const r = await step<{ upload_mb_s: number; download_mb_s: number }>(target, ['artifacts', String(mb)]);
-	sampling = false;
-	await sampler;
-	return { ...r, before, peak };
+	try {
+		return { ...(await fn()), before, peak };
+	} finally {
+		sampling = false;
+		await sampler;
+	}
 }
+
+/** The artifact round trip with the server's RSS sampled. */
+const artifactFigures = (target: Target, mb: number) =>
+	withRssSampling(target, () => step<{ upload_mb_s: number; download_mb_s: number }>(target, ['artifacts', String(mb)]));
 
 async function measure(target: Target, quick: boolean) {
 	const searchRuns = quick ? 2_000 : 10_000;
@@ -138,11 +145,26 @@ interface Timed {
 	first_s: number;
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-export async function runMlflowCompareBench(opts: { quick: boolean }): Promise<Row[]> {
+/** Installs MLflow into .venv-bench (once). */
+export function setUpMlflowVenv(): void {
 	const setup = spawnSync('bash', [path.join(root, 'bench', 'mlflow-py', 'setup.sh')], { stdio: 'inherit' });
 	if (setup.status !== 0) throw new Error('could not install MLflow into .venv-bench');
+}
+
+/** Stops an `mlflow server` started by startMlflow (its whole process group: gunicorn/uvicorn workers). */
+export function stopMlflow(proc: ChildProcess | undefined): void {
+	if (!proc?.pid) return;
+	try {
+		process.kill(-proc.pid, 'SIGTERM');
+	} catch {
+		/* already gone */
+	}
+}
+
+export async function runMlflowCompareBench(opts: { quick: boolean }): Promise<Row[]> {
+	setUpMlflowVenv();
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'tandem-vs-mlflow-'));
 	const tandem = await spawnServer(path.join(dir, 'tandem'));
 	let mlflow: { target: Target; proc: ChildProcess } | undefined;
@@ -201,13 +223,7 @@ export async function runMlflowCompareBench(opts: { quick: boolean }): Promise<R
 	} finally {
 		tandem.proc.kill('SIGTERM');
 		await tandem.exited;
-		if (mlflow?.proc.pid) {
-			try {
-				process.kill(-mlflow.proc.pid, 'SIGTERM');
-			} catch {
-				/* already gone */
-			}
-		}
+		stopMlflow(mlflow?.proc);
 		await rm(dir, { recursive: true, force: true });
 	}
 }
