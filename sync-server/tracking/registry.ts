@@ -21,6 +21,7 @@ import {
 	deleteRegisteredModel,
 	moveAlias,
 	moveStage,
+	renameRegisteredModel,
 	updateModelVersion,
 	updateRegisteredModel
 } from '../../src/lib/core/docs/registry-edit';
@@ -146,11 +147,7 @@ export function createRegistryService(access: DocAccess, opts: RegistryLookups &
 		renameModel: (name: string, newName: string) =>
 			write((doc) => {
 				const model = requireModel(doc, name);
-				if (newName === name) return model;
-				if (readRegisteredModel(doc, newName)) throw alreadyExists(`Registered Model (name=${newName}) already exists.`);
-				const t = now();
-				updateRegisteredModel(doc, model.id, { name: newName, now: t });
-				for (const v of model.versions) updateModelVersion(doc, v.id, { now: t });
+				if (renameRegisteredModel(doc, model.id, newName, now()) === 'taken') throw alreadyExists(`Registered Model (name=${newName}) already exists.`);
 				return requireModel(doc, newName);
 			}),
 

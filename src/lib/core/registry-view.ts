@@ -94,9 +94,13 @@ export function formatModelSort(sort: ModelSort): string | null {
 	return `${sort.desc ? '-' : ''}${sort.column}`;
 }
 
-/** The model's stage and alias moves, newest first (document order breaks ties in time, later first). */
-export function readModelAudit(log: readonly AuditEntry[], modelName: string): AuditEntry[] {
-	const mine = log.map((e, i) => ({ e, i })).filter(({ e }) => e.model === modelName);
+/**
+ * The model's stage and alias moves, newest first (document order breaks ties in time, later first). Given its
+ * id, entries that carry one are matched by id, so the moves made before a rename stay on the model's page.
+ */
+export function readModelAudit(log: readonly AuditEntry[], modelName: string, modelId?: string): AuditEntry[] {
+	const isMine = (e: AuditEntry) => (modelId !== undefined && e.modelId !== undefined ? e.modelId === modelId : e.model === modelName);
+	const mine = log.map((e, i) => ({ e, i })).filter(({ e }) => isMine(e));
 	return mine.sort((a, b) => b.e.at - a.e.at || b.i - a.i).map(({ e }) => e);
 }
 

@@ -7,6 +7,7 @@ import {
 	auditArray,
 	modelsMap,
 	readEntry,
+	readRegisteredModels,
 	versionsMap,
 	type AuditEntry,
 	type ModelStage,
@@ -72,6 +73,28 @@ export function updateRegisteredModel(doc: Y.Doc, modelId: string, patch: Regist
 	return true;
 }
 
+export type RenameResult = 'renamed' | 'unchanged' | 'taken' | 'missing';
+
+/**
+ * Renames a model, as MLflow's rename does: its versions and aliases hang off its id, so they follow, and the
+ * update time of the model and of each live version is touched. Nothing is written when another model holds the
+ * settled name now ('taken') or there is no such id ('missing'). Renames made offline settle as registry.ts says:
+ * two renames of one model are last-writer-wins on its name (the same winner on every peer); two models given one
+ * name leave it to the earlier created, and the other reads `name (<first 8 chars of its id>)`.
+ */
+export function renameRegisteredModel(doc: Y.Doc, modelId: string, newName: string, now: number): RenameResult {
+	const models = readRegisteredModels(doc);
+	const model = models.find((m) => m.id === modelId);
+	if (!model) return 'missing';
+	if (model.name === newName) return 'unchanged';
+	if (models.some((m) => m.id !== modelId && m.name === newName)) return 'taken';
+	doc.transact(() => {
+		updateRegisteredModel(doc, modelId, { name: newName, now });
+		for (const v of model.versions) updateModelVersion(doc, v.id, { now });
+	});
+	return 'renamed';
+}
+
 /** Removes a model and all its versions (MLflow hard-deletes them). False if there is no such model id. */
 export function deleteRegisteredModel(doc: Y.Doc, modelId: string): boolean {
 	if (!readEntry(modelsMap(doc), modelId)) return false;
@@ -122,6 +145,31 @@ export function createModelVersion(doc: Y.Doc, v: NewModelVersion): void {
 	});
 }
 
+export interface VersionRegistration extends Omit<NewModelVersion, 'modelId' | 'number'> {
+	/** The registered model's settled name; a model of that name is created when there is none. */
+	name: string;
+	/** The id the model gets if it is created here. */
+	newModelId: string;
+}
+
+/**
+ * Registers a version under the model named `name`, creating that model first when no model has the name (one
+ * transaction). The version claims the model's `nextVersion`; concurrent offline claims settle as registry.ts says.
+ * Returns the model's id.
+ */
+export function registerModelVersion(doc: Y.Doc, r: VersionRegistration): string {
+	const { name, newModelId, ...version } = r;
+	let modelId = newModelId;
+	doc.transact(() => {
+		const existing = readRegisteredModels(doc).find((m) => m.name === name);
+		if (existing) modelId = existing.id;
+		else createRegisteredModel(doc, { id: newModelId, name, now: r.now });
+		const number = existing?.nextVersion ?? 1;
+		createModelVersion(doc, { ...version, modelId, number });
+	});
+	return modelId;
+}
+
 export interface ModelVersionPatch {
 	description?: string | null;
 	tags?: Record<string, string>;
@@ -165,7 +213,7 @@ export function moveStage(doc: Y.Doc, move: StageMove): void {
 		setIfChanged(e, FV.lastUpdateTime, now);
 		if (v.stage === to) return;
 		e.set(FV.stage, to);
-		appendAudit(doc, { at: now, who, model: model.name, version: String(v.version), kind: 'stage', from: v.stage, to });
+		appendAudit(doc, { at: now, who, model: model.name, modelId: model.id, version: String(v.version), kind: 'stage', from: v.stage, to });
 	};
 	doc.transact(() => {
 		if (move.archiveExisting) for (const other of model.versions) if (other.id !== version.id && other.stage === stage) set(other, 'Archived');
@@ -188,7 +236,7 @@ export function moveAlias(doc: Y.Doc, move: { model: RegisteredModelRecord; alia
 		} else if (aliases.has(alias)) aliases.delete(alias);
 		if (before === after) return;
 		const shown = String(after ?? before);
-		appendAudit(doc, { at: now, who, model: model.name, version: shown, kind: 'alias', alias, from: before === null ? null : String(before), to: after === null ? null : String(after) });
+		appendAudit(doc, { at: now, who, model: model.name, modelId: model.id, version: shown, kind: 'alias', alias, from: before === null ? null : String(before), to: after === null ? null : String(after) });
 	});
 }
 

@@ -71,12 +71,12 @@ describe('registry document', () => {
 		moveAlias(doc, { model: model(doc, 'churn'), alias: 'champion', version: null, who: 'cy', now: 42 });
 		expect(model(doc, 'churn').versions.map((v) => v.stage)).toEqual(['Archived', 'Production', 'None']);
 		expect(readAuditLog(doc)).toEqual([
-			{ at: 20, who: 'ada', model: 'churn', version: '1', kind: 'stage', from: 'None', to: 'Production' },
-			{ at: 30, who: 'bob', model: 'churn', version: '1', kind: 'stage', from: 'Production', to: 'Archived' },
-			{ at: 30, who: 'bob', model: 'churn', version: '2', kind: 'stage', from: 'None', to: 'Production' },
-			{ at: 40, who: 'ada', model: 'churn', version: '1', kind: 'alias', alias: 'champion', from: null, to: '1' },
-			{ at: 41, who: 'ada', model: 'churn', version: '3', kind: 'alias', alias: 'champion', from: '1', to: '3' },
-			{ at: 42, who: 'cy', model: 'churn', version: '3', kind: 'alias', alias: 'champion', from: '3', to: null }
+			{ at: 20, who: 'ada', model: 'churn', modelId: 'm', version: '1', kind: 'stage', from: 'None', to: 'Production' },
+			{ at: 30, who: 'bob', model: 'churn', modelId: 'm', version: '1', kind: 'stage', from: 'Production', to: 'Archived' },
+			{ at: 30, who: 'bob', model: 'churn', modelId: 'm', version: '2', kind: 'stage', from: 'None', to: 'Production' },
+			{ at: 40, who: 'ada', model: 'churn', modelId: 'm', version: '1', kind: 'alias', alias: 'champion', from: null, to: '1' },
+			{ at: 41, who: 'ada', model: 'churn', modelId: 'm', version: '3', kind: 'alias', alias: 'champion', from: '1', to: '3' },
+			{ at: 42, who: 'cy', model: 'churn', modelId: 'm', version: '3', kind: 'alias', alias: 'champion', from: '3', to: null }
 		]);
 	});
 
@@ -88,7 +88,7 @@ describe('registry document', () => {
 		deleteModelVersion(doc, { model: model(doc, 'm'), version: model(doc, 'm').versions[2], who: 'bob', now: 4 });
 		expect(model(doc, 'm').versions.map((v) => v.version)).toEqual([1, 2]);
 		expect(model(doc, 'm')).toMatchObject({ nextVersion: 4, aliases: [], lastUpdateTime: 4 });
-		expect(readAuditLog(doc).at(-1)).toEqual({ at: 4, who: 'bob', model: 'm', version: '3', kind: 'alias', alias: 'best', from: '3', to: null });
+		expect(readAuditLog(doc).at(-1)).toEqual({ at: 4, who: 'bob', model: 'm', modelId: 'm', version: '3', kind: 'alias', alias: 'best', from: '3', to: null });
 		deleteRegisteredModel(doc, 'm');
 		expect(readRegisteredModels(doc)).toEqual([]);
 		expect(doc.getMap('versions').size).toBe(0);

@@ -67,6 +67,8 @@ export interface AuditEntry {
 	who: string;
 	/** Model name and version number (as MLflow's string) at the time of the move. */
 	model: string;
+	/** The model's id, which a rename keeps (absent from entries written before it was recorded). */
+	modelId?: string;
 	version: string;
 	kind: 'stage' | 'alias';
 	/** The alias moved (kind 'alias' only). */
@@ -237,6 +239,7 @@ function isAuditEntry(e: unknown): e is AuditEntry {
 		typeof o.at === 'number' &&
 		typeof o.who === 'string' &&
 		typeof o.model === 'string' &&
+		(o.modelId === undefined || typeof o.modelId === 'string') &&
 		typeof o.version === 'string' &&
 		(o.kind === 'stage' || o.kind === 'alias') &&
 		nullableString(o.from) &&
