@@ -297,7 +297,7 @@ describe('MLflow tracking API over raw HTTP', () => {
 		expect(exps.body.experiments.map((e: { experiment_id: string }) => e.experiment_id)).toEqual([exp]);
 	});
 
-	it('samples get-history-bulk-interval per run, first and last points kept', async () => {
+	it('samples get-history-bulk-interval on steps shared by the runs, each run\'s first and last step kept', async () => {
 		const a = await createRun('bulk-a');
 		const b = await createRun('bulk-b');
 		await ok('/runs/log-batch', { run_id: a.runId, metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'q', value: i, timestamp: 5, step: i })) });
@@ -305,13 +305,38 @@ describe('MLflow tracking API over raw HTTP', () => {
 		const q = `run_ids=${a.runId}&run_ids=${b.runId}&metric_key=q&max_results=4`;
 		const res = await call('GET', `${R}/metrics/get-history-bulk-interval?${q}`);
 		expect(res.status).toBe(200);
+		// Steps 0..9 sampled every 2.5 (0, 2, 5, 7) plus the last (9), plus b's only step (3).
 		expect(res.body.metrics.map((m: { run_id: string; step: number }) => [m.run_id === a.runId ? 'a' : 'b', m.step])).toEqual([
-			['a', 0], ['a', 3], ['a', 6], ['a', 9], ['b', 3]
+			['a', 0], ['a', 2], ['a', 3], ['a', 5], ['a', 7], ['a', 9], ['b', 3]
 		]);
+		const missing = await call('GET', `${R}/metrics/get-history-bulk-interval?metric_key=q`);
+		expect(missing).toMatchObject({ status: 400, body: { message: expect.stringContaining("Missing value for required parameter 'run_ids'.") } });
 		const ranged = await call('GET', `${R}/metrics/get-history-bulk-interval?run_ids=${a.runId}&metric_key=q&start_step=2&end_step=4`);
 		expect(ranged.body.metrics.map((m: { step: number }) => m.step)).toEqual([2, 3, 4]);
 		const half = await call('GET', `${R}/metrics/get-history-bulk-interval?run_ids=${a.runId}&metric_key=q&start_step=2`);
 		expect(half).toMatchObject({ status: 400, body: { message: 'If either start step or end step are specified, both must be specified.' } });
+	});
+
+	it('serves the legacy get-history-bulk: runs in id order, each in history order, max_results over all of them', async () => {
+		const a = await createRun('hist-a');
+		const b = await createRun('hist-b');
+		const points = [[1, 2, 10], [1, 3, 12], [1, 3, 11], [2, 3, 12]].map(([timestamp, step, value]) => ({ key: 'm', value, timestamp, step }));
+		await ok('/runs/log-batch', { run_id: a.runId, metrics: points });
+		await ok('/runs/log-batch', { run_id: b.runId, metrics: points.slice(0, 1) });
+		const url = (q: string) => `/ajax-api/2.0/mlflow/metrics/get-history-bulk?${q}`;
+		const both = await call('GET', url(`run_id=${b.runId}&run_id=${a.runId}&metric_key=m`));
+		const [first, second] = [a.runId, b.runId].sort();
+		const pointsOf = (runId: string) => (runId === a.runId ? [[1, 2, 10], [1, 3, 11], [1, 3, 12], [2, 3, 12]] : [[1, 2, 10]]);
+		expect(both).toEqual({
+			status: 200,
+			body: { metrics: [first, second].flatMap((runId) => pointsOf(runId).map(([timestamp, step, value]) => ({ key: 'm', value, timestamp, step, run_id: runId }))) }
+		});
+		const limited = await call('GET', url(`run_id=${a.runId}&metric_key=m&max_results=2`));
+		expect(limited.body.metrics.map((m: { value: number }) => m.value)).toEqual([10, 11]);
+		expect(await call('GET', url('metric_key=m'))).toMatchObject({ status: 400, body: { message: 'GetMetricHistoryBulk request must specify at least one run_id.' } });
+		expect(await call('GET', url(`run_id=${a.runId}`))).toMatchObject({ status: 400, body: { message: 'GetMetricHistoryBulk request must specify a metric_key.' } });
+		const many = Array.from({ length: 101 }, (_, i) => `run_id=id_${i}`).join('&');
+		expect((await call('GET', url(`${many}&metric_key=m`))).body.message).toMatch(/^GetMetricHistoryBulk request cannot specify more than 100 run_ids/);
 	});
 
 	it('logs dataset inputs once and returns them with the run', async () => {

@@ -39,16 +39,17 @@ function writeDouble(v: number): string {
 }
 
 /**
- * The JSON text of `[toMetricJson(key, …) for points order[start..end) of cols]`, byte for byte, written in one
+ * The JSON text of `[toMetricJson(key, …, runId) for points order[start..end) of cols]`, byte for byte, written in one
  * pass over the typed columns (a 25,000-point history page builds no objects).
  */
-export function writeMetricListJson(key: string, cols: SeriesColumns, order: ArrayLike<number>, start: number, end: number): string {
+export function writeMetricListJson(key: string, cols: SeriesColumns, order: ArrayLike<number>, start: number, end: number, runId?: string): string {
 	const { steps, timestamps, values } = cols;
 	const head = `{"key":${JSON.stringify(key)},"value":`;
+	const tail = runId === undefined ? '}' : `,"run_id":${JSON.stringify(runId)}}`;
 	let out = '[';
 	for (let n = start; n < end; n++) {
 		const i = order[n];
-		out += `${n === start ? '' : ','}${head}${writeDouble(values[i])},"timestamp":${timestamps[i]},"step":${steps[i]}}`;
+		out += `${n === start ? '' : ','}${head}${writeDouble(values[i])},"timestamp":${timestamps[i]},"step":${steps[i]}${tail}`;
 	}
 	return out + ']';
 }

@@ -22,6 +22,8 @@ export const MLFLOW_LIMITS = {
 	/** metrics/get-history-bulk-interval */
 	bulkMaxRuns: 100,
 	bulkMaxResultsPerRun: 2500,
+	/** metrics/get-history-bulk in all, and get-history-bulk-interval per run */
+	historyMaxResults: 25000,
 	datasetName: 500,
 	datasetDigest: 36,
 	datasetSource: 65535,

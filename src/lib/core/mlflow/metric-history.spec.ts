@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as prng from 'lib0/prng';
 import type { SeriesColumns } from '../chunk';
-import { dropLoggedPoints, dropRepeatedPoints, isPastLatest, readHistoryOrder, sampleHistory } from './metric-history';
+import { dropLoggedPoints, dropRepeatedPoints, isPastLatest, readHistoryOrder, sampleSteps, selectIntervalSteps, selectPointsAtSteps } from './metric-history';
 
 function cols(points: [step: number, timestamp: number, value: number][]): SeriesColumns {
 	return {
@@ -41,32 +40,28 @@ describe('history order and sampling', () => {
 		expect(readHistoryOrder(c).map((i) => points(c)[i])).toEqual([[9, 1, 0], [1, 5, 2], [1, 5, 3], [1, 5, NaN], [2, 5, 1]]);
 	});
 
-	it('returns everything in (step, timestamp, value) order when it fits, only the range when given', () => {
-		const c = cols([[3, 0, 3], [1, 0, 1], [2, 0, 2]]);
-		expect(sampleHistory(c, 10).map((i) => c.steps[i])).toEqual([1, 2, 3]);
-		expect(sampleHistory(c, 10, { startStep: 2, endStep: 3 }).map((i) => c.steps[i])).toEqual([2, 3]);
-		expect(sampleHistory(c, 1).map((i) => c.steps[i])).toEqual([3]);
+	it('samples steps like MLflow: all within range when they fit, else evenly spaced plus the last', () => {
+		const range = (lo: number, hi: number, by = 1) => Array.from({ length: Math.floor((hi - lo) / by) + 1 }, (_, i) => lo + i * by);
+		// The cases of MLflow's test_get_sampled_steps_from_steps.
+		expect(sampleSteps(range(0, 9), 0, 10, 5)).toEqual([0, 2, 4, 6, 8, 9]);
+		expect(sampleSteps(range(0, 9), 4, 8, 5)).toEqual([4, 5, 6, 7, 8]);
+		expect(new Set(sampleSteps(range(0, 100, 20), 0, 100, 5))).toEqual(new Set([0, 20, 40, 60, 80, 100]));
+		expect(new Set(sampleSteps(range(0, 1000, 10), 0, 1000, 5))).toEqual(new Set([0, 200, 400, 600, 800, 1000]));
 	});
 
-	it('samples like SQL NTILE: first row of each of n buckets, last row in place of the last bucket (seeded)', () => {
-		const seed = Date.now() % 100_000;
-		const gen = prng.create(seed);
-		for (let round = 0; round < 200; round++) {
-			const n = prng.int32(gen, 1, 60);
-			const max = prng.int32(gen, 1, 20);
-			const c = cols(Array.from({ length: n }, (_, i) => [i, 0, i]));
-			// Reference NTILE: `buckets` groups in order, the first (n % buckets) of them one row larger than the rest.
-			const buckets = Math.min(max, n);
-			const sizes = Array.from({ length: buckets }, (_, b) => Math.floor(n / buckets) + (b < n % buckets ? 1 : 0));
-			const want: number[] = [];
-			let start = 0;
-			for (const size of sizes) {
-				want.push(start);
-				start += size;
-			}
-			if (want[want.length - 1] !== n - 1) want[want.length - 1] = n - 1;
-			expect({ seed, n, max, got: sampleHistory(c, max) }).toEqual({ seed, n, max, got: want });
-		}
+	it('shares one set of steps across runs, with each run\'s first and last step in range', () => {
+		const a = cols(Array.from({ length: 10 }, (_, i) => [i, 1, 10]));
+		const b = cols(Array.from({ length: 20 }, (_, i) => [i, 1, 10]));
+		expect([...selectIntervalSteps([a, b], 5)].sort((x, y) => x - y)).toEqual([0, 4, 8, 9, 12, 16, 19]);
+		// No range: from step 0 (MLflow's default), so negative steps are left out.
+		expect([...selectIntervalSteps([cols([[-2, 0, 0], [1, 0, 0]])], 5)]).toEqual([1]);
+		expect([...selectIntervalSteps([a], 5, { startStep: 0, endStep: 4 })].sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4]);
+	});
+
+	it('returns the points at the chosen steps by (step, timestamp, value), NaN last', () => {
+		const c = cols([[2, 2, 1], [1, 5, 3], [2, 1, NaN], [2, 1, 0], [3, 0, 0]]);
+		expect(selectPointsAtSteps(c, new Set([1, 2]), 10).map((i) => points(c)[i])).toEqual([[1, 5, 3], [2, 1, 0], [2, 1, NaN], [2, 2, 1]]);
+		expect(selectPointsAtSteps(c, new Set([1, 2]), 2)).toHaveLength(2);
 	});
 });
 

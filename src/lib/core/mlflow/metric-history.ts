@@ -1,5 +1,5 @@
 // Metric history as MLflow serves it, over Tandem's series columns: identical re-logged points dropped (MLflow's
-// metric primary key), history order (timestamp, step, value), and the per-run sampling of get-history-bulk-interval.
+// metric primary key), history order (timestamp, step, value), and the step sampling of get-history-bulk-interval.
 import { createColumns, type SeriesColumns } from '../chunk';
 
 /** A point's identity: MLflow's metric key within one series (step, timestamp, value; all NaNs alike). */
@@ -78,25 +78,58 @@ export function readHistoryOrder(cols: SeriesColumns): number[] {
 }
 
 /**
- * get-history-bulk-interval's sample of one run's series: the points with step in [startStep, endStep] (all when
- * no range), ordered by (step, timestamp, value); past `maxResults` (≥ 1) points, the first point of each of
- * `maxResults` equal buckets (SQL NTILE), with the last point always in place of the last bucket's.
- * Returns point indexes into `cols`.
+ * MLflow's `_get_sampled_steps_from_steps`: of `allSteps` (distinct, ascending) those within [startStep, endStep];
+ * past `maxResults` of them, `maxResults` evenly spaced ones plus the last. Its bound check compares an absolute
+ * index with the range's length (so a range that starts late yields fewer), kept as MLflow has it.
  */
-export function sampleHistory(cols: SeriesColumns, maxResults: number, range?: { startStep: number; endStep: number }): number[] {
-	const { steps, timestamps, values } = cols;
-	const inRange: number[] = [];
-	for (let i = 0; i < values.length; i++) {
-		if (!range || (steps[i] >= range.startStep && steps[i] <= range.endStep)) inRange.push(i);
-	}
-	inRange.sort((a, b) => steps[a] - steps[b] || timestamps[a] - timestamps[b] || compareValues(values[a], values[b]) || a - b);
-	const n = inRange.length;
-	const buckets = Math.max(1, Math.floor(maxResults));
-	if (n <= buckets) return inRange;
-	const size = Math.floor(n / buckets);
-	const bigger = n % buckets;
+export function sampleSteps(allSteps: readonly number[], startStep: number, endStep: number, maxResults: number): number[] {
+	let startIdx = 0;
+	while (startIdx < allSteps.length && allSteps[startIdx] < startStep) startIdx++;
+	let endIdx = startIdx;
+	while (endIdx < allSteps.length && allSteps[endIdx] <= endStep) endIdx++;
+	const count = endIdx - startIdx;
+	if (count <= maxResults) return allSteps.slice(startIdx, endIdx);
+	const interval = count / maxResults;
 	const out: number[] = [];
-	for (let b = 0; b < buckets; b++) out.push(inRange[b * size + Math.min(b, bigger)]);
-	out[out.length - 1] = inRange[n - 1];
+	for (let i = 0; i < maxResults; i++) {
+		const idx = startIdx + Math.floor(i * interval);
+		if (idx < count) out.push(allSteps[idx]);
+	}
+	out.push(allSteps[endIdx - 1]);
 	return out;
+}
+
+/**
+ * The steps get-history-bulk-interval returns, the same for every run: a sample of the steps any run logged, within
+ * the range (absent: 0 to the greatest step, as MLflow defaults it), plus each run's first and last step in range.
+ */
+export function selectIntervalSteps(runs: readonly SeriesColumns[], maxResults: number, range?: { startStep: number; endStep: number }): Set<number> {
+	const distinct = new Set<number>();
+	const ends: number[] = [];
+	for (const { steps } of runs) {
+		if (steps.length === 0) continue;
+		let lo = steps[0];
+		let hi = steps[0];
+		for (const s of steps) {
+			distinct.add(s);
+			if (s < lo) lo = s;
+			if (s > hi) hi = s;
+		}
+		ends.push(lo, hi);
+	}
+	const allSteps = [...distinct].sort((a, b) => a - b);
+	const start = range?.startStep ?? 0;
+	const end = range?.endStep ?? (allSteps.length > 0 ? allSteps[allSteps.length - 1] : 0);
+	const out = new Set(sampleSteps(allSteps, start, end, maxResults));
+	for (const s of ends) if (s >= start && s <= end) out.add(s);
+	return out;
+}
+
+/** Indexes of the points of `cols` at one of `steps`, ordered by (step, timestamp, value), at most `limit` of them. */
+export function selectPointsAtSteps(cols: SeriesColumns, steps: ReadonlySet<number>, limit: number): number[] {
+	const { steps: st, timestamps, values } = cols;
+	const picked: number[] = [];
+	for (let i = 0; i < values.length; i++) if (steps.has(st[i])) picked.push(i);
+	picked.sort((a, b) => st[a] - st[b] || timestamps[a] - timestamps[b] || compareValues(values[a], values[b]) || a - b);
+	return picked.slice(0, limit);
 }

@@ -9,7 +9,7 @@ import { MLFLOW_LIMITS } from './keys';
 import { readPageRequest, readPageToken } from './paging';
 import { VIEW_TYPES, isInView, readExperimentIdField, type ViewType } from './experiment-requests';
 import { readRunTags } from './logging-requests';
-import { createInvalidValueError, readEnum, readInt, readRequiredString, readRunIdField, readString, readStringList, type MlflowMessage } from './message';
+import { createMissingValueError, readEnum, readInt, readRequiredString, readRunIdField, readString, readStringList, type MlflowMessage } from './message';
 import { DEFAULT_EXPERIMENT_ID } from '../ids';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
@@ -121,12 +121,16 @@ export interface BulkIntervalRequest {
 	range?: { startStep: number; endStep: number };
 }
 
+/** A bulk request's run ids, 1..100 of them; `tooMany` words MLflow's message past 100 (its count appended). */
+function readBulkRunIds(m: MlflowMessage, field: string, none: () => Error, tooMany: string): string[] {
+	const runIds = readStringList(m, field);
+	if (runIds.length === 0) throw none();
+	if (runIds.length > MLFLOW_LIMITS.bulkMaxRuns) throw invalid(`${tooMany} ${MLFLOW_LIMITS.bulkMaxRuns} run_ids. Received ${runIds.length} run_ids.`);
+	return runIds;
+}
+
 export function parseBulkIntervalRequest(m: MlflowMessage): BulkIntervalRequest {
-	const runIds = readStringList(m, 'run_ids');
-	if (runIds.length === 0) throw createInvalidValueError('run_ids', m.run_ids ?? null, 'GetMetricHistoryBulkInterval request must specify at least one run_id.');
-	if (runIds.length > MLFLOW_LIMITS.bulkMaxRuns) {
-		throw invalid(`GetMetricHistoryBulkInterval request must specify at most ${MLFLOW_LIMITS.bulkMaxRuns} run_ids. Received ${runIds.length} run_ids.`);
-	}
+	const runIds = readBulkRunIds(m, 'run_ids', () => createMissingValueError('run_ids'), 'GetMetricHistoryBulkInterval request must specify at most');
 	const key = readRequiredString(m, 'metric_key');
 	const maxResults = readInt(m, 'max_results') ?? MLFLOW_LIMITS.bulkMaxResultsPerRun;
 	if (maxResults < 1 || maxResults > MLFLOW_LIMITS.bulkMaxResultsPerRun) {
@@ -146,4 +150,22 @@ export function parseBulkIntervalRequest(m: MlflowMessage): BulkIntervalRequest 
 		maxResults,
 		range: startStep !== undefined && endStep !== undefined ? { startStep, endStep } : undefined
 	};
+}
+
+export interface BulkHistoryRequest {
+	/** distinct, ascending (MLflow answers run by run in id order) */
+	runIds: string[];
+	key: string;
+	/** over all runs together, at most 25,000 */
+	maxResults: number;
+}
+
+/** The UI's legacy get-history-bulk: `run_id` repeated (1..100), `metric_key` present (it may be ""), `max_results`. */
+export function parseBulkHistoryRequest(m: MlflowMessage): BulkHistoryRequest {
+	const none = () => invalid('GetMetricHistoryBulk request must specify at least one run_id.');
+	const runIds = readBulkRunIds(m, 'run_id', none, 'GetMetricHistoryBulk request cannot specify more than');
+	const key = readString(m, 'metric_key');
+	if (key === undefined) throw invalid('GetMetricHistoryBulk request must specify a metric_key.');
+	const maxResults = Math.min(readInt(m, 'max_results') ?? MLFLOW_LIMITS.historyMaxResults, MLFLOW_LIMITS.historyMaxResults);
+	return { runIds: [...new Set(runIds)].sort(), key, maxResults };
 }
