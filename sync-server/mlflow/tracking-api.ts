@@ -8,6 +8,7 @@ import { addRunEndpoints } from './run-endpoints';
 import { addLoggingEndpoints } from './logging-endpoints';
 import { addMetricEndpoints } from './metric-endpoints';
 import { addLoggedModelEndpoints } from './logged-model-endpoints';
+import { addLogModelEndpoint } from './log-model-endpoint';
 
 export type { MlflowTrackingDeps } from './endpoint';
 
@@ -17,4 +18,5 @@ export function addMlflowTrackingApi(router: Router, deps: MlflowTrackingDeps): 
 	addLoggingEndpoints(router, deps);
 	addMetricEndpoints(router, deps);
 	addLoggedModelEndpoints(router, deps);
+	addLogModelEndpoint(router, deps);
 }

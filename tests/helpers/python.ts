@@ -1,11 +1,15 @@
-// Runs a Python script from tests/python/ with the pinned MLflow client (.venv-test, made by
-// tests/python/setup.sh) against a Tandem server, and returns what it printed last as JSON.
+// Runs a Python script from tests/python/ with a pinned MLflow client (.venv-test: 3.x, .venv-test2: 2.15.0; both
+// made by tests/python/setup.sh) against a Tandem server, and returns what it printed last as JSON.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const PYTHON = path.join(root, '.venv-test', 'bin', 'python');
+/** The bin/ of the MLflow 3.x venv (python, and the `mlflow` and `uvicorn` commands). */
+export const VENV_BIN = path.join(root, '.venv-test', 'bin');
+export const PYTHON = path.join(VENV_BIN, 'python');
+/** The MLflow 2.15.0 client (the venv MLflow's own suite also runs in). */
+export const PYTHON_2X = path.join(root, '.venv-test2', 'bin', 'python');
 
 export interface PythonResult {
 	code: number | null;

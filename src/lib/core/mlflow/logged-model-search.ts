@@ -1,6 +1,6 @@
-// Search over logged models as MLflow 3.x does it (SearchLoggedModelsUtils): AND-ed comparisons on attributes,
-// metrics.*, params.* and tags.*; dataset filters scoping metrics; order_by objects with a creation-time and id
-// tie-break. Metric filters test a model's first metric of that key; metric order uses its latest by timestamp.
+// Search over logged models as MLflow 3.x does it: AND-ed comparisons on attributes, metrics.*, params.* and tags.*;
+// dataset filters scoping metrics; order_by objects with a creation-time and id tie-break. A metric filter matches
+// any value of its key (as MLflow's SQL store, the default server backend, does); metric order uses the latest value.
 import { invalid } from '../errors';
 import type { LoggedModelMetric, LoggedModelRecord } from '../docs/logged-models';
 import type { LoggedModelStatus } from '../schema';
@@ -66,10 +66,8 @@ function compileClause(raw: MlflowRawComparison, datasets: readonly DatasetRef[]
 	switch (readEntity(raw.entity)) {
 		case 'metric': {
 			const test = createNumberTest(unwrap(checkComparator(raw.comparator, NUMBER_COMPARATORS)), unwrap(checkNumberValue(raw.value, 'metric')));
-			return (r) => {
-				const m = r.metrics.find((x) => x.key === key && (datasets.length === 0 || datasets.some((d) => onDataset(x, d))));
-				return m !== undefined && test(m.value);
-			};
+			// As MLflow's SQL store (the default `mlflow server` backend): any value of the key, on the datasets if given.
+			return (r) => r.metrics.some((x) => x.key === key && (datasets.length === 0 || datasets.some((d) => onDataset(x, d))) && test(x.value));
 		}
 		case 'param': {
 			const test = createStringTest(unwrap(checkComparator(raw.comparator, STRING_COMPARATORS)), unwrap(checkStringValue(raw.value, 'parameter')));
