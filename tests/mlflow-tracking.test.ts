@@ -167,8 +167,7 @@ describe('MLflow tracking API over raw HTTP', () => {
 			['/runs/log-metric', { run_id: runId, value: 1, timestamp: 1 }, 'key'],
 			['/runs/log-metric', { run_id: runId, key: 'a', timestamp: 1 }, 'value'],
 			['/runs/log-metric', { run_id: runId, key: 'a', value: 1 }, 'timestamp'],
-			['/runs/log-batch', { run_id: runId, metrics: [{ key: 'a', value: 1 }] }, 'metrics[0].timestamp'],
-			['/runs/log-batch', { run_id: runId, params: [{ value: '1' }] }, 'params[0].key'],
+			['/runs/log-inputs', { run_id: runId }, 'datasets'],
 			['/runs/set-tag', { run_id: runId, value: 'x' }, 'key'],
 			['/metrics/get-history', { run_id: runId }, 'metric_key']
 		];
@@ -177,6 +176,12 @@ describe('MLflow tracking API over raw HTTP', () => {
 			expect({ p, field, status: res.status, code: res.body.error_code }).toEqual({ p, field, status: 400, code: 'INVALID_PARAMETER_VALUE' });
 			expect(res.body.message).toContain(`Missing value for required parameter '${field}'`);
 		}
+		// log-batch names the whole list when one of its items lacks a required field (MLflow's handler does).
+		const batch = await call('POST', `${R}/runs/log-batch`, { run_id: runId, metrics: [{ key: 'mae', value: 2.5 }] });
+		expect(batch).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
+		expect(batch.body.message).toContain(`Invalid value [{"key":"mae","value":2.5}] for parameter 'metrics' supplied`);
+		const params = await call('POST', `${R}/runs/log-batch`, { run_id: runId, params: [{ value: '1' }] });
+		expect(params.body.message).toContain(`Invalid value [{"value":"1"}] for parameter 'params' supplied`);
 	});
 
 	it('refuses malformed JSON and wrong types with 400, never 5xx', async () => {
@@ -348,6 +353,29 @@ describe('MLflow tracking API over raw HTTP', () => {
 		expect(run.inputs).toEqual({ dataset_inputs: [input] });
 		const bad = await call('POST', `${R}/runs/log-inputs`, { run_id: runId, datasets: [{ dataset: { name: 'x' } }] });
 		expect(bad).toMatchObject({ status: 400, body: { message: 'Dataset digest cannot be None' } });
+	});
+
+	it('lists the datasets of experiments\' runs once per (name, digest, context) for search-datasets', async () => {
+		const exp = (await ok('/experiments/create', { name: 'datasets' })).experiment_id;
+		const { run } = await ok('/runs/create', { experiment_id: exp });
+		const dataset = { name: 'iris', digest: 'd1', source_type: 'local', source: 's' };
+		const context = (value: string) => [{ key: 'mlflow.data.context', value }];
+		await ok('/runs/log-inputs', { run_id: run.info.run_id, datasets: [{ tags: context('train'), dataset }, { tags: [], dataset: { ...dataset, digest: 'd2' } }] });
+		const { run: other } = await ok('/runs/create', { experiment_id: exp });
+		await ok('/runs/log-inputs', { run_id: other.info.run_id, datasets: [{ tags: context('train'), dataset }] });
+		const url = '/ajax-api/2.0/mlflow/experiments/search-datasets';
+		expect(await call('POST', url, { experiment_ids: [exp, '404404'] })).toEqual({
+			status: 200,
+			body: {
+				dataset_summaries: [
+					{ experiment_id: exp, name: 'iris', digest: 'd1', context: 'train' },
+					{ experiment_id: exp, name: 'iris', digest: 'd2' }
+				]
+			}
+		});
+		expect(await call('POST', url, {})).toMatchObject({ status: 400, body: { message: 'SearchDatasets request must specify at least one experiment_id.' } });
+		const many = await call('POST', url, { experiment_ids: Array.from({ length: 21 }, (_, i) => String(i)) });
+		expect(many.body.message).toBe('SearchDatasets request cannot specify more than 20 experiment_ids. Received 21 experiment_ids.');
 	});
 
 	it('makes MLflow writes live in a relay client of the experiment document', async () => {

@@ -52,6 +52,19 @@ export async function readRunOr404(runs: RunService, runId: string): Promise<Run
 	}
 }
 
+/** Each listed experiment's runs (memoised arrays); ids of experiments that do not exist are skipped, as MLflow does. */
+export async function readRunsOf(runs: RunService, experimentIds: readonly string[]): Promise<(readonly RunRow[])[]> {
+	const out: (readonly RunRow[])[] = [];
+	for (const id of experimentIds) {
+		try {
+			out.push(await runs.list(id));
+		} catch (e) {
+			if (!(e instanceof ApiError && e.code === 'RESOURCE_DOES_NOT_EXIST')) throw e;
+		}
+	}
+	return out;
+}
+
 /** MLflow refuses every write but delete/restore to a deleted run (a FINISHED run may still be written). */
 export function assertRunActive(row: RunRow): RunRow {
 	if (row.lifecycle !== 'active') {

@@ -1,5 +1,5 @@
 // MLflow's experiments/* endpoints over the experiment service (the `workspace` document): create, get,
-// get-by-name, search, rename, delete / restore (with their runs), set / delete tag.
+// get-by-name, search, rename, delete / restore (with their runs), set / delete tag, and the UI's search-datasets.
 import { ApiError, alreadyExists, invalid, notFound } from '../../src/lib/core/errors';
 import type { Experiment } from '../../src/lib/core/docs/workspace';
 import { toExperimentJson } from '../../src/lib/core/mlflow/entities';
@@ -14,8 +14,9 @@ import {
 	parseUpdateExperimentRequest,
 	searchExperiments
 } from '../../src/lib/core/mlflow/experiment-requests';
+import { appendDatasetSummaries, parseSearchDatasetsRequest, type DatasetSummary } from '../../src/lib/core/mlflow/dataset-summaries';
 import type { Router } from '../http/router';
-import { addMlflowEndpoint, type MlflowTrackingDeps } from './endpoint';
+import { addMlflowEndpoint, readRunsOf, type MlflowTrackingDeps } from './endpoint';
 
 /** Rewords the service's duplicate-name error the way MLflow words it. */
 async function withMlflowNameConflict<T>(name: string, write: () => Promise<T>): Promise<T> {
@@ -64,6 +65,24 @@ export function addExperimentEndpoints(router: Router, { experiments, runs }: Ml
 			};
 		},
 		['order_by']
+	);
+
+	// The UI's dataset dropdown; experiments that do not exist contribute nothing (MLflow's store filters by id).
+	addMlflowEndpoint(
+		router,
+		'experiments/search-datasets',
+		async (m) => {
+			const { experimentIds } = parseSearchDatasetsRequest(m);
+			const summaries: DatasetSummary[] = [];
+			for (const rows of await readRunsOf(runs, experimentIds)) {
+				if (rows.length === 0) continue;
+				const experimentId = rows[0].experiment_id;
+				const inputs = await runs.readInputs(experimentId, rows.map((r) => r.run_id));
+				appendDatasetSummaries(summaries, experimentId, inputs.values());
+			}
+			return { dataset_summaries: summaries };
+		},
+		['experiment_ids']
 	);
 
 	addMlflowEndpoint(router, 'experiments/update', async (m) => {

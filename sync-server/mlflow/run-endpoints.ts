@@ -1,6 +1,5 @@
 // MLflow's runs/* lifecycle and read endpoints over the run service: create, get, update, delete, restore and
 // search (MLflow's filter grammar, order_by, view type and page tokens over the experiments' run rows).
-import { ApiError } from '../../src/lib/core/errors';
 import type { RunRow } from '../../src/lib/core/run-row';
 import { toRunInfoJson, toRunJson } from '../../src/lib/core/mlflow/entities';
 import { readPage, writePageJson } from '../../src/lib/core/mlflow/paging';
@@ -14,7 +13,7 @@ import {
 import type { RunService } from '../tracking/runs';
 import type { Router } from '../http/router';
 import { createMemo } from '../tracking/doc-memo';
-import { addMlflowEndpoint, assertRunActive, JsonText, readRunOr404, type MlflowTrackingDeps } from './endpoint';
+import { addMlflowEndpoint, assertRunActive, JsonText, readRunOr404, readRunsOf, type MlflowTrackingDeps } from './endpoint';
 
 /**
  * The JSON text of each row's Run. Rows from `runs.list` are snapshots of one state of their experiment's
@@ -36,19 +35,6 @@ function createRunTextWriter(runs: RunService) {
 		}
 		return rows.map((r) => texts.get(r)!);
 	};
-}
-
-/** Each listed experiment's runs (memoised arrays); ids of experiments that do not exist are skipped, as MLflow does. */
-async function readRunsOf(runs: RunService, experimentIds: readonly string[]): Promise<(readonly RunRow[])[]> {
-	const out: (readonly RunRow[])[] = [];
-	for (const id of experimentIds) {
-		try {
-			out.push(await runs.list(id));
-		} catch (e) {
-			if (!(e instanceof ApiError && e.code === 'RESOURCE_DOES_NOT_EXIST')) throw e;
-		}
-	}
-	return out;
 }
 
 export function addRunEndpoints(router: Router, { runs }: MlflowTrackingDeps): void {

@@ -1,5 +1,5 @@
-// Parsers for MLflow's run logging requests (log-metric, log-parameter, set-tag, delete-tag, log-batch,
-// log-inputs): MLflow's required fields, key rules, batch limits and value truncation; metric points grouped by key.
+// Parsers for MLflow's run logging requests (log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs,
+// outputs): MLflow's required fields, key rules, batch limits and value truncation; metric points grouped by key.
 import { invalid } from '../errors';
 import { createColumns, type SeriesColumns } from '../chunk';
 import { readMetricValue } from '../validate';
@@ -166,6 +166,11 @@ export function parseLogBatchRequest(m: MlflowMessage): LogBatchRequest {
 	checkBatchLimit('params', MLFLOW_LIMITS.paramsPerBatch, rawParams.length);
 	checkBatchLimit('tags', MLFLOW_LIMITS.tagsPerBatch, rawTags.length);
 	checkBatchLimit('metrics, params, and tags', MLFLOW_LIMITS.entitiesPerBatch, rawMetrics.length + rawParams.length + rawTags.length);
+	// MLflow checks every item for its required fields first, and names the whole list when one lacks any.
+	const lacks = (o: MlflowMessage, fields: readonly string[]) => fields.some((f) => o[f] === undefined || o[f] === null || o[f] === '');
+	if (rawMetrics.some((o) => lacks(o, ['key', 'value', 'timestamp']))) throw createInvalidValueError('metrics', m.metrics);
+	if (rawParams.some((o) => lacks(o, ['key']))) throw createInvalidValueError('params', m.params);
+	if (rawTags.some((o) => lacks(o, ['key']))) throw createInvalidValueError('tags', m.tags);
 	const points = rawMetrics.map((o, i) => readMetricPoint(o, `metrics[${i}]`));
 	const params: Record<string, string> = {};
 	const dupes: string[] = [];
@@ -218,6 +223,8 @@ export interface LogInputsRequest {
 
 export function parseLogInputsRequest(m: MlflowMessage): LogInputsRequest {
 	const runId = readRunIdField(m);
+	// Required in 2.x, whose LogInputs has no `models`; 3.x may send models alone.
+	if ((m.datasets === undefined || m.datasets === null) && (m.models === undefined || m.models === null)) throw createMissingValueError('datasets');
 	const datasetInputs = readObjectList(m, 'datasets').map((o) => readDatasetInput(o));
 	const modelInputs: ModelInput[] = readObjectList(m, 'models').map((o, i) => ({
 		model_id: readRequiredString(o, 'model_id', `models[${i}].model_id`)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readBodyMessage, readBool, readEnum, readInt, readQueryMessage, readRequiredString, readRunIdField, readStringList } from './message';
+import { readBodyMessage, readBool, writePythonJson, readEnum, readInt, readQueryMessage, readRequiredString, readRunIdField, readStringList } from './message';
 import { createPageToken, readPage, readPageToken } from './paging';
 import { parseCreateRunRequest, parseSearchRunsRequest } from './run-requests';
-import { parseLogBatchRequest } from './logging-requests';
+import { parseLogBatchRequest, parseLogInputsRequest } from './logging-requests';
 
 describe('request messages', () => {
 	it('reads a GET query: repeated keys as lists for repeated fields, the first value otherwise', () => {
@@ -92,8 +92,21 @@ describe('request parsers', () => {
 		expect(Array.from(req.metrics.get('b')!.values)).toEqual([NaN]);
 		expect(req.params.long).toHaveLength(6000);
 		expect(req.tags).toEqual({ t: 'second' });
-		expect(() => parseLogBatchRequest({ run_id: 'r', metrics: [{ key: 'a', value: 1 }] })).toThrow(
-			"Missing value for required parameter 'metrics[0].timestamp'"
+		// MLflow names the whole list when an item lacks a required field, written as Python's json.dumps sorts it.
+		expect(() => parseLogBatchRequest({ run_id: 'r', metrics: [{ value: 2.5, key: 'mae' }] })).toThrow(
+			`Invalid value [{"key":"mae","value":2.5}] for parameter 'metrics' supplied. Hint: Value was of type 'list'.`
 		);
+		expect(() => parseLogBatchRequest({ run_id: 'r', params: [{ key: '', value: 'v' }] })).toThrow("for parameter 'params' supplied");
+		expect(() => parseLogBatchRequest({ run_id: 'r', tags: [{ value: 'v' }] })).toThrow("for parameter 'tags' supplied");
+	});
+
+	it('log-inputs: datasets are required unless the request names models (3.x)', () => {
+		expect(() => parseLogInputsRequest({ run_id: 'r' })).toThrow("Missing value for required parameter 'datasets'.");
+		expect(parseLogInputsRequest({ run_id: 'r', datasets: [] }).inputs.datasetInputs).toEqual([]);
+		expect(parseLogInputsRequest({ run_id: 'r', models: [{ model_id: 'm-1' }] }).inputs.modelInputs).toEqual([{ model_id: 'm-1' }]);
+	});
+
+	it('writes invalid values as Python json.dumps(sort_keys=True) does: compact, sorted, ASCII', () => {
+		expect(writePythonJson({ b: [1, 'é'], a: null })).toBe('{"a":null,"b":[1,"\\u00e9"]}');
 	});
 });

@@ -22,10 +22,22 @@ export function createMissingValueError(field: string): ApiError {
 	return invalid(`Missing value for required parameter '${field}'.${DOCS_HINT}`);
 }
 
+/** A JSON value as Python's `json.dumps(v, sort_keys=True, separators=(",", ":"))` writes it (ASCII only). */
+export function writePythonJson(v: unknown): string {
+	if (v === undefined || v === null) return 'null';
+	if (Array.isArray(v)) return `[${v.map(writePythonJson).join(',')}]`;
+	if (typeof v === 'object') {
+		const keys = Object.keys(v).sort();
+		return `{${keys.map((k) => `${writePythonJson(k)}:${writePythonJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+	}
+	if (typeof v === 'string') return JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return JSON.stringify(v);
+}
+
 /** MLflow's message for a field of the wrong type (`invalid_value` with a type hint). */
 export function createInvalidValueError(field: string, value: unknown, why?: string): ApiError {
 	const hint = why ?? `Hint: Value was of type '${readPythonType(value)}'.`;
-	return invalid(`Invalid value ${JSON.stringify(value) ?? 'null'} for parameter '${field}' supplied. ${hint}${DOCS_HINT}`);
+	return invalid(`Invalid value ${writePythonJson(value)} for parameter '${field}' supplied. ${hint}${DOCS_HINT}`);
 }
 
 /**
