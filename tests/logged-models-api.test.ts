@@ -136,7 +136,9 @@ describe('logged models: metrics, links and search', () => {
 		expect(names(await search({ filter: "status = 'READY'" }))).toEqual(['beta']);
 		expect(names(await search({ filter: `source_run_id = '${runId}' AND name LIKE '%a'` })).sort()).toEqual(['alpha', 'beta', 'gamma']);
 		expect(names(await search({ filter: "params.depth = '5'" }))).toEqual(['beta']);
-		expect(names(await search({ filter: 'metrics.acc > 0.8', order_by: [{ field_name: 'metrics.acc', ascending: false }] }))).toEqual(['beta']);
+		// Any acc value counts, as in MLflow's SQL store (the default server backend): alpha's test accuracy (0.95) too.
+		expect(names(await search({ filter: 'metrics.acc > 0.8', order_by: [{ field_name: 'metrics.acc', ascending: false }] }))).toEqual(['alpha', 'beta']);
+		expect(names(await search({ filter: 'metrics.acc < 0.8' }))).toEqual(['alpha']);
 		// With a dataset, only metrics on it count: alpha's test accuracy (0.95) passes.
 		expect(names(await search({ filter: 'metrics.acc > 0.8', datasets: [{ dataset_name: 'test' }] }))).toEqual(['alpha']);
 		expect(names(await search({ datasets: [{ dataset_name: 'val', dataset_digest: 'd1' }] })).sort()).toEqual(['alpha', 'beta']);
