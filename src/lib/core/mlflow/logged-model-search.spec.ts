@@ -29,8 +29,10 @@ describe('searchLoggedModels', () => {
 		expect(run('')).toEqual(['c', 'b', 'a']);
 	});
 
-	it('tests a metric by the first value of its key, ordered by the latest', () => {
+	it('tests a metric by any value of its key (as the SQL store does), ordered by the latest', () => {
 		expect(run('metrics.acc < 0.6')).toEqual(['a']);
+		// a's later acc (0.8) passes too, not only its first (0.5)
+		expect(run('metrics.acc > 0.7')).toEqual(['b', 'a']);
 		expect(run('', [{ field: 'metrics.acc', ascending: false }])).toEqual(['b', 'a', 'c']);
 		expect(run('', [{ field: 'metrics.acc', ascending: true }])).toEqual(['a', 'b', 'c']);
 	});
