@@ -1,7 +1,8 @@
-// `npm run bench [-- --quick] [-- --only core|ui|table|charts|mlflow]`: measures the figures the issues name and prints tables.
+// `npm run bench [-- --quick] [-- --only core|ui|table|charts|mlflow|models]`: measures the figures the issues name and prints tables.
 import { printTable } from './table';
 import { runCoreBench } from './core';
 import { runMlflowCompareBench } from './mlflow';
+import { runModelsBench } from './models';
 import { runTableBench } from './ui-table';
 import { runChartBench } from './ui-charts';
 
@@ -13,6 +14,7 @@ if (!only || only === 'core') printTable('Core: ingest, storage, live sync (issu
 if (!only || only === 'ui' || only === 'table') printTable('Web app in headless Chromium: runs table', await runTableBench({ quick }));
 if (!only || only === 'ui' || only === 'charts') printTable('Web app in headless Chromium: metric charts', await runChartBench({ quick }));
 if (!only || only === 'mlflow') printTable('MLflow drop-in: Tandem vs mlflow server (SQLite), same Python client workload', await runMlflowCompareBench({ quick }));
+if (!only || only === 'models') printTable('MLflow Models: Tandem vs mlflow server (SQLite), and the registry live in two browsers', await runModelsBench({ quick }));
 
 // Child processes' pipes may keep the event loop alive after their servers were stopped: the tables are printed.
 process.exit(0);
