@@ -19,6 +19,7 @@ import { addMlflowRegistryApi } from './mlflow/registry-api';
 import { addMlflowTrackingApi } from './mlflow/tracking-api';
 import { createFsBlobStore } from './blobs/fs-blob-store';
 import { addArtifactsApi } from './artifacts/artifacts-api';
+import { addUiArtifactEndpoints } from './mlflow/ui-artifact-endpoints';
 import { createStaticHandler } from './http/static';
 import { createPageRenderer } from './http/ssr';
 import { addAdminApi } from './http/admin-api';
@@ -81,10 +82,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 			({ record }) => ({ artifactLocation: record.artifactLocation, sourceRunId: record.sourceRunId || null }),
 			(e: unknown) => (e instanceof ApiError && e.code === 'RESOURCE_DOES_NOT_EXIST' ? null : Promise.reject(e))
 		);
-	addMlflowRegistryApi(router, { registry: createRegistryService(relay, { runs, loggedModel }) });
+	const registry = createRegistryService(relay, { runs, loggedModel });
+	addMlflowRegistryApi(router, { registry });
 	addMlflowTrackingApi(router, { experiments, runs, models });
 	const blobs = await createFsBlobStore(path.join(dataDir, 'blobs'));
-	addArtifactsApi(router, { access: relay, runs, models, blobs, maxUploadBytes: opts.maxArtifactBytes });
+	const artifacts = addArtifactsApi(router, { access: relay, runs, models, blobs, maxUploadBytes: opts.maxArtifactBytes });
+	addUiArtifactEndpoints(router, { artifacts, blobs, versionUri: (name, version) => registry.getDownloadUri(name, version) });
 	const gc = createBlobCollector({
 		blobs,
 		mark: (signal) => markReferencedBlobs({ store, access: relay, isLoaded: loadedRooms.isLoaded, signal }),

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { invalid } from '../../src/lib/core/errors';
 import { isExperimentId } from '../../src/lib/core/ids';
-import { normalizeArtifactPath } from '../../src/lib/core/artifact-path';
+import { isPathMlflowRefuses, normalizeArtifactPath } from '../../src/lib/core/artifact-path';
 
 /** Where an MLflow artifact URL points: a run's or a logged model's artifact file or directory ('' = the root). */
 export interface ArtifactLocation {
@@ -47,6 +47,12 @@ export function readArtifactPath(text: string, opts: { allowEmpty?: boolean } = 
 	const parsed = normalizeArtifactPath(text, { allowEmpty: opts.allowEmpty });
 	if (!parsed.ok) throw invalid(`Invalid artifact path: ${parsed.error}`);
 	return parsed.path;
+}
+
+/** An artifact path from an MLflow query (`path=`): MLflow's bare "Invalid path" for what it refuses, else as above. */
+export function readMlflowArtifactPath(text: string, opts: { allowEmpty?: boolean } = {}): string {
+	if (isPathMlflowRefuses(text)) throw invalid('Invalid path');
+	return readArtifactPath(text, opts);
 }
 
 /**

@@ -12,7 +12,7 @@ import { experimentArtifactLocation } from '../tracking/experiments';
 const modelArtifactRoot = (experimentId: string, modelId: string) => modelArtifactUri(experimentArtifactLocation(experimentId), modelId);
 import { sendJson, type RequestContext, type Router } from '../http/router';
 import { createArtifactService, type ArtifactService, type ArtifactServiceDeps } from './artifact-service';
-import { decodePath, parseArtifactLocation, readArtifactPath, readRawRest } from './artifact-request';
+import { decodePath, parseArtifactLocation, readArtifactPath, readMlflowArtifactPath, readRawRest } from './artifact-request';
 import { sendBlob } from './send-blob';
 import type { ArtifactChild } from './artifact-tree';
 
@@ -77,7 +77,7 @@ export function addArtifactsApi(router: Router, deps: ArtifactsApiDeps): Artifac
 		})
 		.add('GET', /^\/(?:api|ajax-api)\/2\.0\/mlflow\/artifacts\/list$/, async (ctx) => {
 			const runId = readRunIdQuery(ctx);
-			const dir = readArtifactPath(ctx.url.searchParams.get('path') ?? '', { allowEmpty: true });
+			const dir = readMlflowArtifactPath(ctx.url.searchParams.get('path') ?? '', { allowEmpty: true });
 			const experimentId = await svc.locateRun(runId);
 			const files = (await svc.list(runId, dir)).map((c) => toFileInfo(c, c.path));
 			return { root_uri: runArtifactUri(experimentId, runId), ...(files.length > 0 ? { files } : {}) };
@@ -96,9 +96,10 @@ export function addArtifactsApi(router: Router, deps: ArtifactsApiDeps): Artifac
 			await svc.locateRun(modelId);
 			return download(ctx, svc, blobs, modelId, path, false);
 		})
-		.add('GET', /^\/(?:api|ajax-api)\/2\.0\/mlflow\/get-artifact$/, async (ctx) => {
+		// The UI's `/get-artifact` (MLflow serves it at the root), also under the API prefixes.
+		.add('GET', /^\/(?:(?:api|ajax-api)\/2\.0\/mlflow\/)?get-artifact$/, async (ctx) => {
+			const path = readMlflowArtifactPath(ctx.url.searchParams.get('path') ?? '');
 			const runId = readRunIdQuery(ctx);
-			const path = readArtifactPath(ctx.url.searchParams.get('path') ?? '');
 			await svc.locateRun(runId);
 			return download(ctx, svc, blobs, runId, path, false);
 		});
@@ -149,7 +150,7 @@ export function addArtifactsApi(router: Router, deps: ArtifactsApiDeps): Artifac
 }
 
 /** Streams the request body into the run's artifacts at `path`; undefined if the client went away mid-upload. */
-async function upload(ctx: RequestContext, svc: ArtifactService, runId: string, path: string) {
+export async function upload(ctx: RequestContext, svc: ArtifactService, runId: string, path: string) {
 	const header = ctx.req.headers['content-length'];
 	const declared = header === undefined ? undefined : Number(header);
 	try {
@@ -167,7 +168,7 @@ async function upload(ctx: RequestContext, svc: ArtifactService, runId: string, 
 }
 
 /** Sends the artifact at `path` (MLflow downloads as an attachment); path routes revalidate, as paths can be overwritten. */
-async function download(ctx: RequestContext, svc: ArtifactService, blobs: BlobStore, runId: string, path: string, attachment: boolean) {
+export async function download(ctx: RequestContext, svc: ArtifactService, blobs: BlobStore, runId: string, path: string, attachment: boolean) {
 	const entry = await svc.stat(runId, path);
 	const stat = await blobs.stat(entry.sha256);
 	if (!stat) throw notFound(`The content of artifact '${path}' of run '${runId}' is missing`);

@@ -78,9 +78,18 @@ export function createRouter(opts: { bodyLimit?: number; log?: (msg: string) => 
 		},
 		/** True if the request was routed here (handled or answered with an error); false if no pattern matches. */
 		async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-			const url = new URL(req.url ?? '/', 'http://localhost');
+			// A request target of `//x/y` is a path, not a host (new URL would read `x` as one).
+			const target = req.url ?? '/';
+			const url = target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
 			const matching = routes.filter((r) => r.pattern.test(url.pathname));
-			if (matching.length === 0) return false;
+			if (matching.length === 0) {
+				// As Flask (Werkzeug's merge_slashes) does: a path that matches once its repeated slashes are merged is
+				// redirected there.
+				const merged = url.pathname.replace(/\/{2,}/g, '/');
+				if (merged === url.pathname || !routes.some((r) => r.pattern.test(merged))) return false;
+				res.writeHead(308, { location: merged + url.search }).end();
+				return true;
+			}
 			const route = matching.find((r) => r.method === req.method);
 			if (!route) {
 				res.setHeader('allow', [...new Set(matching.map((r) => r.method))].join(', '));

@@ -1,6 +1,6 @@
 // Unit tests of artifact path parsing and content-type guessing.
 import { describe, expect, it } from 'vitest';
-import { ARTIFACT_PATH_LIMITS, guessContentType, normalizeArtifactPath } from './artifact-path';
+import { ARTIFACT_PATH_LIMITS, guessContentType, isPathMlflowRefuses, normalizeArtifactPath } from './artifact-path';
 
 const accepted = (raw: string, allowEmpty = false) => {
 	const r = normalizeArtifactPath(raw, { allowEmpty });
@@ -90,6 +90,15 @@ describe('normalizeArtifactPath', () => {
 		const path = Array.from({ length: 10 }, () => segment).join('/'); // 10 * 99 + 9 = 999
 		expect(accepted(`${path}/${'z'.repeat(24)}`).length).toBe(ARTIFACT_PATH_LIMITS.totalLength);
 		expect(rejected(`${path}/${'z'.repeat(25)}`)).toMatch(/1025 characters/);
+	});
+});
+
+describe('isPathMlflowRefuses', () => {
+	it('refuses what validate_path_is_safe refuses, after decoding until stable', () => {
+		for (const bad of ['../path', 'a/../b', '/etc/passwd', 'C:/x', 'a\\b', 'a#b', '%2e%2e/x', '%252e%252e/x', 'file:///etc']) {
+			expect({ bad, refused: isPathMlflowRefuses(bad) }).toEqual({ bad, refused: true });
+		}
+		for (const good of ['', 'a/b.txt', 'dir/', './a', 'a..b/c', '%41']) expect({ good, refused: isPathMlflowRefuses(good) }).toEqual({ good, refused: false });
 	});
 });
 

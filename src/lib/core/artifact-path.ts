@@ -50,6 +50,28 @@ export function normalizeArtifactPath(raw: string, opts: NormalizeArtifactPathOp
 	return { ok: true, path: segments.join('/') };
 }
 
+/**
+ * True for a path MLflow's `validate_path_is_safe` refuses with its bare "Invalid path": one holding '#' or '\\',
+ * a '..' segment, or an absolute path (POSIX, a Windows drive or UNC; a `file:` URI is judged by its path).
+ * `raw` is already percent-decoded once; MLflow decodes it again until it stops changing.
+ */
+export function isPathMlflowRefuses(raw: string): boolean {
+	let path = raw;
+	for (let i = 0; i < 10; i++) {
+		let next: string;
+		try {
+			next = decodeURIComponent(path);
+		} catch {
+			break;
+		}
+		if (next === path) break;
+		path = next;
+	}
+	if (path.includes('#')) return true;
+	if (/^file:/i.test(path)) path = path.replace(/^file:(\/\/[^/]*)?/i, '');
+	return path.includes('\\') || path.split('/').includes('..') || path.startsWith('/') || /^[A-Za-z]:/.test(path);
+}
+
 const CONTENT_TYPES: Record<string, string> = {
 	png: 'image/png',
 	jpg: 'image/jpeg',
