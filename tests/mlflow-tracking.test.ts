@@ -355,6 +355,14 @@ describe('MLflow tracking API over raw HTTP', () => {
 		expect(bad).toMatchObject({ status: 400, body: { message: 'Dataset digest cannot be None' } });
 	});
 
+	it('resolves a relative artifact_location against the server\'s working directory and refuses fragments', async () => {
+		const exp = (await ok('/experiments/create', { name: 'located', artifact_location: 'my_location' })).experiment_id;
+		const { experiment } = (await call('GET', `${R}/experiments/get?experiment_id=${exp}`)).body;
+		expect(experiment.artifact_location).toBe(path.join(process.cwd(), 'my_location'));
+		const bad = await call('POST', `${R}/experiments/create`, { name: 'fragment', artifact_location: 's3://b/p#x' });
+		expect(bad).toMatchObject({ status: 400, body: { message: "'artifact_location' URL can't include fragments or params." } });
+	});
+
 	it('lists the datasets of experiments\' runs once per (name, digest, context) for search-datasets', async () => {
 		const exp = (await ok('/experiments/create', { name: 'datasets' })).experiment_id;
 		const { run } = await ok('/runs/create', { experiment_id: exp });

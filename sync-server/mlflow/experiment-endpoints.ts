@@ -14,6 +14,7 @@ import {
 	parseUpdateExperimentRequest,
 	searchExperiments
 } from '../../src/lib/core/mlflow/experiment-requests';
+import { resolveArtifactLocation } from '../../src/lib/core/mlflow/artifact-location';
 import { appendDatasetSummaries, parseSearchDatasetsRequest, type DatasetSummary } from '../../src/lib/core/mlflow/dataset-summaries';
 import type { Router } from '../http/router';
 import { addMlflowEndpoint, readRunsOf, type MlflowTrackingDeps } from './endpoint';
@@ -38,7 +39,9 @@ function assertExperimentActive(e: Experiment): Experiment {
 export function addExperimentEndpoints(router: Router, { experiments, runs }: MlflowTrackingDeps): void {
 	addMlflowEndpoint(router, 'experiments/create', async (m) => {
 		const req = parseCreateExperimentRequest(m);
-		const experimentId = await withMlflowNameConflict(req.name, () => experiments.create(req.name, req.tags, req.artifactLocation));
+		// A relative local path is resolved against the server's working directory, as MLflow's server does.
+		const location = req.artifactLocation === undefined ? undefined : resolveArtifactLocation(req.artifactLocation, process.cwd());
+		const experimentId = await withMlflowNameConflict(req.name, () => experiments.create(req.name, req.tags, location));
 		return { experiment_id: experimentId };
 	});
 
