@@ -1,14 +1,35 @@
-// The registry pages' state: model rows and one model with its audit trail, read live from the local `registry`
-// document; stage, alias, description and tag edits applied to that document (offline too) by the same writers
-// the server uses, so they merge through the relay. "Who" is this browser's display name (registry-user.svelte.ts).
+// The registry pages' state: model rows, one model or one version with its audit trail, read live from the local
+// `registry` document; creates, renames, deletes, stage, alias, description and tag edits applied to that document
+// (offline too) by the same writers the server uses, so they merge through the relay. "Who" is this browser's
+// display name (registry-user.svelte.ts).
 import type * as Y from 'yjs';
 import { docNames } from '$lib/core/schema';
-import { readAuditLog, readRegisteredModels, type AuditEntry, type ModelStage, type RegisteredModelRecord } from '$lib/core/docs/registry';
-import { moveAlias, moveStage, updateRegisteredModel, type RegisteredModelPatch } from '$lib/core/docs/registry-edit';
-import { readModelAudit, readModelRow, type ModelRow } from '$lib/core/registry-view';
+import {
+	createRegistryId,
+	readAuditLog,
+	readRegisteredModels,
+	type AuditEntry,
+	type ModelStage,
+	type ModelVersionRecord,
+	type RegisteredModelRecord
+} from '$lib/core/docs/registry';
+import {
+	createRegisteredModel,
+	deleteRegisteredModel,
+	moveAlias,
+	moveStage,
+	renameRegisteredModel,
+	updateModelVersion,
+	updateRegisteredModel,
+	type ModelVersionPatch,
+	type RegisteredModelPatch
+} from '$lib/core/docs/registry-edit';
+import { checkModelNameInput, readModelAudit, readModelRow, type Checked, type ModelRow } from '$lib/core/registry-view';
 import { createDocsView, type DocsView } from './doc-view.svelte';
 import { openDocument } from './documents';
 import { readDisplayName } from './registry-user.svelte';
+
+const readNamesById = (models: readonly RegisteredModelRecord[]) => new Map(models.map((m) => [m.id, m.name]));
 
 /** Every registered model as a table row, sorted by name. Call while a component initialises. */
 export function createModelsView(): DocsView<ModelRow[]> {
@@ -24,6 +45,8 @@ export interface ModelPage {
 	model: RegisteredModelRecord | null;
 	/** The model's stage and alias moves, newest first. */
 	audit: AuditEntry[];
+	/** Every model's settled name by id (a page follows its model through a rename made elsewhere). */
+	names: ReadonlyMap<string, string>;
 }
 
 /** The model named `name()` (null while absent) and its audit trail. Call while a component initialises. */
@@ -32,11 +55,73 @@ export function createModelView(name: () => string | null): DocsView<ModelPage> 
 		name,
 		() => [docNames.registry],
 		([doc], modelName) => {
-			const model = readRegisteredModels(doc).find((m) => m.name === modelName) ?? null;
-			return { model, audit: readModelAudit(readAuditLog(doc), modelName) };
+			const models = readRegisteredModels(doc);
+			const model = models.find((m) => m.name === modelName) ?? null;
+			return { model, audit: readModelAudit(readAuditLog(doc), modelName, model?.id), names: readNamesById(models) };
 		},
-		{ model: null, audit: [] }
+		{ model: null, audit: [], names: new Map() }
 	);
+}
+
+export interface VersionPage extends ModelPage {
+	version: ModelVersionRecord | null;
+}
+
+/** Version `key().version` of the model named `key().name` (null while absent), and the moves of that version. */
+export function createVersionView(key: () => { name: string; version: number } | null): DocsView<VersionPage> {
+	return createDocsView(
+		// A string key, so the view reopens only when the name or number changes.
+		() => {
+			const k = key();
+			return k ? `${k.version}/${k.name}` : null;
+		},
+		() => [docNames.registry],
+		([doc], k) => {
+			const [number, name] = [Number(k.slice(0, k.indexOf('/'))), k.slice(k.indexOf('/') + 1)];
+			const models = readRegisteredModels(doc);
+			const model = models.find((m) => m.name === name) ?? null;
+			const version = model?.versions.find((v) => v.version === number) ?? null;
+			const audit = model ? readModelAudit(readAuditLog(doc), name, model.id).filter((e) => e.version === String(number)) : [];
+			return { model, version, audit, names: readNamesById(models) };
+		},
+		{ model: null, version: null, audit: [], names: new Map() }
+	);
+}
+
+/** Creates a model named `name` (checked as the MLflow API checks it); the settled name, or why not. */
+export function createModel(name: string, description: string | null): Checked<string> {
+	const handle = openDocument(docNames.registry);
+	try {
+		const checked = checkModelNameInput(name, readRegisteredModels(handle.doc).map((m) => m.name));
+		if (checked.ok) createRegisteredModel(handle.doc, { id: createRegistryId(), name: checked.value, description, now: Date.now() });
+		return checked;
+	} finally {
+		handle.release();
+	}
+}
+
+/** Renames a model (its versions, aliases and audit trail follow); the new name, or why not. */
+export function renameModel(modelId: string, newName: string): Checked<string> {
+	const handle = openDocument(docNames.registry);
+	try {
+		const others = readRegisteredModels(handle.doc).filter((m) => m.id !== modelId);
+		const checked = checkModelNameInput(newName, others.map((m) => m.name));
+		if (!checked.ok) return checked;
+		const result = renameRegisteredModel(handle.doc, modelId, checked.value, Date.now());
+		return result === 'missing' ? { ok: false, error: 'This model was deleted.' } : checked;
+	} finally {
+		handle.release();
+	}
+}
+
+/** Deletes a model and its versions (as MLflow does: for good). */
+export function deleteModel(modelId: string): boolean {
+	return withModel(modelId, (doc) => void deleteRegisteredModel(doc, modelId));
+}
+
+/** Edits a version's description or tags; every edit touches its last-update time. */
+export function editVersion(modelId: string, versionId: string, patch: Omit<ModelVersionPatch, 'now'>): boolean {
+	return withModel(modelId, (doc) => void updateModelVersion(doc, versionId, { ...patch, now: Date.now() }));
 }
 
 /** Runs `fn` on the local registry document with the model as it is now (edits made elsewhere included). */
@@ -71,5 +156,23 @@ export function setAlias(modelId: string, alias: string, versionId: string | nul
 		const version = versionId === null ? null : (model.versions.find((v) => v.id === versionId) ?? null);
 		if (versionId !== null && !version) return;
 		moveAlias(doc, { model, alias, version, who: readDisplayName().current, now: Date.now() });
+	});
+}
+
+/**
+ * Keeps a page on its model when the model is renamed (here or in another browser): once the model seen under
+ * `name()` reads under another name, `go(newName)` is called. Call while a component initialises.
+ */
+export function followModelRename(name: () => string, view: DocsView<ModelPage>, go: (newName: string) => void): void {
+	let seen: { name: string; id: string } | null = null;
+	$effect(() => {
+		const requested = name();
+		const { model, names } = view.current;
+		if (model) {
+			seen = { name: requested, id: model.id };
+			return;
+		}
+		const renamed = seen && seen.name === requested ? names.get(seen.id) : undefined;
+		if (renamed !== undefined && renamed !== requested) go(renamed);
 	});
 }

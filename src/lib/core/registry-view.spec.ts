@@ -7,6 +7,7 @@ import { createModelVersion, createRegisteredModel, moveAlias, moveStage } from 
 import {
 	canArchiveExisting,
 	checkAliasInput,
+	checkModelNameInput,
 	filterModelRows,
 	formatModelSort,
 	normalizeDisplayName,
@@ -186,6 +187,12 @@ describe('checkAliasInput and normalizeDisplayName', () => {
 			expect(r.ok, bad).toBe(false);
 			if (!r.ok) expect(r.error.length).toBeGreaterThan(0);
 		}
+	});
+
+	it('checks a model name as the MLflow API does and refuses one another model holds', () => {
+		expect(checkModelNameInput('  fraud v2 ', ['churn'])).toEqual({ ok: true, value: 'fraud v2' });
+		expect(checkModelNameInput('churn', ['churn'])).toEqual({ ok: false, error: 'Registered Model (name=churn) already exists.' });
+		for (const bad of ['', '   ', 'a/b', 'a:b', '..x', 'n'.repeat(257)]) expect(checkModelNameInput(bad, []).ok, bad).toBe(false);
 	});
 
 	it("trims, caps at 64 characters and falls back to 'web'", () => {

@@ -2,7 +2,7 @@
 // aliases, snippet), the name filter and sort, a model's audit trail newest first, and the checks on UI input.
 import { MODEL_STAGES, type AuditEntry, type ModelStage, type ModelVersionRecord, type RegisteredModelRecord } from './docs/registry';
 import { readLatestVersions } from './mlflow/registry-json';
-import { readAliasName } from './mlflow/registry-request';
+import { readAliasName, readModelName } from './mlflow/registry-request';
 
 export interface ModelRow {
 	id: string;
@@ -128,6 +128,20 @@ export function checkAliasInput(alias: string): Checked<string> {
 	} catch (e) {
 		return { ok: false, error: (e as Error).message };
 	}
+}
+
+/**
+ * A name to create a model under or rename one to (surrounding spaces dropped), checked by the MLflow API's rules;
+ * `taken` holds the settled names of the other models. A name taken only on an offline peer settles as registry.ts says.
+ */
+export function checkModelNameInput(name: string, taken: readonly string[]): Checked<string> {
+	let value: string;
+	try {
+		value = readModelName({ name: name.trim() });
+	} catch (e) {
+		return { ok: false, error: (e as Error).message };
+	}
+	return taken.includes(value) ? { ok: false, error: `Registered Model (name=${value}) already exists.` } : { ok: true, value };
 }
 
 export const DEFAULT_DISPLAY_NAME = 'web';
