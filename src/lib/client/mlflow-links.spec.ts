@@ -8,7 +8,8 @@ describe('readMlflowHashRoute', () => {
 		expect(readMlflowHashRoute(`#/experiments/326671533727996548/runs/${RUN}`)).toBe(`/runs/${RUN}`);
 		expect(readMlflowHashRoute('#/experiments/326671533727996548')).toBe('/experiments/326671533727996548');
 		expect(readMlflowHashRoute('#/experiments')).toBe('/');
-		expect(readMlflowHashRoute('#/models/fraud%20scorer/versions/3')).toBe('/models/fraud%20scorer');
+		expect(readMlflowHashRoute('#/models/fraud%20scorer/versions/3')).toBe('/models/fraud%20scorer/3');
+		expect(readMlflowHashRoute('#/models/fraud/versions/latest')).toBeNull();
 		expect(readMlflowHashRoute('#/models')).toBe('/models');
 		expect(readMlflowHashRoute('#/experiments/1/?searchFilter=x')).toBe('/experiments/1');
 	});

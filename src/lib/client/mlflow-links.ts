@@ -19,5 +19,7 @@ export function readMlflowHashRoute(hash: string): string | null {
 		return decoded === undefined ? '/' : `/experiments/${seg(decoded)}`;
 	}
 	if (sub === 'runs') return null;
-	return decoded === undefined ? '/models' : `/models/${seg(decoded)}`;
+	if (decoded === undefined) return '/models';
+	if (sub === 'versions') return /^[1-9][0-9]*$/.test(subId!) ? `/models/${seg(decoded)}/${subId}` : null;
+	return `/models/${seg(decoded)}`;
 }
