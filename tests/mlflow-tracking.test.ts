@@ -188,6 +188,9 @@ describe('MLflow tracking API over raw HTTP', () => {
 		const { runId } = await createRun();
 		const malformed = await call('POST', `${R}/runs/log-batch`, undefined, '{"run_id": ');
 		expect(malformed).toMatchObject({ status: 400, body: { error_code: 'MALFORMED_REQUEST' } });
+		// A wrong-typed value is printed as MLflow's Python handler prints it: 9.0 stays a float.
+		const float = await call('POST', `${R}/experiments/create`, undefined, '{"name": "x", "artifact_location": 9.0}');
+		expect(float.body.message).toMatch(/^Invalid value 9\.0 for parameter 'artifact_location' supplied\. Hint: Value was of type 'float'\./);
 		const bad: [string, string, unknown, number, string][] = [
 			['POST', '/runs/log-metric', { run_id: runId, key: 'a', value: 'abc', timestamp: 1 }, 400, 'value'],
 			['POST', '/runs/log-metric', { run_id: runId, key: 'a', value: 1, timestamp: -5 }, 400, 'nonnegative'],

@@ -11,6 +11,8 @@ export interface RequestContext {
 	params: string[];
 	/** The request body parsed as JSON (an empty body reads as `{}`); 400 for malformed JSON, 413 past the limit. */
 	json(): Promise<unknown>;
+	/** The request body as UTF-8 text (read once, shared with `json`); 413 past the limit. */
+	text(): Promise<string>;
 }
 
 /** A handler returns a JSON-able value (sent as 200), or `undefined` after writing the response itself. */
@@ -103,13 +105,16 @@ export function createRouter(opts: { bodyLimit?: number; log?: (msg: string) => 
 				sendError(res, new ApiError('BAD_REQUEST', `Malformed percent-encoding in path ${url.pathname}`));
 				return true;
 			}
-			let cached: Promise<unknown> | undefined;
+			let body: Promise<Buffer> | undefined;
+			let parsed: Promise<unknown> | undefined;
+			const read = () => (body ??= readBody(req, bodyLimit));
 			const ctx: RequestContext = {
 				req,
 				res,
 				url,
 				params,
-				json: () => (cached ??= readBody(req, bodyLimit).then(parseJsonBody))
+				json: () => (parsed ??= read().then(parseJsonBody)),
+				text: () => read().then((b) => b.toString('utf8'))
 			};
 			try {
 				const out = await route.handler(ctx);

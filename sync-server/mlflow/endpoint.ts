@@ -31,7 +31,7 @@ export type MlflowHandler = (m: MlflowMessage, ctx: RequestContext) => Promise<o
 export function addMlflowEndpoint(router: Router, path: string, handler: MlflowHandler, repeated: readonly string[] = []): void {
 	const pattern = new RegExp(`^/(?:api|ajax-api)/2\\.0/mlflow/${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 	const handle = async (ctx: RequestContext) => {
-		const m = ctx.req.method === 'GET' ? readQueryMessage(ctx.url.searchParams, repeated) : readBodyMessage(await ctx.json());
+		const m = ctx.req.method === 'GET' ? readQueryMessage(ctx.url.searchParams, repeated) : readBodyMessage(await ctx.json(), await ctx.text());
 		const out = await handler(m, ctx);
 		if (!(out instanceof JsonText)) return out;
 		sendJsonText(ctx.res, 200, out.text);

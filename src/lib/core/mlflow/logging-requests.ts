@@ -7,6 +7,7 @@ import { MLFLOW_LIMITS, checkBatchLimit, checkMetricKey, checkMlflowKey, truncat
 import type { DatasetInput, ModelInput, RunInputs } from './run-inputs';
 import type { LoggedModelMetric } from '../docs/logged-models';
 import {
+	createInvalidFieldError,
 	createInvalidValueError,
 	createMissingValueError,
 	readInt,
@@ -168,9 +169,9 @@ export function parseLogBatchRequest(m: MlflowMessage): LogBatchRequest {
 	checkBatchLimit('metrics, params, and tags', MLFLOW_LIMITS.entitiesPerBatch, rawMetrics.length + rawParams.length + rawTags.length);
 	// MLflow checks every item for its required fields first, and names the whole list when one lacks any.
 	const lacks = (o: MlflowMessage, fields: readonly string[]) => fields.some((f) => o[f] === undefined || o[f] === null || o[f] === '');
-	if (rawMetrics.some((o) => lacks(o, ['key', 'value', 'timestamp']))) throw createInvalidValueError('metrics', m.metrics);
-	if (rawParams.some((o) => lacks(o, ['key']))) throw createInvalidValueError('params', m.params);
-	if (rawTags.some((o) => lacks(o, ['key']))) throw createInvalidValueError('tags', m.tags);
+	if (rawMetrics.some((o) => lacks(o, ['key', 'value', 'timestamp']))) throw createInvalidFieldError(m, 'metrics');
+	if (rawParams.some((o) => lacks(o, ['key']))) throw createInvalidFieldError(m, 'params');
+	if (rawTags.some((o) => lacks(o, ['key']))) throw createInvalidFieldError(m, 'tags');
 	const points = rawMetrics.map((o, i) => readMetricPoint(o, `metrics[${i}]`));
 	const params: Record<string, string> = {};
 	const dupes: string[] = [];

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readBodyMessage, readBool, writePythonJson, readEnum, readInt, readQueryMessage, readRequiredString, readRunIdField, readStringList } from './message';
+import { readBodyMessage, readBool, readString, readEnum, readInt, readQueryMessage, readRequiredString, readRunIdField, readStringList } from './message';
 import { createPageToken, readPage, readPageToken } from './paging';
 import { parseCreateRunRequest, parseSearchRunsRequest } from './run-requests';
 import { parseLogBatchRequest, parseLogInputsRequest } from './logging-requests';
+import { writePythonJson } from './python-json';
 
 describe('request messages', () => {
 	it('reads a GET query: repeated keys as lists for repeated fields, the first value otherwise', () => {
@@ -36,6 +37,15 @@ describe('request messages', () => {
 			);
 		}
 		expect(readRunIdField({ run_uuid: 'abc' })).toBe('abc');
+	});
+
+	it('prints a wrong-typed body field as Python does, from the body text: 9.0 is a float', () => {
+		const text = '{"name": "x", "artifact_location": 9.0}';
+		expect(() => readString(readBodyMessage(JSON.parse(text), text), 'artifact_location')).toThrow(
+			"Invalid value 9.0 for parameter 'artifact_location' supplied. Hint: Value was of type 'float'."
+		);
+		expect(() => readString(readBodyMessage({ n: 9 }), 'n')).toThrow("Invalid value 9 for parameter 'n' supplied. Hint: Value was of type 'int'.");
+		expect(Object.keys(readBodyMessage(JSON.parse(text), text))).toEqual(['name', 'artifact_location']);
 	});
 
 	it('accepts a double-encoded JSON body and refuses non-objects', () => {

@@ -2,42 +2,42 @@
 // with the coercions and error messages of MLflow's handlers (in GET queries ints and bools arrive as strings).
 import type { ApiError } from '../errors';
 import { invalid } from '../errors';
+import { parsePythonJson, readPythonType, writePythonJson } from './python-json';
 
 /** A request message before its fields are read: JSON values, or strings / string lists from a query string. */
 export type MlflowMessage = Readonly<Record<string, unknown>>;
 
 const DOCS_HINT = ' See the API docs for more information about request parameters.';
 
-/** Python's name for a JSON value's type, as MLflow's "Hint: Value was of type '…'" prints it. */
-function readPythonType(v: unknown): string {
-	if (v === null || v === undefined) return 'NoneType';
-	if (typeof v === 'string') return 'str';
-	if (typeof v === 'boolean') return 'bool';
-	if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-	return Array.isArray(v) ? 'list' : 'dict';
-}
-
 /** MLflow's message for a required field that is absent or empty. */
 export function createMissingValueError(field: string): ApiError {
 	return invalid(`Missing value for required parameter '${field}'.${DOCS_HINT}`);
-}
-
-/** A JSON value as Python's `json.dumps(v, sort_keys=True, separators=(",", ":"))` writes it (ASCII only). */
-export function writePythonJson(v: unknown): string {
-	if (v === undefined || v === null) return 'null';
-	if (Array.isArray(v)) return `[${v.map(writePythonJson).join(',')}]`;
-	if (typeof v === 'object') {
-		const keys = Object.keys(v).sort();
-		return `{${keys.map((k) => `${writePythonJson(k)}:${writePythonJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-	}
-	if (typeof v === 'string') return JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-	return JSON.stringify(v);
 }
 
 /** MLflow's message for a field of the wrong type (`invalid_value` with a type hint). */
 export function createInvalidValueError(field: string, value: unknown, why?: string): ApiError {
 	const hint = why ?? `Hint: Value was of type '${readPythonType(value)}'.`;
 	return invalid(`Invalid value ${writePythonJson(value)} for parameter '${field}' supplied. ${hint}${DOCS_HINT}`);
+}
+
+/** Where a body message keeps the JSON text it was parsed from (not enumerable: never listed nor serialised). */
+const BODY_TEXT = Symbol('body text');
+
+/**
+ * createInvalidValueError for field `field` of message `m`, its value printed as Python prints it: when `m` is a
+ * request body that kept its text, the value is re-read from it, so `9.0` stays a float.
+ */
+export function createInvalidFieldError(m: MlflowMessage, field: string, label = field, why?: string): ApiError {
+	const text = (m as { [BODY_TEXT]?: string })[BODY_TEXT];
+	let value: unknown = m[field];
+	if (text !== undefined) {
+		try {
+			value = (parsePythonJson(text) as Record<string, unknown>)[field];
+		} catch {
+			// Parsed by JSON.parse already, so this cannot happen; the JavaScript value is printed then.
+		}
+	}
+	return createInvalidValueError(label, value, why);
 }
 
 /**
@@ -54,9 +54,9 @@ export function readQueryMessage(query: URLSearchParams, repeated: readonly stri
 
 /**
  * A POST body (already JSON-parsed) as a message. A JSON string is decoded once more (old clients double-encode,
- * MLflow accepts it); anything but an object is refused.
+ * MLflow accepts it); anything but an object is refused. `text`, the body as sent, is kept for error messages.
  */
-export function readBodyMessage(body: unknown): MlflowMessage {
+export function readBodyMessage(body: unknown, text?: string): MlflowMessage {
 	let v = body;
 	if (typeof v === 'string') {
 		try {
@@ -66,6 +66,7 @@ export function readBodyMessage(body: unknown): MlflowMessage {
 		}
 	}
 	if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid('The request body must be a JSON object');
+	if (text !== undefined && v === body) Object.defineProperty(v, BODY_TEXT, { value: text });
 	return v as MlflowMessage;
 }
 
@@ -73,7 +74,7 @@ export function readBodyMessage(body: unknown): MlflowMessage {
 export function readString(m: MlflowMessage, field: string, label = field): string | undefined {
 	const v = m[field];
 	if (v === undefined || v === null) return undefined;
-	if (typeof v !== 'string') throw createInvalidValueError(label, v);
+	if (typeof v !== 'string') throw createInvalidFieldError(m, field, label);
 	return v;
 }
 
@@ -96,7 +97,7 @@ export function readInt(m: MlflowMessage, field: string, label = field): number 
 	const v = m[field];
 	if (v === undefined || v === null) return undefined;
 	const n = typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? Number(v) : v;
-	if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw createInvalidValueError(label, v);
+	if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw createInvalidFieldError(m, field, label);
 	return n;
 }
 
@@ -119,7 +120,7 @@ export function readEnum<T extends string>(m: MlflowMessage, field: string, name
 	if (typeof v === 'string' && (names as readonly string[]).includes(v)) return v as T;
 	const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
 	if (typeof n === 'number' && Number.isInteger(n) && n >= firstNumber && n < firstNumber + names.length) return names[n - firstNumber];
-	throw createInvalidValueError(field, v, `It must be one of ${names.join(', ')}.`);
+	throw createInvalidFieldError(m, field, field, `It must be one of ${names.join(', ')}.`);
 }
 
 /** A repeated string field: absent reads as []; a single string (one query occurrence) as a one-item list. */
@@ -128,14 +129,14 @@ export function readStringList(m: MlflowMessage, field: string): string[] {
 	if (v === undefined || v === null) return [];
 	if (typeof v === 'string') return [v];
 	if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-	throw createInvalidValueError(field, v);
+	throw createInvalidFieldError(m, field);
 }
 
 /** A repeated message field: absent reads as []; every item must be a JSON object. */
 export function readObjectList(m: MlflowMessage, field: string): MlflowMessage[] {
 	const v = m[field];
 	if (v === undefined || v === null) return [];
-	if (!Array.isArray(v)) throw createInvalidValueError(field, v);
+	if (!Array.isArray(v)) throw createInvalidFieldError(m, field);
 	v.forEach((item, i) => {
 		if (item === null || typeof item !== 'object' || Array.isArray(item)) throw createInvalidValueError(`${field}[${i}]`, item);
 	});
@@ -146,6 +147,6 @@ export function readObjectList(m: MlflowMessage, field: string): MlflowMessage[]
 export function readObject(m: MlflowMessage, field: string): MlflowMessage | undefined {
 	const v = m[field];
 	if (v === undefined || v === null) return undefined;
-	if (typeof v !== 'object' || Array.isArray(v)) throw createInvalidValueError(field, v);
+	if (typeof v !== 'object' || Array.isArray(v)) throw createInvalidFieldError(m, field);
 	return v as MlflowMessage;
 }
