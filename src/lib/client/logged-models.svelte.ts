@@ -37,12 +37,14 @@ export interface LoggedModelPage {
 	artifacts: Map<string, ArtifactEntry>;
 	/** the source run's name, or null when it is not in this experiment */
 	sourceRunName: string | null;
+	/** every run of the experiment by id (metrics name the run that logged them) */
+	runNames: Map<string, string>;
 	/** runs whose inputs or outputs list the model */
 	runs: ModelRunLink[];
 	versions: ModelVersionRecord[];
 }
 
-const EMPTY_PAGE: LoggedModelPage = { record: null, params: {}, artifacts: new Map(), sourceRunName: null, runs: [], versions: [] };
+const EMPTY_PAGE: LoggedModelPage = { record: null, params: {}, artifacts: new Map(), sourceRunName: null, runNames: new Map(), runs: [], versions: [] };
 
 /** One logged model. `key` gives the experiment and model ids. Call while a component initialises. */
 export function createLoggedModelView(key: () => { experimentId: string; modelId: string } | null): DocsView<LoggedModelPage> {
@@ -64,6 +66,7 @@ export function createLoggedModelView(key: () => { experimentId: string; modelId
 				params: readModelParams(model),
 				artifacts: readArtifacts(model),
 				sourceRunName: record?.sourceRunId ? (names.get(record.sourceRunId) ?? null) : null,
+				runNames: names,
 				runs: readRunsOfModel(exp, modelId),
 				versions: readVersionsOfModel(readRegisteredModels(registry), modelId)
 			};
