@@ -1,5 +1,5 @@
 // A model version's page in headless Chromium against the real server: stage, aliases, the source run by name, the
-// signature read from the MLmodel artifact, the artifacts; a logged model's version links its page; stage, alias
+// signature, flavors, requirements and MLmodel read from the model folder, the artifacts; a logged model's version links its page; stage, alias
 // and description edits in the page reach the REST API; versions on the model page open it.
 import { describe, expect, it } from 'vitest';
 import { openTestPage, waitForText } from '../helpers/browser';
@@ -78,7 +78,10 @@ describe('model version page [e2e]', () => {
 				['species hint', 'string', 'optional']
 			]);
 			await waitForText(page, '[data-testid=signature-outputs] tbody td.type', 'int64 (-1)');
-			await page.locator('#mlmodel pre', { hasText: 'loader_module: mlflow.sklearn' }).waitFor();
+			await waitForText(page, '[data-testid=flavors] .flavor', 'sklearn');
+			await page.waitForFunction(() => document.querySelector('[data-testid=mlmodel-text]')?.textContent?.includes('loader_module: mlflow.sklearn'));
+			expect(await page.locator('[data-testid=load-snippet]').textContent()).toContain(`mlflow.pyfunc.load_model("models:/${MODEL}/1")`);
+			await page.locator('[data-testid=requirements] code', { hasText: 'scikit-learn==1.5.0' }).waitFor();
 			await page.locator('#artifacts [data-path="requirements.txt"]').waitFor();
 			await waitForText(page, '[data-testid=version-description]', 'first cut');
 			expect(errors).toEqual([]);

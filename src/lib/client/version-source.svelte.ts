@@ -24,6 +24,8 @@ export interface VersionSource {
 	readonly hasArtifactRoot: boolean;
 	/** The manifest's local copy is applied. */
 	readonly artifactsLoaded: boolean;
+	/** The manifest has synced with the relay. */
+	readonly artifactsSynced: boolean;
 }
 
 const NOTHING = { artifacts: new Map<string, ArtifactEntry>(), experimentId: null as string | null };
@@ -74,6 +76,9 @@ export function createVersionSourceView(version: () => ModelVersionRecord | null
 		},
 		get artifactsLoaded() {
 			return files.loaded;
+		},
+		get artifactsSynced() {
+			return files.synced;
 		}
 	};
 }
