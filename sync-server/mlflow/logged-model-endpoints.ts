@@ -10,6 +10,7 @@ import {
 } from '../../src/lib/core/mlflow/logged-model-requests';
 import { readBodyMessage, readBool, readQueryMessage } from '../../src/lib/core/mlflow/message';
 import type { LoggedModel } from '../tracking/logged-models';
+import type { LoggedModelRecord } from '../../src/lib/core/docs/logged-models';
 import type { RequestContext, Router } from '../http/router';
 import { addMlflowEndpoint, createKeyedQueue, JsonText, type MlflowTrackingDeps } from './endpoint';
 import { writePageJson } from '../../src/lib/core/mlflow/paging';
@@ -21,6 +22,13 @@ const bodyOf = async (ctx: RequestContext) => readBodyMessage(await ctx.json());
 export function addLoggedModelEndpoints(router: Router, { models }: MlflowTrackingDeps): void {
 	// Writes to one model run one after another, so a read-check-write (tag deletes, param counts) sees the last one.
 	const queue = createKeyedQueue();
+	/** Each listed model's JSON text, for as long as its header record is current (a paged or repeated search). */
+	const texts = new WeakMap<LoggedModelRecord, string>();
+	const writeModelText = async (record: LoggedModelRecord) => {
+		let text = texts.get(record);
+		if (text === undefined) texts.set(record, (text = JSON.stringify(toLoggedModelJson(record, await models.readParamsOf(record)))));
+		return text;
+	};
 
 	router.add('POST', /^\/(?:api|ajax-api)\/2\.0\/mlflow\/logged-models$/, async (ctx) => {
 		return { model: toJson(await models.create(parseCreateLoggedModelRequest(await bodyOf(ctx)))) };
@@ -31,7 +39,8 @@ export function addLoggedModelEndpoints(router: Router, { models }: MlflowTracki
 		'logged-models/search',
 		async (m) => {
 			const page = await models.search(parseSearchLoggedModelsRequest(m));
-			return new JsonText(writePageJson('models', JSON.stringify(page.items.map(toJson)), page.nextPageToken));
+			const items = await Promise.all(page.items.map((r) => writeModelText(r)));
+			return new JsonText(writePageJson('models', `[${items.join(',')}]`, page.nextPageToken));
 		},
 		['experiment_ids']
 	);

@@ -38,6 +38,7 @@ export function createLoggedModelService(access: DocAccess, experiments: Experim
 	const searches = createMemo<LoggedModelRecord[]>({ maxEntries: 32 });
 	const readAll = (expId: string) => readDocs(access, [docNames.models(expId)], (docs) => headers.read(expId, docs, ([d]) => readLoggedModels(d, expId)));
 	const readParams = (modelId: string) => readDocs(access, [docNames.model(modelId)], ([d]) => readModelParams(d));
+	const paramsByRecord = new WeakMap<LoggedModelRecord, Record<string, string>>();
 
 	/** The experiment of a model; 404 for an id that names no model (or can never name one). */
 	async function locate(modelId: string): Promise<string> {
@@ -119,8 +120,19 @@ export function createLoggedModelService(access: DocAccess, experiments: Experim
 		/** Every model of an experiment, deleted ones included (memoised until its document changes). */
 		list: readAll,
 
-		/** One page of MLflow's search over the experiments' active models, with each listed model's params. */
-		async search(req: SearchLoggedModelsRequest): Promise<Page<LoggedModel>> {
+		/**
+		 * A model's params. A header record stands for one state of its header, and every params write also updates
+		 * the header, so params read for a record hold for as long as that record is current (memoised by identity).
+		 */
+		async readParamsOf(record: LoggedModelRecord): Promise<Record<string, string>> {
+			if (record.paramCount === 0) return {};
+			let params = paramsByRecord.get(record);
+			if (!params) paramsByRecord.set(record, (params = await readParams(record.modelId)));
+			return params;
+		},
+
+		/** One page of MLflow's search over the experiments' active models (read their params with readParamsOf). */
+		async search(req: SearchLoggedModelsRequest): Promise<Page<LoggedModelRecord>> {
 			const filter = compileLoggedModelFilter(req.filter, req.datasets);
 			const sources: LoggedModelRecord[][] = [];
 			for (const id of req.experimentIds) {
@@ -131,17 +143,13 @@ export function createLoggedModelService(access: DocAccess, experiments: Experim
 				if (known) sources.push(await readAll(id));
 			}
 			const all = sources.flat();
-			const params = new Map<string, Record<string, string>>();
+			let found: LoggedModelRecord[];
 			if (filter.readsParams) {
-				for (const r of all) if (r.lifecycle === 'active' && r.paramCount > 0) params.set(r.modelId, await readParams(r.modelId));
-			}
-			const found = filter.readsParams
-				? searchLoggedModels(all, filter, req.order, (id) => params.get(id) ?? {})
-				: searches.read(req.queryKey, sources, () => searchLoggedModels(all, filter, req.order));
-			const page = readPage(found, req.offset, req.maxResults);
-			const items: LoggedModel[] = [];
-			for (const record of page.items) items.push({ record, params: params.get(record.modelId) ?? (record.paramCount > 0 ? await readParams(record.modelId) : {}) });
-			return page.nextPageToken ? { items, nextPageToken: page.nextPageToken } : { items };
+				const params = new Map<string, Record<string, string>>();
+				for (const r of all) if (r.lifecycle === 'active') params.set(r.modelId, await service.readParamsOf(r));
+				found = searchLoggedModels(all, filter, req.order, (id) => params.get(id) ?? {});
+			} else found = searches.read(req.queryKey, sources, () => searchLoggedModels(all, filter, req.order));
+			return readPage(found, req.offset, req.maxResults);
 		}
 	};
 	return service;
