@@ -142,13 +142,15 @@ export function createLoggedModelService(access: DocAccess, experiments: Experim
 				);
 				if (known) sources.push(await readAll(id));
 			}
-			const all = sources.flat();
+			// Array.prototype.flat is slow on 10,000 items (~1 ms): only concatenated when a search is computed.
+			const readAllOf = () => ([] as LoggedModelRecord[]).concat(...sources);
 			let found: LoggedModelRecord[];
 			if (filter.readsParams) {
+				const all = readAllOf();
 				const params = new Map<string, Record<string, string>>();
 				for (const r of all) if (r.lifecycle === 'active') params.set(r.modelId, await service.readParamsOf(r));
 				found = searchLoggedModels(all, filter, req.order, (id) => params.get(id) ?? {});
-			} else found = searches.read(req.queryKey, sources, () => searchLoggedModels(all, filter, req.order));
+			} else found = searches.read(req.queryKey, sources, () => searchLoggedModels(readAllOf(), filter, req.order));
 			return readPage(found, req.offset, req.maxResults);
 		}
 	};
