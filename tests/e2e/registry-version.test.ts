@@ -71,6 +71,7 @@ describe('model version page [e2e]', () => {
 			await waitForText(page, '[data-testid=version-aliases] .alias', '@champion×');
 			await waitForText(page, '[data-testid=version-run] a', 'iris-train');
 			expect(await page.locator('[data-testid=version-run] a').first().getAttribute('href')).toBe(`/runs/${ids.runId}`);
+			await waitForText(page, '[data-testid=version-run] .faint a', 'registry-version-e2e');
 			await waitForText(page, '[data-testid=signature-inputs] tbody tr:first-child td:first-child', 'sepal length (cm)');
 			const cells = await page.$$eval('[data-testid=signature-inputs] tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim())));
 			expect(cells).toEqual([
