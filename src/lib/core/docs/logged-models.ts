@@ -1,9 +1,10 @@
 // Logged models (MLflow 3.x) in two kinds of document: `exp/<id>/models` holds one small header per model (name,
-// status, source run, tags, metrics) so an experiment's thousands of models list and search from one document;
-// `model/<modelId>` (server-written) holds the model's params and its artifact manifest, read when one is opened.
+// status, source run, metrics: one plain value, server-written) and its tags (a Y.Map users edit), so an
+// experiment's thousands of models list and search from one document; `model/<modelId>` (server-written) holds
+// the model's params and its artifact manifest, read when one is opened.
 import * as Y from 'yjs';
 import { KEYS, MODEL_FIELDS as F, LOGGED_MODEL_STATUSES, type Lifecycle, type LoggedModelStatus } from '../schema';
-import { createMap, ensureMap, readNumber, readString, readStringMap, setIfChanged, type YRecord } from './ymap';
+import { ensureMap, readStringMap, readStringRecord } from './ymap';
 
 /** One metric value logged against a model (optionally for a dataset); `value` any float64, times in ms. */
 export interface LoggedModelMetric {
@@ -48,19 +49,21 @@ export interface NewLoggedModel {
 }
 
 const modelsMap = (models: Y.Doc) => models.getMap<unknown>(KEYS.models.models);
+const tagsMap = (models: Y.Doc) => models.getMap<unknown>(KEYS.models.tags);
+const touchedMap = (models: Y.Doc) => models.getMap<unknown>(KEYS.models.touched);
 
-function headerOf(models: Y.Doc, modelId: string): YRecord | null {
-	const m = modelsMap(models).get(modelId);
-	return m instanceof Y.Map ? (m as YRecord) : null;
+/** A header as stored: one plain object (keys from MODEL_FIELDS), checked field by field when read. */
+type StoredHeader = Record<string, unknown>;
+
+function headerOf(models: Y.Doc, modelId: string): StoredHeader | null {
+	const h = modelsMap(models).get(modelId);
+	return h !== null && typeof h === 'object' && !Array.isArray(h) && !(h instanceof Y.AbstractType) && !(h instanceof Uint8Array) ? (h as StoredHeader) : null;
 }
 
 /** Adds a PENDING model's header; the model document gets its experiment. Call inside one transaction over both. */
 export function createLoggedModel(models: Y.Doc, model: Y.Doc, experimentId: string, input: NewLoggedModel): void {
-	const tags = new Y.Map<string>();
-	for (const [k, v] of Object.entries(input.tags)) tags.set(k, v);
-	modelsMap(models).set(
-		input.modelId,
-		createMap({
+	models.transact(() => {
+		modelsMap(models).set(input.modelId, {
 			[F.name]: input.name,
 			[F.modelType]: input.modelType,
 			[F.sourceRunId]: input.sourceRunId,
@@ -71,9 +74,12 @@ export function createLoggedModel(models: Y.Doc, model: Y.Doc, experimentId: str
 			[F.artifactLocation]: input.artifactLocation,
 			[F.lifecycle]: 'active',
 			[F.paramCount]: 0,
-			[F.tags]: tags
-		})
-	);
+			[F.metrics]: []
+		});
+		const tags = new Y.Map<string>();
+		for (const [k, v] of Object.entries(input.tags)) tags.set(k, v);
+		tagsMap(models).set(input.modelId, tags);
+	});
 	model.getMap<unknown>(KEYS.model.meta).set('experimentId', experimentId);
 }
 
@@ -88,40 +94,47 @@ function readMetrics(v: unknown): LoggedModelMetric[] {
 	return v.filter((m): m is LoggedModelMetric => !!m && typeof m.key === 'string' && typeof m.value === 'number' && typeof m.step === 'number' && typeof m.timestamp === 'number');
 }
 
-function readStatus(m: YRecord): LoggedModelStatus {
-	const s = readString(m, F.status);
+const str = (h: StoredHeader, key: string) => (typeof h[key] === 'string' ? (h[key] as string) : '');
+const num = (h: StoredHeader, key: string) => (typeof h[key] === 'number' ? (h[key] as number) : 0);
+
+function readStatus(h: StoredHeader): LoggedModelStatus {
+	const s = str(h, F.status);
 	return (LOGGED_MODEL_STATUSES as readonly string[]).includes(s) ? (s as LoggedModelStatus) : 'LOGGED_MODEL_PENDING';
 }
 
-function readRecord(experimentId: string, modelId: string, m: YRecord): LoggedModelRecord {
+function readRecord(models: Y.Doc, experimentId: string, modelId: string, h: StoredHeader): LoggedModelRecord {
+	const touched = touchedMap(models).get(modelId);
 	return {
 		modelId,
 		experimentId,
-		name: readString(m, F.name),
-		modelType: readString(m, F.modelType),
-		sourceRunId: readString(m, F.sourceRunId),
-		status: readStatus(m),
-		statusMessage: readString(m, F.statusMessage),
-		creationTime: readNumber(m, F.creationTime),
-		lastUpdateTime: readNumber(m, F.lastUpdateTime),
-		artifactLocation: readString(m, F.artifactLocation),
-		lifecycle: readString(m, F.lifecycle) === 'deleted' ? 'deleted' : 'active',
-		paramCount: readNumber(m, F.paramCount),
-		tags: readStringMap(m, F.tags),
-		metrics: readMetrics(m.get(F.metrics))
+		name: str(h, F.name),
+		modelType: str(h, F.modelType),
+		sourceRunId: str(h, F.sourceRunId),
+		status: readStatus(h),
+		statusMessage: str(h, F.statusMessage),
+		creationTime: num(h, F.creationTime),
+		lastUpdateTime: Math.max(num(h, F.lastUpdateTime), typeof touched === 'number' ? touched : 0),
+		artifactLocation: str(h, F.artifactLocation),
+		lifecycle: str(h, F.lifecycle) === 'deleted' ? 'deleted' : 'active',
+		paramCount: num(h, F.paramCount),
+		tags: readStringRecord(tagsMap(models).get(modelId)),
+		metrics: readMetrics(h[F.metrics])
 	};
 }
 
 /** One model's header, or null if this experiment has no such model. */
 export function readLoggedModel(models: Y.Doc, experimentId: string, modelId: string): LoggedModelRecord | null {
-	const m = headerOf(models, modelId);
-	return m ? readRecord(experimentId, modelId, m) : null;
+	const h = headerOf(models, modelId);
+	return h ? readRecord(models, experimentId, modelId, h) : null;
 }
 
 /** Every model of the experiment (deleted ones included), newest first, ties by id. */
 export function readLoggedModels(models: Y.Doc, experimentId: string): LoggedModelRecord[] {
 	const out: LoggedModelRecord[] = [];
-	for (const [id, m] of modelsMap(models).entries()) if (m instanceof Y.Map) out.push(readRecord(experimentId, id, m as YRecord));
+	for (const id of modelsMap(models).keys()) {
+		const h = headerOf(models, id);
+		if (h) out.push(readRecord(models, experimentId, id, h));
+	}
 	return out.sort((a, b) => b.creationTime - a.creationTime || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0));
 }
 
@@ -144,26 +157,43 @@ const sameMetric = (a: LoggedModelMetric, b: LoggedModelMetric) =>
 	(a.datasetName ?? '') === (b.datasetName ?? '') &&
 	(a.datasetDigest ?? '') === (b.datasetDigest ?? '');
 
-/** Applies `patch` to a model's header and stamps its update time; false if there is no such model. */
+/**
+ * Applies `patch` and stamps the model's update time; false if there is no such model. Header fields (status,
+ * lifecycle, metrics, param count) rewrite the header: only the server does that. A tags-only patch (what users
+ * do, offline too) edits the model's tag map and `touched`, and leaves the header alone, so it merges with the
+ * server's writes.
+ */
 export function updateLoggedModel(models: Y.Doc, modelId: string, patch: LoggedModelPatch, now: number): boolean {
-	const m = headerOf(models, modelId);
-	if (!m) return false;
+	const h = headerOf(models, modelId);
+	if (!h) return false;
 	models.transact(() => {
-		if (patch.status !== undefined) setIfChanged(m, F.status, patch.status);
-		if (patch.statusMessage !== undefined) setIfChanged(m, F.statusMessage, patch.statusMessage);
-		if (patch.lifecycle !== undefined) setIfChanged(m, F.lifecycle, patch.lifecycle);
-		if (patch.paramCount !== undefined) setIfChanged(m, F.paramCount, patch.paramCount);
 		if (patch.setTags || patch.deleteTags) {
-			const tags = ensureMap<string>(m, F.tags);
-			for (const [k, v] of Object.entries(patch.setTags ?? {})) if (tags.get(k) !== v) tags.set(k, v);
-			for (const k of patch.deleteTags ?? []) if (tags.has(k)) tags.delete(k);
+			let tags = tagsMap(models).get(modelId);
+			if (!(tags instanceof Y.Map)) tagsMap(models).set(modelId, (tags = new Y.Map<string>()));
+			const map = tags as Y.Map<string>;
+			for (const [k, v] of Object.entries(patch.setTags ?? {})) if (map.get(k) !== v) map.set(k, v);
+			for (const k of patch.deleteTags ?? []) if (map.has(k)) map.delete(k);
+			touchedMap(models).set(modelId, now);
 		}
+		const next: StoredHeader = { ...h };
+		let changed = false;
+		const put = (key: string, value: unknown) => {
+			if (value !== undefined && next[key] !== value) {
+				next[key] = value;
+				changed = true;
+			}
+		};
+		put(F.status, patch.status);
+		put(F.statusMessage, patch.statusMessage);
+		put(F.lifecycle, patch.lifecycle);
+		put(F.paramCount, patch.paramCount);
 		if (patch.metrics && patch.metrics.length > 0) {
-			const current = readMetrics(m.get(F.metrics));
+			const current = readMetrics(h[F.metrics]);
 			const fresh = patch.metrics.filter((x, i) => !current.some((c) => sameMetric(c, x)) && patch.metrics!.findIndex((y) => sameMetric(x, y)) === i);
-			if (fresh.length > 0) m.set(F.metrics, [...current, ...fresh]);
+			if (fresh.length > 0) put(F.metrics, [...current, ...fresh]);
 		}
-		m.set(F.lastUpdateTime, now);
+		// A param write may keep the count (a key set again): it still marks the model updated.
+		if (changed || patch.paramCount !== undefined) modelsMap(models).set(modelId, { ...next, [F.lastUpdateTime]: now });
 	});
 	return true;
 }
