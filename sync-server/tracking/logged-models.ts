@@ -81,11 +81,7 @@ export function createLoggedModelService(access: DocAccess, experiments: Experim
 			};
 			await access.transact(
 				[docNames.models(req.experimentId), docNames.model(modelId)],
-				([models, model]) => {
-					createLoggedModel(models, model, req.experimentId, input);
-					const count = setModelParams(model, req.params);
-					if (count > 0) updateLoggedModel(models, modelId, { paramCount: count }, input.creationTime);
-				},
+				([models, model]) => createLoggedModel(models, model, req.experimentId, { ...input, paramCount: setModelParams(model, req.params) }),
 				API_ORIGIN
 			);
 			return service.get(modelId);

@@ -46,6 +46,8 @@ export interface NewLoggedModel {
 	creationTime: number;
 	artifactLocation: string;
 	tags: Record<string, string>;
+	/** params already on the model document (default 0) */
+	paramCount?: number;
 }
 
 const modelsMap = (models: Y.Doc) => models.getMap<unknown>(KEYS.models.models);
@@ -73,7 +75,7 @@ export function createLoggedModel(models: Y.Doc, model: Y.Doc, experimentId: str
 			[F.lastUpdateTime]: input.creationTime,
 			[F.artifactLocation]: input.artifactLocation,
 			[F.lifecycle]: 'active',
-			[F.paramCount]: 0,
+			[F.paramCount]: input.paramCount ?? 0,
 			[F.metrics]: []
 		});
 		const tags = new Y.Map<string>();
