@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the tests need that npm does not (Debian's Chromium for the browser tests, a Python
-# virtual environment with the official MLflow client), builds the web app, then runs every vitest project.
+# `npm test`: installs what the tests need that npm does not (Debian's Chromium for the browser tests, Python
+# virtual environments with the official MLflow clients), type-checks (tsc, svelte-check), builds the web app, then
+# runs every vitest project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,10 @@ if [ -f tests/python/requirements.txt ]; then
 fi
 
 npx svelte-kit sync >/dev/null
+# Types are part of the test: any tsc or svelte-check error fails the run before a test starts.
+echo "[test] type-checking (tsc, svelte-check)"
+npx tsc --noEmit -p tsconfig.json
+npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
 echo "[test] building the web app"
 NODE_ENV=production npx vite build --logLevel warn
 exec npx vitest run "$@"
