@@ -1,6 +1,7 @@
 // What MLflow's search grammar accepts on the right of a comparator, and the comparison functions it applies:
 // value checks with `search_utils.py`'s error messages, comparator sets, and compiled string/number tests.
-import { createLikeRegExp, type MlflowRawValue } from './mlflow-lexer';
+import type { MlflowRawValue } from './mlflow-lexer';
+import { createLikeMatcher } from './like-match';
 
 export const NUMBER_COMPARATORS = ['=', '!=', '<', '<=', '>', '>='] as const;
 export const STRING_COMPARATORS = ['=', '!=', 'LIKE', 'ILIKE'] as const;
@@ -105,8 +106,7 @@ export function createStringTest(comparator: StringComparator | ListComparator, 
 			return (x) => x !== v;
 		case 'LIKE':
 		case 'ILIKE': {
-			const re = createLikeRegExp(v, comparator === 'ILIKE');
-			return (x) => re.test(x);
+			return createLikeMatcher(v, comparator === 'ILIKE');
 		}
 	}
 }

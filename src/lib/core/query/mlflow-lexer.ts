@@ -263,14 +263,3 @@ export function readMlflowOrderItem(item: string): ReadResult<{ entity: string |
 	if (parts.length === 1) return { ok: true, value: { entity: null, key: parts[0].text, ascending } };
 	return { ok: true, value: { entity: parts[0].text, key: parts.slice(1).map((p) => p.text).join('.'), ascending } };
 }
-
-/** SQL LIKE as a RegExp: `%` any run of characters, `_` exactly one; everything else literal. */
-export function createLikeRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-	let re = '';
-	for (const ch of pattern) {
-		if (ch === '%') re += '.*';
-		else if (ch === '_') re += '.';
-		else re += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-	}
-	return new RegExp(`^${re}$`, caseInsensitive ? 'isu' : 'su');
-}
