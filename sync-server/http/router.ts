@@ -40,10 +40,11 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 	return Buffer.concat(parts);
 }
 
-export function parseJsonBody(buf: Buffer): unknown {
-	if (buf.length === 0) return {};
+/** Parses a request body's text as JSON (an empty body reads as `{}`); 400 MALFORMED_REQUEST otherwise. */
+export function parseJsonBody(text: string): unknown {
+	if (text.length === 0) return {};
 	try {
-		return JSON.parse(buf.toString('utf8'));
+		return JSON.parse(text);
 	} catch (e) {
 		throw new ApiError('MALFORMED_REQUEST', `Malformed JSON body: ${(e as Error).message}`);
 	}
@@ -105,16 +106,17 @@ export function createRouter(opts: { bodyLimit?: number; log?: (msg: string) => 
 				sendError(res, new ApiError('BAD_REQUEST', `Malformed percent-encoding in path ${url.pathname}`));
 				return true;
 			}
-			let body: Promise<Buffer> | undefined;
+			let body: Promise<string> | undefined;
 			let parsed: Promise<unknown> | undefined;
-			const read = () => (body ??= readBody(req, bodyLimit));
+			// Decoded once: MLflow routes read both the text (for Python-style error messages) and the JSON.
+			const read = () => (body ??= readBody(req, bodyLimit).then((b) => b.toString('utf8')));
 			const ctx: RequestContext = {
 				req,
 				res,
 				url,
 				params,
 				json: () => (parsed ??= read().then(parseJsonBody)),
-				text: () => read().then((b) => b.toString('utf8'))
+				text: read
 			};
 			try {
 				const out = await route.handler(ctx);
