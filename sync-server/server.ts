@@ -78,8 +78,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 		.add('GET', /^\/version$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end(VERSION));
 	addNativeApi(router, { experiments, runs, encodeDiff: (name, sv) => relay.encodeDiff(name, sv) });
 	const loggedModel = (id: string) =>
-		models.get(id, true).then(
-			({ record }) => ({ artifactLocation: record.artifactLocation, sourceRunId: record.sourceRunId || null }),
+		models.readHeader(id, true).then(
+			(record) => ({ artifactLocation: record.artifactLocation, sourceRunId: record.sourceRunId || null }),
 			(e: unknown) => (e instanceof ApiError && e.code === 'RESOURCE_DOES_NOT_EXIST' ? null : Promise.reject(e))
 		);
 	const registry = createRegistryService(relay, { runs, loggedModel });

@@ -51,7 +51,7 @@ async function groupModelPoints(models: LoggedModelService, points: readonly Mod
 		if (list) list.push(p.metric);
 		else byModel.set(p.modelId, [p.metric]);
 	}
-	for (const id of byModel.keys()) await models.get(id);
+	for (const id of byModel.keys()) await models.readHeader(id);
 	return byModel;
 }
 
@@ -128,7 +128,7 @@ export function addLoggingEndpoints(router: Router, { runs, models }: MlflowTrac
 		const req = parseLogOutputsRequest(m);
 		await queue.run(req.runId, async () => {
 			await activeRun(req.runId);
-			for (const o of req.inputs.modelOutputs ?? []) await models.get(o.model_id);
+			for (const o of req.inputs.modelOutputs ?? []) await models.readHeader(o.model_id);
 			await runs.appendInputs(req.runId, req.inputs);
 		});
 		return {};

@@ -2,7 +2,7 @@
 // metrics and search. Headers live in `exp/<id>/models`, params and artifacts in `model/<modelId>` (DESIGN.md §2).
 import { docNames } from '../../src/lib/core/schema';
 import { createModelId, createRunName, isModelId } from '../../src/lib/core/ids';
-import { invalid, notFound } from '../../src/lib/core/errors';
+import { ApiError, invalid, notFound } from '../../src/lib/core/errors';
 import {
 	createLoggedModel,
 	readLoggedModel,
@@ -62,6 +62,9 @@ export function createLoggedModelService(access: DocAccess, experiments: Experim
 
 	const service = {
 		locate,
+
+		/** A model's header without its params (existence checks, registry lookups); 404 if it is missing or deleted. */
+		readHeader: (modelId: string, allowDeleted = false) => readRecord(modelId, allowDeleted),
 
 		/** Creates a PENDING model in an active experiment, with its first params; resolves once durable. */
 		async create(req: CreateLoggedModelRequest): Promise<LoggedModel> {
@@ -132,9 +135,10 @@ export function createLoggedModelService(access: DocAccess, experiments: Experim
 			const filter = compileLoggedModelFilter(req.filter, req.datasets);
 			const sources: LoggedModelRecord[][] = [];
 			for (const id of req.experimentIds) {
+				// Experiments that do not exist (or cannot: a malformed id) contribute nothing, as in MLflow's store.
 				const known = await experiments.get(id).then(
 					() => true,
-					() => false
+					(e: unknown) => (e instanceof ApiError ? false : Promise.reject(e))
 				);
 				if (known) sources.push(await readAll(id));
 			}
