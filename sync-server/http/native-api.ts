@@ -1,5 +1,7 @@
 // The native JSON ingest and read API under /api/ (README "API"): create runs and experiments, log batches,
-// end runs, read runs and metric series. Parsing lives in src/lib/core/ingest.ts; writes in ../tracking.
+// end runs, read runs and metric series. Wire shapes live in src/lib/core/api/native.ts, parsing in
+// src/lib/core/ingest.ts, writes in ../tracking.
+import type { NativeAnswer, NativeRoute, RunJson } from '../../src/lib/core/api/native';
 import { parseCreateExperiment, parseCreateRun, parseEndRun, parseLogBatch } from '../../src/lib/core/ingest';
 import { invalid } from '../../src/lib/core/errors';
 import { encodeNumber, encodeSummary } from '../../src/lib/core/series/summary';
@@ -12,12 +14,15 @@ import type { ServerResponse } from 'node:http';
 import type { Router } from './router';
 
 /** A run as the native API returns it: non-finite metric numbers become "NaN" / "Infinity" / "-Infinity". */
-export function toRunJson(row: RunRow) {
+export function toRunJson(row: RunRow): RunJson {
 	return {
 		...row,
 		metrics: Object.fromEntries(Object.entries(row.metrics).map(([k, s]) => [k, encodeSummary(s)]))
 	};
 }
+
+/** What route `R`'s handler resolves with (the router sends it as JSON). */
+type Answer<R extends NativeRoute> = Promise<NativeAnswer<R>>;
 
 export interface NativeApiDeps {
 	experiments: ExperimentService;
@@ -33,25 +38,25 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 
 	router
 		// Each experiment with its run counts and last activity (README "API"), so listing needs no runs.
-		.add('GET', /^\/api\/experiments$/, async () => {
+		.add('GET', /^\/api\/experiments$/, async (): Answer<'GET /api/experiments'> => {
 			const list = await experiments.list();
 			return { experiments: await Promise.all(list.map(async (e) => ({ ...e, ...(await runs.counts(e.experiment_id)) }))) };
 		})
-		.add('POST', /^\/api\/experiments$/, async (ctx) => {
+		.add('POST', /^\/api\/experiments$/, async (ctx): Answer<'POST /api/experiments'> => {
 			const cmd = parseCreateExperiment(await ctx.json());
 			const experiment_id = await experiments.create(cmd.name, cmd.tags, cmd.artifactLocation);
 			return { experiment_id };
 		})
-		.add('GET', /^\/api\/experiments\/([^/]+)$/, async (ctx) => ({ experiment: await experiments.get(ctx.params[0]) }))
-		.add('GET', /^\/api\/experiments\/([^/]+)\/runs$/, async (ctx) => ({
+		.add('GET', /^\/api\/experiments\/([^/]+)$/, async (ctx): Answer<'GET /api/experiments/{experiment_id}'> => ({ experiment: await experiments.get(ctx.params[0]) }))
+		.add('GET', /^\/api\/experiments\/([^/]+)\/runs$/, async (ctx): Answer<'GET /api/experiments/{experiment_id}/runs'> => ({
 			runs: (await runs.list(ctx.params[0])).map(toRunJson)
 		}))
 		// The first rows of a runs-table view, so a first visit paints them before the documents arrive (README "API").
-		.add('GET', /^\/api\/experiments\/([^/]+)\/first-screen$/, async (ctx) => {
+		.add('GET', /^\/api\/experiments\/([^/]+)\/first-screen$/, async (ctx): Answer<'GET /api/experiments/{experiment_id}/first-screen'> => {
 			const screen = await runs.firstScreen(ctx.params[0], parseFirstScreenRequest(ctx.url.searchParams));
 			return { experiment_name: screen.experimentName, rows: screen.rows.map(toRunJson), matched: screen.matched, total: screen.total };
 		})
-		.add('POST', /^\/api\/runs$/, async (ctx) => {
+		.add('POST', /^\/api\/runs$/, async (ctx): Answer<'POST /api/runs'> => {
 			const cmd = parseCreateRun(await ctx.json());
 			const experimentId =
 				cmd.experimentName !== undefined
@@ -60,18 +65,18 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 			const row = await runs.create({ experimentId, runName: cmd.runName, startTime: cmd.startTime, user: cmd.user, tags: cmd.tags, params: cmd.params });
 			return { run_id: row.run_id, experiment_id: row.experiment_id, run_name: row.name };
 		})
-		.add('GET', /^\/api\/runs\/([^/]+)$/, async (ctx) => ({ run: toRunJson(await runs.get(ctx.params[0])) }))
-		.add('POST', /^\/api\/runs\/([^/]+)\/log$/, async (ctx) => {
+		.add('GET', /^\/api\/runs\/([^/]+)$/, async (ctx): Answer<'GET /api/runs/{run_id}'> => ({ run: toRunJson(await runs.get(ctx.params[0])) }))
+		.add('POST', /^\/api\/runs\/([^/]+)\/log$/, async (ctx): Answer<'POST /api/runs/{run_id}/log'> => {
 			const cmd = parseLogBatch(await ctx.json(), now());
 			const { applied } = await runs.log(ctx.params[0], cmd);
 			return { applied, points: applied ? cmd.pointCount : 0 };
 		})
-		.add('POST', /^\/api\/runs\/([^/]+)\/end$/, async (ctx) => {
+		.add('POST', /^\/api\/runs\/([^/]+)\/end$/, async (ctx): Answer<'POST /api/runs/{run_id}/end'> => {
 			const cmd = parseEndRun(await ctx.json());
 			const row = await runs.update(ctx.params[0], { status: cmd.status, endTime: cmd.endTime ?? now() });
 			return { run: toRunJson(row) };
 		})
-		.add('GET', /^\/api\/runs\/([^/]+)\/metrics\/(.+)$/, async (ctx) => {
+		.add('GET', /^\/api\/runs\/([^/]+)\/metrics\/(.+)$/, async (ctx): Answer<'GET /api/runs/{run_id}/metrics/{key}'> => {
 			const [runId, key] = ctx.params;
 			const cols = await runs.history(runId, key);
 			return {

@@ -1,5 +1,6 @@
 // Creating the run on the server exactly once, despite retries: every create carries a random client key (a
 // tag), and after a failure that may have reached the server the run is looked up by that key before retrying.
+import { nativePaths, type CreateRunAnswer, type CreateRunBody, type ListExperimentsAnswer, type ListRunsAnswer } from '../core/api/native';
 import { computeBackoff, type RetryControl, type Transport, TandemHttpError, TandemNetworkError } from './transport';
 
 /** The tag holding the client's key for the run (used only to make run creation idempotent). */
@@ -9,15 +10,6 @@ export interface RunInfo {
 	runId: string;
 	experimentId: string;
 	runName: string;
-}
-
-export interface CreateRunBody {
-	experiment_name?: string;
-	experiment_id?: string;
-	run_name?: string;
-	start_time: number;
-	params: Record<string, string>;
-	tags: Record<string, string>;
 }
 
 export interface CreateRemoteRunOptions {
@@ -31,7 +23,7 @@ export interface CreateRemoteRunOptions {
 
 /** POST /api/runs with retries; resolves with the run, rejects with the refusal (4xx) or once `control.stopped`. */
 export async function createRemoteRun(o: CreateRemoteRunOptions): Promise<RunInfo> {
-	const body = JSON.stringify({ ...o.body, tags: { ...o.body.tags, [CLIENT_KEY_TAG]: o.clientKey } });
+	const body = JSON.stringify({ ...o.body, tags: { ...o.body.tags, [CLIENT_KEY_TAG]: o.clientKey } } satisfies CreateRunBody);
 	let maybeCreated = false;
 	for (let attempt = 0; ; attempt++) {
 		try {
@@ -39,7 +31,7 @@ export async function createRemoteRun(o: CreateRemoteRunOptions): Promise<RunInf
 				const found = await findRunByKey(o.transport, o.body, o.clientKey);
 				if (found) return found;
 			}
-			const r = (await o.transport.request('POST', '/api/runs', { body })) as { run_id: string; experiment_id: string; run_name: string };
+			const r = (await o.transport.request('POST', nativePaths.runs(), { body })) as CreateRunAnswer;
 			return { runId: r.run_id, experimentId: r.experiment_id, runName: r.run_name };
 		} catch (e) {
 			const err = e as TandemHttpError | TandemNetworkError;
@@ -57,13 +49,11 @@ export async function createRemoteRun(o: CreateRemoteRunOptions): Promise<RunInf
 async function findRunByKey(transport: Transport, body: CreateRunBody, clientKey: string): Promise<RunInfo | undefined> {
 	let experimentId = body.experiment_id ?? (body.experiment_name === undefined ? '0' : undefined);
 	if (experimentId === undefined) {
-		const { experiments } = (await transport.request('GET', '/api/experiments')) as { experiments: { experiment_id: string; name: string }[] };
+		const { experiments } = (await transport.request('GET', nativePaths.experiments())) as ListExperimentsAnswer;
 		experimentId = experiments.find((e) => e.name === body.experiment_name)?.experiment_id;
 		if (experimentId === undefined) return undefined; // the experiment was not even created
 	}
-	const { runs } = (await transport.request('GET', `/api/experiments/${encodeURIComponent(experimentId)}/runs`)) as {
-		runs: { run_id: string; experiment_id: string; name: string; tags: Record<string, string> }[];
-	};
+	const { runs } = (await transport.request('GET', nativePaths.experimentRuns(experimentId))) as ListRunsAnswer;
 	const run = runs.find((r) => r.tags?.[CLIENT_KEY_TAG] === clientKey);
 	return run && { runId: run.run_id, experimentId: run.experiment_id, runName: run.name };
 }

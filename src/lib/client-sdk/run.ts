@@ -1,5 +1,6 @@
 // A run as the SDK user holds it: synchronous logging into the outbox, one ordered delivery loop with retries,
 // flush/finish promises that report refused writes, artifact uploads, and delivery at program exit.
+import { nativePaths, type EndRunBody, type LogBatchBody, type MetricColumnsJson, type NumberJson } from '../core/api/native';
 import { isValidKey } from '../core/schema';
 import { createBatchQueue, type Batch, type MetricPoint } from './queue';
 import { createRetryControl, createTransport, unrefTimer } from './transport';
@@ -72,14 +73,14 @@ export function createRun(o: InitOptions): Run {
 		let body = bodies.get(b);
 		if (body === undefined) {
 			// The columnar form ({key: {steps, timestamps, values}}) is smaller and cheaper for the server to parse.
-			const metrics: Record<string, { steps: number[]; timestamps: number[]; values: (number | string)[] }> = {};
+			const metrics: Record<string, Required<MetricColumnsJson>> = {};
 			for (const p of b.points) {
 				const cols = (metrics[p.key] ??= { steps: [], timestamps: [], values: [] });
 				cols.steps.push(p.step);
 				cols.timestamps.push(p.timestamp);
 				cols.values.push(encodeValue(p.value));
 			}
-			body = JSON.stringify({ batch_id: b.batchId, params: b.params, tags: b.tags, metrics });
+			body = JSON.stringify({ batch_id: b.batchId, params: b.params, tags: b.tags, metrics } satisfies LogBatchBody);
 			bodies.set(b, body);
 		}
 		return body;
@@ -103,7 +104,7 @@ export function createRun(o: InitOptions): Run {
 		for (let b = queue.takeHead(); b && !control.stopped; b = queue.takeHead()) {
 			let error: Error | null = null;
 			try {
-				await transport.requestWithRetry('POST', `/api/runs/${info!.runId}/log`, { body: bodyOf(b) }, control, o.onRetry);
+				await transport.requestWithRetry('POST', nativePaths.runLog(info!.runId), { body: bodyOf(b) }, control, o.onRetry);
 				delivered += b.points.length;
 				dropping = false;
 			} catch (e) {
@@ -171,8 +172,8 @@ export function createRun(o: InitOptions): Run {
 			}
 			try {
 				if (!fatal && info) {
-					const body = JSON.stringify({ status, end_time: Date.now() });
-					await transport.requestWithRetry('POST', `/api/runs/${info.runId}/end`, { body }, control, o.onRetry);
+					const body = JSON.stringify({ status, end_time: Date.now() } satisfies EndRunBody);
+					await transport.requestWithRetry('POST', nativePaths.runEnd(info.runId), { body }, control, o.onRetry);
 				}
 			} finally {
 				if (sealTimer) clearTimeout(sealTimer);
@@ -207,7 +208,7 @@ export function createRun(o: InitOptions): Run {
 			const body = bodyOf(b);
 			if (body.length > budget) break;
 			budget -= body.length;
-			transport.request('POST', `/api/runs/${info.runId}/log`, { body, keepalive: true }).catch(() => {});
+			transport.request('POST', nativePaths.runLog(info.runId), { body, keepalive: true }).catch(() => {});
 		}
 	}
 
@@ -290,7 +291,7 @@ function stringifyValues(entries: Record<string, Scalar>, what: string): Record<
 }
 
 /** JSON has no NaN/Infinity: they travel as the strings the API reads back. */
-function encodeValue(v: number): number | string {
+function encodeValue(v: number): NumberJson {
 	if (Number.isFinite(v)) return v;
 	return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
 }

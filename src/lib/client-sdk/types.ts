@@ -1,10 +1,11 @@
-// The SDK's public shapes: init options, the Run handle and its statistics.
+// The SDK's public shapes: init options, the Run handle and its statistics (wire shapes: core/api/native.ts).
+import type { EndStatus } from '../core/api/native';
 import type { RunInfo } from './remote-run';
 import type { RetryOptions } from './transport';
 import type { ArtifactSource } from './artifact-source';
 
 export type Scalar = string | number | boolean;
-export type FinalStatus = 'FINISHED' | 'FAILED' | 'KILLED';
+export type FinalStatus = EndStatus;
 
 export interface InitOptions {
 	/** Tandem server, e.g. http://127.0.0.1:5000 */

@@ -2,6 +2,7 @@
 // batching the requests made in the same task into one `POST /api/docs`: a chart of 100 runs asks for 100 series
 // documents at once, and a browser opens only 6 connections per host. The batch is sent within that task, before
 // the browser renders the frame the same change may have made heavy.
+import { nativePaths, type DocBatchBody, type DocBatchEntry } from '../core/api/native';
 import { decodeDocBatchAnswer, encodeBase64, MAX_BATCH_DOCS } from '../core/doc-batch';
 
 interface Pending {
@@ -20,10 +21,10 @@ const QUIET_TICKS = 4;
 
 async function send(items: Pending[]): Promise<void> {
 	try {
-		const res = await fetch('/api/docs', {
+		const res = await fetch(nativePaths.docs(), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ docs: items.map((i) => ({ name: i.name, sv: encodeBase64(i.sv) })) })
+			body: JSON.stringify({ docs: items.map((i): DocBatchEntry => ({ name: i.name, sv: encodeBase64(i.sv) })) } satisfies DocBatchBody)
 		});
 		if (!res.ok) throw new Error(`POST /api/docs answered ${res.status}`);
 		const updates = decodeDocBatchAnswer(new Uint8Array(await res.arrayBuffer()));

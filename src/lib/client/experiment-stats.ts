@@ -1,6 +1,7 @@
 // Per-experiment run counts and last activity for the experiments page, as `GET /api/experiments` reports them
 // (the server counts; no runs travel), cached in localStorage so the page shows the last known figures at once,
 // and offline.
+import type { ListedExperiment, ListExperimentsAnswer, UncheckedJson } from '../core/api/native';
 
 export interface ExperimentStats {
 	/** Active (not deleted) runs. */
@@ -20,10 +21,10 @@ const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v 
  * last_activity}, ...]}`; an entry without a valid `run_count` is left out (not counted) rather than failing.
  */
 export function readExperimentStats(body: unknown, readAt: number): Record<string, ExperimentStats> {
-	const list = body && typeof body === 'object' ? (body as { experiments?: unknown }).experiments : undefined;
+	const list = body && typeof body === 'object' ? (body as UncheckedJson<ListExperimentsAnswer>).experiments : undefined;
 	const stats: Record<string, ExperimentStats> = {};
 	if (!Array.isArray(list)) return stats;
-	for (const e of list as Record<string, unknown>[]) {
+	for (const e of list as UncheckedJson<ListedExperiment>[]) {
 		const runs = count(e?.run_count);
 		if (runs === null || typeof e.experiment_id !== 'string') continue;
 		stats[e.experiment_id] = { runs, running: count(e.running_count) ?? 0, lastActivity: count(e.last_activity) ?? 0, readAt };

@@ -1,6 +1,7 @@
 // The runs table's first screen, shown while the experiment's documents load (seconds for 10,000 runs) and replaced
 // the moment they are read: on a revisit the one remembered per experiment and view in localStorage, on a first
 // visit the server's (GET /api/experiments/<id>/first-screen). Only the view it was taken in (filter, sort, deleted) may use it.
+import { nativePaths, type FirstScreenAnswer, type UncheckedJson } from '../core/api/native';
 import type { RunRow } from '../core/run-row';
 import { decodeSummary, encodeSummary } from '../core/series/summary';
 import { FIRST_SCREEN_ROWS, formatRowViewKey, readTableRowView } from '../core/table/row-view';
@@ -110,14 +111,9 @@ export async function fetchFirstScreen(
 	if (view === null) return null;
 	const ask = writeTableUrlState({ ...EMPTY_TABLE_STATE, ...rowView });
 	ask.set('limit', String(limit));
-	const url = `/api/experiments/${encodeURIComponent(experimentId)}/first-screen?${ask}`;
+	const url = nativePaths.firstScreen(experimentId, ask);
 	try {
-		const body = ((await takeEarlyRequest(url)) ?? (await readJson(await fetchFn(url)))) as {
-			rows?: unknown;
-			total?: unknown;
-			matched?: unknown;
-			experiment_name?: unknown;
-		} | null;
+		const body = ((await takeEarlyRequest(url)) ?? (await readJson(await fetchFn(url)))) as UncheckedJson<FirstScreenAnswer> | null;
 		const rows = decodeRows(body?.rows);
 		if (!rows || !body) return null;
 		const experimentName = typeof body.experiment_name === 'string' ? body.experiment_name : undefined;
