@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../seeded-random';
-import { createLikeMatcher } from './like-match';
+import { createLikeMatcher, MAX_LIKE_PATTERN_LENGTH } from './like-match';
 
 /** The RegExp reading of LIKE, as a reference for short inputs (where its backtracking is harmless). */
 function referenceLike(pattern: string, caseInsensitive: boolean): RegExp {
@@ -45,5 +45,14 @@ describe('createLikeMatcher', () => {
 		const text = 'a'.repeat(6000);
 		expect(createLikeMatcher('%a%a%a%a%a%a%b', false)(text)).toBe(false);
 		expect(createLikeMatcher('%a%a%a%a%a%a%a', false)(text)).toBe(true);
+	});
+});
+
+describe('LIKE pattern length', () => {
+	it('accepts up to MAX_LIKE_PATTERN_LENGTH characters and refuses longer with INVALID_PARAMETER_VALUE', () => {
+		expect(createLikeMatcher('%'.repeat(MAX_LIKE_PATTERN_LENGTH), false)('x')).toBe(true);
+		expect(() => createLikeMatcher('a'.repeat(MAX_LIKE_PATTERN_LENGTH + 1), false)).toThrow(
+			expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE', message: `The LIKE pattern is 1001 characters long; the limit is ${MAX_LIKE_PATTERN_LENGTH}` })
+		);
 	});
 });

@@ -1,15 +1,23 @@
 // SQL LIKE as a compiled matcher that never backtracks exponentially: `%` any run of characters, `_` exactly one,
 // everything else literal. A RegExp of `.*` runs takes ~n^k steps on a k-`%` pattern (`%a%a%a%a%a%a%b` over 100
-// characters froze the server for 30 s); this is the greedy wildcard walk with one resume point, O(n·m) at worst.
+// characters froze the server for 30 s); this is the greedy wildcard walk with one resume point, O(n·m) at worst,
+// with m bounded by MAX_LIKE_PATTERN_LENGTH.
+import { invalid } from '../errors';
+
+/** Longest LIKE / ILIKE pattern accepted, in UTF-16 units (MLflow's values are at most 8,000 characters). */
+export const MAX_LIKE_PATTERN_LENGTH = 1000;
 
 /** Code points, so `_` matches one character as MLflow's SQL stores do (not one UTF-16 unit). */
 const split = (s: string): string[] => (/[\uD800-\uDFFF]/.test(s) ? Array.from(s) : (s.split('') as string[]));
 
 /**
  * Compiles `pattern` into a test of whole strings; ILIKE (`caseInsensitive`) compares lowercased text. A pattern
- * without wildcards is a plain comparison.
+ * without wildcards is a plain comparison. INVALID_PARAMETER_VALUE past MAX_LIKE_PATTERN_LENGTH.
  */
 export function createLikeMatcher(pattern: string, caseInsensitive: boolean): (text: string) => boolean {
+	if (pattern.length > MAX_LIKE_PATTERN_LENGTH) {
+		throw invalid(`The LIKE pattern is ${pattern.length} characters long; the limit is ${MAX_LIKE_PATTERN_LENGTH}`);
+	}
 	const fold = caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s;
 	const p = split(fold(pattern));
 	if (!p.includes('%') && !p.includes('_')) {

@@ -3,6 +3,7 @@
 import type { RunRow } from '../run-row';
 import type { CompareOp, RunQuery, RunQueryField, RunQueryValue } from './run-query';
 import { readNumericText } from './run-query-lexer';
+import { compileRunQueryRegex } from './run-query-regex';
 
 export interface RunQueryOptions {
 	/** ms since the epoch; when given, a run without an end time has duration `now - start_time`. */
@@ -155,11 +156,14 @@ function compileNode(q: RunQuery, opts: RunQueryOptions): Test {
 			);
 		case 'match': {
 			const read = createReader(q.field, opts);
-			const re = new RegExp(q.pattern, q.flags);
+			const compiled = compileRunQueryRegex(q.pattern, q.flags === 'i');
+			// parseRunQuery refuses such a pattern; a hand-built query with one matches no run.
+			if (!compiled.ok) return () => false;
+			const test = compiled.test;
 			const negated = q.negated;
 			return (row) => {
 				const x = read(row);
-				return x !== undefined && re.test(typeof x === 'number' ? String(x) : x) !== negated;
+				return x !== undefined && test(typeof x === 'number' ? String(x) : x) !== negated;
 			};
 		}
 	}

@@ -1,6 +1,7 @@
 // Tandem's run query language for the UI's filter box: parsed into an AST by recursive descent, with errors that
-// point at a column. Example: metrics.loss < 0.1 and (params.optimizer = 'adam' or tags.team ~ 'vision.*') and not status = 'FAILED'
+// point at a column; `~` patterns are RE2's (linear time, see run-query-regex.ts). Example: metrics.loss < 0.1 and (params.optimizer = 'adam' or tags.team ~ 'vision.*') and not status = 'FAILED'
 import { lexRunQuery, readNumericText, type RunQueryToken } from './run-query-lexer';
+import { compileRunQueryRegex } from './run-query-regex';
 
 export { compileRunQuery, type RunQueryOptions } from './run-query-compile';
 
@@ -146,11 +147,8 @@ function createParser(tokens: RunQueryToken[]) {
 			const v = readValue(op.text);
 			const flags = v.text.startsWith('(?i)') ? 'i' : '';
 			const pattern = flags ? v.text.slice(4) : v.text;
-			try {
-				new RegExp(pattern, flags);
-			} catch (e) {
-				throw new QueryError(`invalid regular expression at column ${v.at + 1}: ${(e as Error).message}`, v.at);
-			}
+			const compiled = compileRunQueryRegex(pattern, flags === 'i');
+			if (!compiled.ok) throw new QueryError(`invalid regular expression at column ${v.at + 1}: ${compiled.error}`, v.at);
 			return { type: 'match', field, pattern, flags, negated: op.value === '!~' };
 		} else if (!(op.kind === 'keyword' && op.value === 'in')) {
 			throw new QueryError(`expected a comparison (=, !=, <, <=, >, >=, ~, !~, in) after '${t.text}' at column ${op.at + 1}${found(op)}`, op.at);
