@@ -12,7 +12,7 @@ import { createRelay } from './relay/relay';
 import { createExperimentService } from './tracking/experiments';
 import { createRunService } from './tracking/runs';
 import { createLoggedModelService } from './tracking/logged-models';
-import { createRouter, sendError, sendJson } from './http/router';
+import { createRouter, DEFAULT_BODY_IDLE_MS, sendError, sendJson, watchBodyIdle } from './http/router';
 import { addNativeApi } from './http/native-api';
 import { createRegistryService } from './tracking/registry';
 import { addMlflowRegistryApi } from './mlflow/registry-api';
@@ -41,8 +41,12 @@ export interface ServerOptions {
 	synchronous?: 'NORMAL' | 'FULL';
 	staticDir?: string | null;
 	log?: (msg: string) => void;
-	/** Largest accepted request body in bytes (default 64 MiB). */
+	/** Caps every route's request body, bytes (routes' own limits: 8 MiB for JSON, more where a route needs it). */
 	bodyLimitBytes?: number;
+	/** ms a client may take to send a request's headers (default 20 s); the connection is closed after. */
+	headersTimeoutMs?: number;
+	/** ms a request body may go without a byte (default 30 s); answered 408 and closed after. */
+	bodyIdleMs?: number;
 	/** Largest accepted artifact upload in bytes (default 5 GiB). */
 	maxArtifactBytes?: number;
 	relay?: { idleUnloadMs?: number; pingIntervalMs?: number; maxFrameBytes?: number };
@@ -103,7 +107,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	let url = '';
 	const pages = serveStatic && staticDir !== null ? await createPageRenderer(staticDir, { selfUrl: () => url, log }) : null;
 
-	const server = http.createServer(async (req, res) => {
+	// Headers that do not arrive in time are dropped by Node (408); a stalled body by watchBodyIdle (below). No
+	// overall request deadline: an artifact upload may take long, as long as its bytes keep coming.
+	const headersTimeout = opts.headersTimeoutMs ?? 20_000;
+	const timeouts = { headersTimeout, requestTimeout: 0, connectionsCheckingInterval: Math.max(10, Math.min(1_000, headersTimeout / 2)) };
+	const server = http.createServer(timeouts, async (req, res) => {
 		try {
 			if (await router.handle(req, res)) return;
 			const pathname = (req.url ?? '/').split('?')[0];
@@ -123,6 +131,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 		else socket.destroy();
 	});
 	server.keepAliveTimeout = 65_000;
+	const bodyIdleMs = opts.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS;
+	server.on('request', (req, res) => watchBodyIdle(req, res, bodyIdleMs));
 
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

@@ -13,6 +13,12 @@ import type { RunService } from '../tracking/runs';
 import type { ServerResponse } from 'node:http';
 import type { Router } from './router';
 
+/**
+ * A native log batch may carry 100,000 points (~120 bytes each as rows) and 1,000 params and tags (values up to
+ * 6,000 and 8,000 characters): 32 MiB, above the router's default.
+ */
+const LOG_BODY_LIMIT = 32 * 1024 * 1024;
+
 /** A run as the native API returns it: non-finite metric numbers become "NaN" / "Infinity" / "-Infinity". */
 export function toRunJson(row: RunRow): RunJson {
 	return {
@@ -70,7 +76,7 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 			const cmd = parseLogBatch(await ctx.json(), now());
 			const { applied } = await runs.log(ctx.params[0], cmd);
 			return { applied, points: applied ? cmd.pointCount : 0 };
-		})
+		}, { bodyLimit: LOG_BODY_LIMIT })
 		.add('POST', /^\/api\/runs\/([^/]+)\/end$/, async (ctx): Answer<'POST /api/runs/{run_id}/end'> => {
 			const cmd = parseEndRun(await ctx.json());
 			const row = await runs.update(ctx.params[0], { status: cmd.status, endTime: cmd.endTime ?? now() });

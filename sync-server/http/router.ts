@@ -1,7 +1,9 @@
-// A minimal HTTP router: method + path pattern -> handler returning JSON. Reads bodies with a size limit and
-// turns every failure into `{error_code, message}` with the right status (MLflow's error shape).
+// A minimal HTTP router: method + path pattern -> handler returning JSON. Reads bodies within a per-route size
+// limit, a nesting depth and an idle timeout, and turns every failure into `{error_code, message}` with the right
+// status (MLflow's error shape).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../src/lib/core/errors';
+import { isJsonTooDeep, MAX_JSON_DEPTH } from '../../src/lib/core/json-depth';
 
 export interface RequestContext {
 	req: IncomingMessage;
@@ -18,13 +20,26 @@ export interface RequestContext {
 /** A handler returns a JSON-able value (sent as 200), or `undefined` after writing the response itself. */
 export type Handler = (ctx: RequestContext) => Promise<unknown> | unknown;
 
+export interface RouteOptions {
+	/** Largest body `json()` / `text()` read for this route, bytes (default DEFAULT_BODY_LIMIT; the router's cap applies). */
+	bodyLimit?: number;
+}
+
 interface Route {
 	method: string;
 	pattern: RegExp;
 	handler: Handler;
+	bodyLimit: number;
 }
 
-export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
+/**
+ * Default body limit of a route, 8 MiB. The largest MLflow request is a full log-batch: 1,000 metrics (key ≤ 250,
+ * model and dataset ids: ~1 KB each), 100 params (key ≤ 250, value ≤ 6,000) and 100 tags (value ≤ 8,000) — about
+ * 1 MB + 6 MB of text at 4 UTF-8 bytes per character at worst.
+ */
+export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+/** A body that sends no byte for this long is answered 408 and its connection closed. */
+export const DEFAULT_BODY_IDLE_MS = 30_000;
 
 /** Reads a whole request body, refusing more than `limit` bytes (by Content-Length up front, or while streaming). */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -40,9 +55,47 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 	return Buffer.concat(parts);
 }
 
-/** Parses a request body's text as JSON (an empty body reads as `{}`); 400 MALFORMED_REQUEST otherwise. */
+/**
+ * Drops a request whose body stalls: no byte for `idleMs` while it is still arriving answers 408 (when nothing was
+ * sent yet) and closes the connection. The server calls it for every request, so it covers routes that stream
+ * the body themselves (artifact uploads) and answers sent before the body was read (a refusal) too; cleared once
+ * the body is complete. No-op for a request without a body.
+ */
+export function watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
+	const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+	if (!hasBody || idleMs <= 0 || req.complete) return;
+	const onIdle = () => {
+		stop();
+		if (!res.headersSent) {
+			const body = JSON.stringify({ error_code: 'REQUEST_TIMEOUT', message: `No request body byte arrived for ${idleMs} ms` });
+			res.writeHead(408, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+			res.end(body, () => req.socket.destroy());
+		} else req.socket.destroy();
+		req.destroy();
+	};
+	const stop = () => {
+		req.off('timeout', onIdle);
+		req.off('end', stop);
+		res.off('finish', rearm);
+		// Once answered, the socket's timeout is the server's keep-alive one (or this one, if the answer came first).
+		if (!res.writableFinished) req.socket?.setTimeout(0);
+	};
+	// Node sets its keep-alive timeout when the answer is sent: a refusal sent before the body came keeps this bound.
+	const rearm = () => {
+		if (!req.complete) req.socket?.setTimeout(idleMs);
+	};
+	req.setTimeout(idleMs, onIdle);
+	req.once('end', stop);
+	res.once('finish', rearm);
+}
+
+/**
+ * Parses a request body's text as JSON (an empty body reads as `{}`); 400 MALFORMED_REQUEST for malformed JSON
+ * and for nesting deeper than MAX_JSON_DEPTH (checked first, by a linear scan: deep values overflow later walks).
+ */
 export function parseJsonBody(text: string): unknown {
 	if (text.length === 0) return {};
+	if (isJsonTooDeep(text)) throw new ApiError('MALFORMED_REQUEST', `Malformed JSON body: nested deeper than ${MAX_JSON_DEPTH} levels`);
 	try {
 		return JSON.parse(text);
 	} catch (e) {
@@ -70,13 +123,22 @@ export function sendError(res: ServerResponse, err: unknown, log?: (msg: string)
 	sendJson(res, apiErr.status, apiErr.toJSON());
 }
 
-export function createRouter(opts: { bodyLimit?: number; log?: (msg: string) => void } = {}) {
+export interface RouterOptions {
+	/**
+	 * Largest body any route reads, bytes: caps the routes' own limits (DEFAULT_BODY_LIMIT, or the one a route
+	 * names in RouteOptions). Default: no cap beyond those.
+	 */
+	bodyLimit?: number;
+	log?: (msg: string) => void;
+}
+
+export function createRouter(opts: RouterOptions = {}) {
 	const routes: Route[] = [];
-	const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+	const cap = opts.bodyLimit ?? Number.POSITIVE_INFINITY;
 
 	const router = {
-		add(method: string, pattern: RegExp, handler: Handler) {
-			routes.push({ method, pattern, handler });
+		add(method: string, pattern: RegExp, handler: Handler, routeOpts: RouteOptions = {}) {
+			routes.push({ method, pattern, handler, bodyLimit: Math.min(routeOpts.bodyLimit ?? DEFAULT_BODY_LIMIT, cap) });
 			return router;
 		},
 		/** True if the request was routed here (handled or answered with an error); false if no pattern matches. */
@@ -109,7 +171,7 @@ export function createRouter(opts: { bodyLimit?: number; log?: (msg: string) => 
 			let body: Promise<string> | undefined;
 			let parsed: Promise<unknown> | undefined;
 			// Decoded once: MLflow routes read both the text (for Python-style error messages) and the JSON.
-			const read = () => (body ??= readBody(req, bodyLimit).then((b) => b.toString('utf8')));
+			const read = () => (body ??= readBody(req, route.bodyLimit).then((b) => b.toString('utf8')));
 			const ctx: RequestContext = {
 				req,
 				res,

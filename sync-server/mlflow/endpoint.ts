@@ -8,7 +8,7 @@ import type { RunRow } from '../../src/lib/core/run-row';
 import type { ExperimentService } from '../tracking/experiments';
 import type { RunService } from '../tracking/runs';
 import type { LoggedModelService } from '../tracking/logged-models';
-import { sendJsonText, type RequestContext, type Router } from '../http/router';
+import { sendJsonText, type RequestContext, type RouteOptions, type Router } from '../http/router';
 
 export interface MlflowTrackingDeps {
 	experiments: ExperimentService;
@@ -26,9 +26,10 @@ export type MlflowHandler = (m: MlflowMessage, ctx: RequestContext) => Promise<o
 
 /**
  * Serves `path` (e.g. `runs/get`) under both prefixes, for GET and POST alike (MLflow lists both for its search
- * endpoints; the Python client uses one per RPC). Query fields named in `repeated` are read as lists.
+ * endpoints; the Python client uses one per RPC). Query fields named in `repeated` are read as lists; `routeOpts`
+ * name a body limit other than the router's default.
  */
-export function addMlflowEndpoint(router: Router, path: string, handler: MlflowHandler, repeated: readonly string[] = []): void {
+export function addMlflowEndpoint(router: Router, path: string, handler: MlflowHandler, repeated: readonly string[] = [], routeOpts?: RouteOptions): void {
 	const pattern = new RegExp(`^/(?:api|ajax-api)/2\\.0/mlflow/${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 	const handle = async (ctx: RequestContext) => {
 		const m = ctx.req.method === 'GET' ? readQueryMessage(ctx.url.searchParams, repeated) : readBodyMessage(await ctx.json(), await ctx.text());
@@ -37,7 +38,7 @@ export function addMlflowEndpoint(router: Router, path: string, handler: MlflowH
 		sendJsonText(ctx.res, 200, out.text);
 		return undefined;
 	};
-	router.add('GET', pattern, handle).add('POST', pattern, handle);
+	router.add('GET', pattern, handle, routeOpts).add('POST', pattern, handle, routeOpts);
 }
 
 /** The run, or MLflow's 404 (also for ids that are not Tandem run ids: no such run can exist). */

@@ -55,6 +55,9 @@ async function groupModelPoints(models: LoggedModelService, points: readonly Mod
 	return byModel;
 }
 
+/** log-inputs carries whole dataset profiles (MLflow allows 16,777,215 characters) and schemas (1,048,575): 40 MiB. */
+const LOG_INPUTS_BODY_LIMIT = 40 * 1024 * 1024;
+
 export function addLoggingEndpoints(router: Router, { runs, models }: MlflowTrackingDeps): void {
 	const queue = createKeyedQueue();
 	const activeRun = async (runId: string) => assertRunActive(await readRunOr404(runs, runId));
@@ -134,12 +137,18 @@ export function addLoggingEndpoints(router: Router, { runs, models }: MlflowTrac
 		return {};
 	});
 
-	addMlflowEndpoint(router, 'runs/log-inputs', async (m) => {
-		const req = parseLogInputsRequest(m);
-		await queue.run(req.runId, async () => {
-			await activeRun(req.runId);
-			await runs.appendInputs(req.runId, req.inputs);
-		});
-		return {};
-	});
+	addMlflowEndpoint(
+		router,
+		'runs/log-inputs',
+		async (m) => {
+			const req = parseLogInputsRequest(m);
+			await queue.run(req.runId, async () => {
+				await activeRun(req.runId);
+				await runs.appendInputs(req.runId, req.inputs);
+			});
+			return {};
+		},
+		[],
+		{ bodyLimit: LOG_INPUTS_BODY_LIMIT }
+	);
 }

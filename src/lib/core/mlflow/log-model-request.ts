@@ -1,6 +1,7 @@
 // MLflow 2.x `runs/log-model`: the request's MLmodel dict (MLflow's mandatory fields checked) and the run tag
 // `mlflow.log-model.history` that lists every model logged to a run.
 import { invalid } from '../errors';
+import { isJsonTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 import { readRequiredString, readRunIdField, type MlflowMessage } from './message';
 
 /** The 2.x `mlflow.log-model.history` run tag's entries: the MLmodel dicts of the models logged to a run. */
@@ -12,6 +13,7 @@ const MODEL_JSON_FIELDS = ['artifact_path', 'flavors', 'utc_time_created', 'run_
 export function parseLogModelRequest(m: MlflowMessage): { runId: string; model: Record<string, unknown> } {
 	const runId = readRunIdField(m);
 	const text = readRequiredString(m, 'model_json');
+	if (isJsonTooDeep(text)) throw invalid(`Malformed model info: model_json nests deeper than ${MAX_JSON_DEPTH} levels.`);
 	let model: unknown;
 	try {
 		model = JSON.parse(text);
@@ -31,7 +33,8 @@ export function appendLogModelHistory(previous: string | undefined, model: Recor
 	let list: unknown = [];
 	if (previous !== undefined) {
 		try {
-			list = JSON.parse(previous);
+			// A client may have set the tag to anything: too deep a value reads as no list (JSON.stringify would overflow).
+			list = isJsonTooDeep(previous) ? null : JSON.parse(previous);
 		} catch {
 			list = null;
 		}

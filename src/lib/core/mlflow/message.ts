@@ -2,6 +2,7 @@
 // with the coercions and error messages of MLflow's handlers (in GET queries ints and bools arrive as strings).
 import type { ApiError } from '../errors';
 import { invalid } from '../errors';
+import { isJsonTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 import { parsePythonJson, readPythonType, writePythonJson } from './python-json';
 
 /** A request message before its fields are read: JSON values, or strings / string lists from a query string. */
@@ -59,6 +60,7 @@ export function readQueryMessage(query: URLSearchParams, repeated: readonly stri
 export function readBodyMessage(body: unknown, text?: string): MlflowMessage {
 	let v = body;
 	if (typeof v === 'string') {
+		if (isJsonTooDeep(v)) throw invalid(`The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
 		try {
 			v = JSON.parse(v);
 		} catch {

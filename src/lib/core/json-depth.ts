@@ -1,0 +1,35 @@
+// How deeply JSON text nests, found by one linear scan before it is parsed: JSON.parse itself copes with deep
+// nesting, but every recursive walk after it (stringify, Python-style re-reading, validators) would overflow the
+// stack, so a client's 100,000-deep body must be refused up front, as a precise 400, not a 500.
+
+/** Deepest nesting accepted in a request body (arrays and objects together). */
+export const MAX_JSON_DEPTH = 400;
+
+/**
+ * The deepest nesting of `[` / `{` in JSON text, counting only brackets outside strings; stops counting past
+ * `limit` (returns limit + 1). Malformed text gets a number too: JSON.parse reports what is wrong with it.
+ */
+export function readJsonDepth(text: string, limit: number = MAX_JSON_DEPTH): number {
+	let depth = 0;
+	let deepest = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 0x5c /* \ */) i++;
+			else if (c === 0x22 /* " */) inString = false;
+		} else if (c === 0x22) inString = true;
+		else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+			if (++depth > deepest) {
+				deepest = depth;
+				if (deepest > limit) return limit + 1;
+			}
+		} else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+	}
+	return deepest;
+}
+
+/** Whether JSON text nests deeper than `limit`. */
+export function isJsonTooDeep(text: string, limit: number = MAX_JSON_DEPTH): boolean {
+	return readJsonDepth(text, limit) > limit;
+}
