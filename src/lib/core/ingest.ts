@@ -46,9 +46,9 @@ export function parseCreateRun(body: unknown): CreateRunCommand {
 	return {
 		experimentId,
 		experimentName,
-		runName: readOptionalString(o, 'run_name'),
+		runName: readOptionalString(o, 'run_name', LIMITS.runNameLength),
 		startTime: readOptionalInt(o, 'start_time'),
-		user: readOptionalString(o, 'user'),
+		user: readOptionalString(o, 'user', LIMITS.userLength),
 		tags: readKeyValues(o.tags, 'Tag', LIMITS.tagsPerBatch),
 		params: readKeyValues(o.params, 'Param', LIMITS.paramsPerBatch)
 	};

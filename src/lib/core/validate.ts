@@ -8,6 +8,9 @@ export const LIMITS = {
 	paramValueLength: 6000,
 	tagValueLength: 8000,
 	nameLength: 500,
+	/** a run's name (MLflow's `runs.name` column) and its user (`runs.user_id`) */
+	runNameLength: 250,
+	userLength: 256,
 	/** native ingest: points per request */
 	metricsPerBatch: 100_000,
 	paramsPerBatch: 1000,

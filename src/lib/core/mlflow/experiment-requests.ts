@@ -4,7 +4,7 @@ import { invalid } from '../errors';
 import type { Experiment } from '../docs/workspace';
 import { compileExperimentFilter, parseExperimentFilter, type ExperimentRow } from '../query/experiment-filter';
 import { parseExperimentOrderBy } from '../query/mlflow-order';
-import { MLFLOW_LIMITS, checkMlflowKey } from './keys';
+import { MLFLOW_LIMITS, checkBatchLimit, checkLengthLimit, checkMlflowKey } from './keys';
 import { readPageRequest } from './paging';
 import {
 	createMissingValueError,
@@ -32,21 +32,14 @@ export function readExperimentIdField(m: MlflowMessage, field = 'experiment_id')
 }
 
 function checkExperimentName(name: string, field: string): string {
-	if (name.length > MLFLOW_LIMITS.experimentNameLength) {
-		throw invalid(`'${field}' exceeds the maximum length of ${MLFLOW_LIMITS.experimentNameLength} characters`);
-	}
-	return name;
+	return checkLengthLimit(name, field, MLFLOW_LIMITS.experimentNameLength);
 }
 
 /** Checks an experiment tag (key rules, key ≤ 250, value ≤ 20,000: rejected, not truncated). */
 function checkExperimentTag(key: string, value: string): void {
 	checkMlflowKey(key, 'key', 'key');
-	if (key.length > MLFLOW_LIMITS.experimentTagKeyLength) {
-		throw invalid(`'key' exceeds the maximum length of ${MLFLOW_LIMITS.experimentTagKeyLength} characters`);
-	}
-	if (value.length > MLFLOW_LIMITS.experimentTagValueLength) {
-		throw invalid(`'value' exceeds the maximum length of ${MLFLOW_LIMITS.experimentTagValueLength} characters`);
-	}
+	checkLengthLimit(key, 'key', MLFLOW_LIMITS.experimentTagKeyLength);
+	checkLengthLimit(value, 'value', MLFLOW_LIMITS.experimentTagValueLength);
 }
 
 export interface CreateExperimentRequest {
@@ -58,11 +51,14 @@ export interface CreateExperimentRequest {
 export function parseCreateExperimentRequest(m: MlflowMessage): CreateExperimentRequest {
 	const name = checkExperimentName(readRequiredString(m, 'name'), 'name');
 	const artifactLocation = readString(m, 'artifact_location') || undefined;
+	if (artifactLocation) checkLengthLimit(artifactLocation, 'artifact_location', MLFLOW_LIMITS.artifactLocationLength);
 	if (artifactLocation?.startsWith('runs:')) {
 		throw invalid(`Invalid value '${artifactLocation}' for parameter 'artifact_location': 'runs:' URIs are not allowed`);
 	}
 	const tags: Record<string, string> = {};
-	readObjectList(m, 'tags').forEach((t, i) => {
+	const list = readObjectList(m, 'tags');
+	checkBatchLimit('tags', MLFLOW_LIMITS.tagsPerRequest, list.length);
+	list.forEach((t, i) => {
 		const key = readString(t, 'key');
 		if (!key) throw createMissingValueError(`tags[${i}].key`);
 		const value = readString(t, 'value') ?? '';

@@ -5,6 +5,14 @@ import { isValidKey } from '../schema';
 
 export const MLFLOW_LIMITS = {
 	keyLength: 250,
+	/** A run's name (MLflow's SQL `runs.name` column); the `mlflow.runName` tag that carries it too. */
+	runNameLength: 250,
+	/** `user_id` (the `runs.user_id` column) */
+	userIdLength: 256,
+	/** MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH's default */
+	artifactLocationLength: 2048,
+	/** run tags given with runs/create, logged-model tags per request: MAX_ENTITIES_PER_BATCH */
+	tagsPerRequest: 1000,
 	/** Longer param values are truncated to this many characters (MLFLOW_TRUNCATE_LONG_VALUES, on by default). */
 	paramValueLength: 6000,
 	/** Longer run tag values are truncated to this many characters. */
@@ -30,8 +38,13 @@ export const MLFLOW_LIMITS = {
 	datasetSchema: 1048575,
 	datasetProfile: 16777215,
 	inputTagKey: 255,
-	inputTagValue: 500
+	inputTagValue: 500,
+	/** `datasets.dataset_source_type` column */
+	datasetSourceType: 36
 } as const;
+
+/** The run tag that carries a run's name. */
+export const RUN_NAME_TAG = 'mlflow.runName';
 
 /** Python's `\w` is Unicode-aware: letters, digits (any script) and underscore; plus `/ . - space :`. */
 const KEY_CHARS = /^[\p{L}\p{N}_/.\- :]*$/u;
@@ -92,6 +105,20 @@ export function truncateValue(value: string, limit: number): string {
 	if (value.length <= limit) return value;
 	const points = Array.from(value);
 	return points.length <= limit ? value : points.slice(0, limit).join('');
+}
+
+/** `value`, or MLflow's INVALID_PARAMETER_VALUE (`_validate_length_limit`) when longer than `limit` characters. */
+export function checkLengthLimit(value: string, field: string, limit: number): string {
+	if (value.length > limit) throw invalid(`'${field}' exceeds the maximum length of ${limit} characters`);
+	return value;
+}
+
+/** A run name (run_name, or the mlflow.runName tag): at most MLFLOW_LIMITS.runNameLength characters. */
+export function checkRunName(name: string, field = 'run_name'): string {
+	if (name.length > MLFLOW_LIMITS.runNameLength) {
+		throw invalid(`Run name '${name.slice(0, 40)}…' (${field}) exceeds the maximum length of ${MLFLOW_LIMITS.runNameLength} characters`);
+	}
+	return name;
 }
 
 /** MLflow's message when one log-batch request carries more than `limit` entities of a kind. */

@@ -4,7 +4,7 @@ import { invalid } from '../errors';
 import { LOGGED_MODEL_STATUSES, type LoggedModelStatus } from '../schema';
 import type { LoggedModelMetric, LoggedModelRecord } from '../docs/logged-models';
 import { encodeNumber } from '../series/summary';
-import { MLFLOW_LIMITS, checkBatchLimit, checkMlflowKey, truncateValue } from './keys';
+import { MLFLOW_LIMITS, checkBatchLimit, checkLengthLimit, checkMlflowKey, truncateValue } from './keys';
 import { readRunTags } from './logging-requests';
 import { readBool, readEnum, readObjectList, readRequiredString, readString, type MlflowMessage } from './message';
 import { readPageRequest } from './paging';
@@ -43,7 +43,8 @@ export function parseCreateLoggedModelRequest(m: MlflowMessage): CreateLoggedMod
 		if (/[/:\\]|^\.{1,2}$|[\u0000-\u001f]/.test(name)) throw invalid(`Invalid logged model name '${name}': names cannot contain '/', ':', '\\', control characters, or be '.' or '..'`);
 	}
 	const modelType = truncateValue(readString(m, 'model_type') ?? '', 500);
-	const sourceRunId = readString(m, 'source_run_id') ?? '';
+	const sourceRunId = checkLengthLimit(readString(m, 'source_run_id') ?? '', 'source_run_id', 256);
+	checkLengthLimit(experimentId, 'experiment_id', 256);
 	return { experimentId, name, modelType, sourceRunId, params: readModelParams(m), tags: readRunTags(m) };
 }
 

@@ -3,7 +3,7 @@
 import { invalid } from '../errors';
 import { createColumns, type SeriesColumns } from '../chunk';
 import { readMetricValue } from '../validate';
-import { MLFLOW_LIMITS, checkBatchLimit, checkMetricKey, checkMlflowKey, truncateValue } from './keys';
+import { MLFLOW_LIMITS, RUN_NAME_TAG, checkBatchLimit, checkLengthLimit, checkMetricKey, checkMlflowKey, checkRunName, truncateValue } from './keys';
 import type { DatasetInput, ModelInput, RunInputs } from './run-inputs';
 import type { LoggedModelMetric } from '../docs/logged-models';
 import {
@@ -101,15 +101,23 @@ function readParam(o: MlflowMessage, path: string): [string, string] {
 	return [key, truncateValue(readString(o, 'value', at(path, 'value')) ?? '', MLFLOW_LIMITS.paramValueLength)];
 }
 
+/** A run tag; the `mlflow.runName` tag is the run's name, so it keeps the run name's limit rather than being cut. */
 function readTag(o: MlflowMessage, path: string): [string, string] {
 	const key = checkMlflowKey(readRequiredString(o, 'key', at(path, 'key')), at(path, 'key'), at(path, 'key'));
-	return [key, truncateValue(readString(o, 'value', at(path, 'value')) ?? '', MLFLOW_LIMITS.tagValueLength)];
+	const value = readString(o, 'value', at(path, 'value')) ?? '';
+	if (key === RUN_NAME_TAG) return [key, checkRunName(value, at(path, 'value'))];
+	return [key, truncateValue(value, MLFLOW_LIMITS.tagValueLength)];
 }
 
-/** The `tags` list of a request as a record (a later duplicate key wins, as MLflow's set_tags). */
-export function readRunTags(m: MlflowMessage): Record<string, string> {
+/**
+ * The `tags` list of a request as a record (a later duplicate key wins, as MLflow's set_tags); at most `maxCount`
+ * of them (log-batch counts its own first, with MLflow's message).
+ */
+export function readRunTags(m: MlflowMessage, maxCount: number = MLFLOW_LIMITS.tagsPerRequest): Record<string, string> {
 	const tags: Record<string, string> = {};
-	readObjectList(m, 'tags').forEach((t, i) => {
+	const list = readObjectList(m, 'tags');
+	checkBatchLimit('tags', maxCount, list.length);
+	list.forEach((t, i) => {
 		const [k, v] = readTag(t, `tags[${i}]`);
 		tags[k] = v;
 	});
@@ -194,8 +202,7 @@ function readLimited(o: MlflowMessage, field: string, limit: number, noneMessage
 		if (noneMessage) throw invalid(noneMessage);
 		return '';
 	}
-	if (v.length > limit) throw invalid(`'${field}' exceeds the maximum length of ${limit} characters`);
-	return v;
+	return checkLengthLimit(v, field, limit);
 }
 
 function readDatasetInput(o: MlflowMessage): DatasetInput {
@@ -205,7 +212,7 @@ function readDatasetInput(o: MlflowMessage): DatasetInput {
 	const dataset: DatasetInput['dataset'] = {
 		name: readLimited(d, 'name', L.datasetName, 'Dataset name cannot be None'),
 		digest: readLimited(d, 'digest', L.datasetDigest, 'Dataset digest cannot be None'),
-		source_type: readLimited(d, 'source_type', Number.MAX_SAFE_INTEGER, 'Dataset source_type cannot be None'),
+		source_type: readLimited(d, 'source_type', L.datasetSourceType, 'Dataset source_type cannot be None'),
 		source: readLimited(d, 'source', L.datasetSource, 'Dataset source cannot be None')
 	};
 	if (typeof d.schema === 'string') dataset.schema = readLimited(d, 'schema', L.datasetSchema);

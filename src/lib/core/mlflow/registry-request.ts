@@ -4,6 +4,7 @@ import { invalid } from '../errors';
 import { checkKey } from '../validate';
 import { MODEL_STAGES, type ModelStage } from '../docs/registry';
 import { readPageRequest } from './paging';
+import { checkLengthLimit } from './keys';
 import {
 	createMissingValueError,
 	readBodyMessage,
@@ -36,19 +37,16 @@ const ALIAS = /^[\w-]*$/u;
 /** Parsers accept a GET query message or a parsed JSON body; a body must be a JSON object. */
 const readMessage = (body: unknown): MlflowMessage => readBodyMessage(body);
 
-function checkLength(value: string, field: string, limit: number): string {
-	if (value.length > limit) throw invalid(`'${field}' exceeds the maximum length of ${limit} characters`);
-	return value;
-}
+
 
 function readLimited(o: MlflowMessage, field: string, limit: number): string | null {
 	const v = readString(o, field);
-	return v === undefined ? null : checkLength(v, field, limit);
+	return v === undefined ? null : checkLengthLimit(v, field, limit);
 }
 
 /** A registered model name: non-empty, no '/' or ':', and not a path that normalizes to another name. */
 export function readModelName(o: MlflowMessage, field = 'name'): string {
-	const name = checkLength(readRequiredString(o, field), field, REGISTRY_LIMITS.nameLength);
+	const name = checkLengthLimit(readRequiredString(o, field), field, REGISTRY_LIMITS.nameLength);
 	if (name.trim() === '') throw createMissingValueError(field);
 	if (name.includes('/') || name.includes(':')) throw invalid(`Invalid model name '${name}'. Names cannot contain '/' or ':'.`);
 	if (name === '.' || name.startsWith('..')) {
@@ -158,7 +156,7 @@ export function parseCreateModelVersion(body: unknown) {
 	const o = readMessage(body);
 	return {
 		name: readModelName(o),
-		source: checkLength(readRequiredString(o, 'source'), 'source', REGISTRY_LIMITS.sourceLength),
+		source: checkLengthLimit(readRequiredString(o, 'source'), 'source', REGISTRY_LIMITS.sourceLength),
 		runId: readLimited(o, 'run_id', 256) || null,
 		runLink: readLimited(o, 'run_link', REGISTRY_LIMITS.runLinkLength) || null,
 		loggedModelId: readLimited(o, 'model_id', 256) || null,

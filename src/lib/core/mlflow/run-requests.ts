@@ -5,14 +5,14 @@ import { RUN_STATUSES, type RunStatus } from '../schema';
 import type { RunRow } from '../run-row';
 import { compileMlflowFilter, parseMlflowFilter } from '../query/mlflow-filter';
 import { parseMlflowOrderBy } from '../query/mlflow-order';
-import { MLFLOW_LIMITS } from './keys';
+import { MLFLOW_LIMITS, RUN_NAME_TAG, checkLengthLimit, checkRunName } from './keys';
 import { readPageRequest, readPageToken } from './paging';
 import { VIEW_TYPES, isInView, readExperimentIdField, type ViewType } from './experiment-requests';
 import { readRunTags } from './logging-requests';
 import { createMissingValueError, readEnum, readInt, readRequiredString, readRunIdField, readString, readStringList, type MlflowMessage } from './message';
 import { DEFAULT_EXPERIMENT_ID } from '../ids';
 
-export const RUN_NAME_TAG = 'mlflow.runName';
+export { RUN_NAME_TAG } from './keys';
 
 export interface CreateRunRequest {
 	experimentId: string;
@@ -25,15 +25,23 @@ export interface CreateRunRequest {
 
 export function parseCreateRunRequest(m: MlflowMessage): CreateRunRequest {
 	const experimentId = m.experiment_id === undefined || m.experiment_id === null || m.experiment_id === '' ? DEFAULT_EXPERIMENT_ID : readExperimentIdField(m);
-	const runName = readString(m, 'run_name') || undefined;
-	const tags = readRunTags(m);
+	const runName = readRunName(m);
+	const tags = readRunTags(m, MLFLOW_LIMITS.tagsPerRequest);
 	const tagName = tags[RUN_NAME_TAG];
 	if (runName && tagName && runName !== tagName) {
 		throw invalid(
 			`Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${runName}', mlflow.runName='${tagName}').`
 		);
 	}
-	return { experimentId, userId: readString(m, 'user_id') || undefined, runName, startTime: readInt(m, 'start_time'), tags };
+	const userId = readString(m, 'user_id') || undefined;
+	if (userId) checkLengthLimit(userId, 'user_id', MLFLOW_LIMITS.userIdLength);
+	return { experimentId, userId, runName, startTime: readInt(m, 'start_time'), tags };
+}
+
+/** `run_name`, at most MLFLOW_LIMITS.runNameLength characters; "" reads as absent. */
+function readRunName(m: MlflowMessage): string | undefined {
+	const name = readString(m, 'run_name') || undefined;
+	return name === undefined ? undefined : checkRunName(name);
 }
 
 export interface UpdateRunRequest {
@@ -49,7 +57,7 @@ export function parseUpdateRunRequest(m: MlflowMessage): UpdateRunRequest {
 		runId: readRunIdField(m),
 		status: readEnum(m, 'status', RUN_STATUSES),
 		endTime: readInt(m, 'end_time'),
-		runName: readString(m, 'run_name') || undefined
+		runName: readRunName(m)
 	};
 }
 
