@@ -5,26 +5,28 @@ import { createRun, readRuns, updateRun } from '../../src/lib/core/docs/experime
 import { readMetricSummaries, setMetricSummaries } from '../../src/lib/core/docs/live';
 import { createRunRowCache, type RoomEvents } from './run-rows';
 
+/** Run ids (32 hex characters: the rows skip entries under any other key). */
+const ID = { a: 'a'.repeat(32), b: 'b'.repeat(32), c: 'c'.repeat(32), d: 'd'.repeat(32) };
 const summary = (last: number) => ({ last, min: last, max: last, count: 1, step: 0, timestamp: 0 });
 
 function addRun(exp: Y.Doc, runId: string) {
-	createRun(exp, { runId, experimentId: '1', name: runId, user: 'u', startTime: 0, status: 'RUNNING', artifactUri: 'a', params: { p: '1' } });
+	createRun(exp, { runId, experimentId: '1', name: runId, user: 'u', startTime: 0, status: 'RUNNING', artifactUri: 'uri', params: { p: '1' } });
 }
 
 describe('createRunRowCache', () => {
 	it('re-reads only the runs a write touched, and equals a full read after each write', () => {
 		const exp = new Y.Doc();
 		const live = new Y.Doc();
-		for (const id of ['a', 'b', 'c']) addRun(exp, id);
+		for (const id of [ID.a, ID.b, ID.c]) addRun(exp, id);
 		const cache = createRunRowCache();
 		const full = () => readRuns(exp, '1', (id) => readMetricSummaries(live, id));
 		const first = cache.read('1', exp, live);
 		expect(first).toEqual(full());
 		expect(cache.read('1', exp, live)).toBe(first);
 
-		setMetricSummaries(live, 'b', { loss: summary(0.5) });
-		updateRun(exp, 'c', { tags: { t: 'x' } });
-		addRun(exp, 'd');
+		setMetricSummaries(live, ID.b, { loss: summary(0.5) });
+		updateRun(exp, ID.c, { tags: { t: 'x' } });
+		addRun(exp, ID.d);
 		const second = cache.read('1', exp, live);
 		expect(second).not.toBe(first);
 		expect(second).toEqual(full());
@@ -32,20 +34,32 @@ describe('createRunRowCache', () => {
 		expect(second[1]).not.toBe(first[1]);
 		expect(second[1].metrics.loss.last).toBe(0.5);
 		expect(second[2].tags).toEqual({ t: 'x' });
-		expect(second.map((r) => r.run_id)).toEqual(['a', 'b', 'c', 'd']);
+		expect(second.map((r) => r.run_id)).toEqual([ID.a, ID.b, ID.c, ID.d]);
+	});
+
+	it('skips entries a peer wrote under keys that are not run ids', () => {
+		const exp = new Y.Doc();
+		const live = new Y.Doc();
+		addRun(exp, ID.a);
+		addRun(exp, 'not-a-run');
+		const cache = createRunRowCache();
+		expect(cache.read('1', exp, live).map((r) => r.run_id)).toEqual([ID.a]);
+		addRun(exp, 'also-not');
+		updateRun(exp, ID.a, { tags: { t: 'x' } });
+		expect(cache.read('1', exp, live).map((r) => r.run_id)).toEqual([ID.a]);
 	});
 
 	it('reads everything again from a document reloaded as a new Y.Doc', () => {
 		const exp = new Y.Doc();
 		const live = new Y.Doc();
-		addRun(exp, 'a');
+		addRun(exp, ID.a);
 		const cache = createRunRowCache();
 		const first = cache.read('1', exp, live);
 		const reloaded = new Y.Doc();
 		Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(exp));
-		addRun(reloaded, 'b');
+		addRun(reloaded, ID.b);
 		const second = cache.read('1', reloaded, live);
-		expect(second.map((r) => r.run_id)).toEqual(['a', 'b']);
+		expect(second.map((r) => r.run_id)).toEqual([ID.a, ID.b]);
 		expect(second[0]).not.toBe(first[0]);
 	});
 
@@ -70,7 +84,7 @@ describe('createRunRowCache', () => {
 			const exp = new Y.Doc();
 			const live = new Y.Doc();
 			emit('room-loaded', 'exp/1', 'exp/1/live', 'workspace');
-			addRun(exp, 'a');
+			addRun(exp, ID.a);
 			return { cache, emit, exp, live, rows: cache.read('1', exp, live) };
 		}
 
@@ -105,19 +119,19 @@ describe('createRunRowCache', () => {
 			const again = reload(emit, exp, live);
 			expect(cache.read('1', again.exp, again.live)).toBe(rows);
 			// From then on they are observed: a tag deleted (no new items, the state vector stays) is read.
-			updateRun(again.exp, 'a', { tags: { t: 'x' } });
+			updateRun(again.exp, ID.a, { tags: { t: 'x' } });
 			expect(cache.read('1', again.exp, again.live)[0].tags).toEqual({ t: 'x' });
-			updateRun(again.exp, 'a', { deleteTags: ['t'] });
+			updateRun(again.exp, ID.a, { deleteTags: ['t'] });
 			expect(cache.read('1', again.exp, again.live)[0].tags).toEqual({});
 		});
 
 		it('reads documents that changed after loading again, even by a deletion only', () => {
 			const { cache, emit, exp, live } = setup();
-			updateRun(exp, 'a', { tags: { t: 'x' } });
+			updateRun(exp, ID.a, { tags: { t: 'x' } });
 			const rows = cache.read('1', exp, live);
 			emit('room-unloaded', 'exp/1', 'exp/1/live');
 			const again = reload(emit, exp, live);
-			updateRun(again.exp, 'a', { deleteTags: ['t'] });
+			updateRun(again.exp, ID.a, { deleteTags: ['t'] });
 			const read = cache.read('1', again.exp, again.live);
 			expect(read).not.toBe(rows);
 			expect(read).toEqual(readRuns(again.exp, '1', (id) => readMetricSummaries(again.live, id)));
@@ -127,7 +141,7 @@ describe('createRunRowCache', () => {
 		it('freezes nothing when a change was observed and not read before the documents unloaded', () => {
 			const { cache, emit, live } = setup();
 			emit('room-unloaded', 'exp/1');
-			setMetricSummaries(live, 'a', { loss: summary(1) }); // the live document changed after exp unloaded
+			setMetricSummaries(live, ID.a, { loss: summary(1) }); // the live document changed after exp unloaded
 			emit('room-unloaded', 'exp/1/live');
 			expect(cache.readFrozen('1')).toBeNull();
 		});

@@ -9,6 +9,7 @@ import { readMetricSummaries } from '../../src/lib/core/docs/live';
 import { observeRunChanges } from '../../src/lib/core/docs/run-changes';
 import type { RunRow } from '../../src/lib/core/run-row';
 import { docNames } from '../../src/lib/core/schema';
+import { isRunId } from '../../src/lib/core/ids';
 
 interface Rows {
 	exp: Y.Doc;
@@ -101,8 +102,9 @@ export function createRunRowCache(rooms?: RoomEvents) {
 		return { exp, live, rows, index: new Map(rows.map((r, i) => [r.run_id, i])), dirty, stop };
 	}
 
+	/** Every run of the experiment; entries under keys that are not run ids (a peer may write any) are no runs. */
 	function readAll(experimentId: string, exp: Y.Doc, live: Y.Doc): Rows {
-		return track(exp, live, readRuns(exp, experimentId, (runId) => readMetricSummaries(live, runId)));
+		return track(exp, live, readRuns(exp, experimentId, (runId) => readMetricSummaries(live, runId)).filter((r) => isRunId(r.run_id)));
 	}
 
 	return {
@@ -126,7 +128,7 @@ export function createRunRowCache(rooms?: RoomEvents) {
 			if (e.dirty.size === 0) return e.rows;
 			const rows = e.rows.slice();
 			for (const runId of e.dirty) {
-				const row = readRun(exp, experimentId, runId, readMetricSummaries(live, runId));
+				const row = isRunId(runId) ? readRun(exp, experimentId, runId, readMetricSummaries(live, runId)) : null;
 				const at = e.index.get(runId);
 				if (row && at !== undefined) rows[at] = row;
 				else if (row) e.index.set(runId, rows.push(row) - 1);

@@ -1,21 +1,22 @@
 // Run operations shared by the native and MLflow APIs: create, read, patch, log batches of params, tags and
 // metric points. Each write touches its documents in one synchronous block and resolves once durable.
 import type * as Y from 'yjs';
-import { docNames, SERIES_PART_MAX_BYTES, type RunStatus, type Lifecycle } from '../../src/lib/core/schema';
+import { docNames, type RunStatus, type Lifecycle } from '../../src/lib/core/schema';
 import { createRunId, createRunName, isRunId, DEFAULT_EXPERIMENT_ID } from '../../src/lib/core/ids';
 import { invalid, notFound } from '../../src/lib/core/errors';
+import { LIMITS } from '../../src/lib/core/validate';
 import type { RunRow, MetricSummary } from '../../src/lib/core/run-row';
 import type { SeriesColumns } from '../../src/lib/core/chunk';
-import { concatColumns } from '../../src/lib/core/chunk';
 import { createRun, findParamConflicts, hasRun, readRun, readRunIds, updateRun, type RunPatch } from '../../src/lib/core/docs/experiment';
 import { hasBatch, readMetricSummaries, recordBatch, setMetricSummaries } from '../../src/lib/core/docs/live';
-import { readRunExperiment, readSeriesDirectory, setRunExperiment, setSeriesParts } from '../../src/lib/core/docs/run';
-import { appendSeriesChunk, readSeries, readSeriesBytes } from '../../src/lib/core/docs/series';
+import { readRunExperiment, setRunExperiment, setSeriesParts } from '../../src/lib/core/docs/run';
+import { appendSeriesChunk } from '../../src/lib/core/docs/series';
 import { foldSummary } from '../../src/lib/core/series/summary';
 import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
 import type { ExperimentService } from './experiments';
 import { createDocMemo, createMemo } from './doc-memo';
 import { createRunRowCache, type RoomEvents } from './run-rows';
+import { createSeriesReader } from './run-series';
 import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
 import { readRunCounts, type RunCounts } from '../../src/lib/core/docs/run-counts';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
@@ -39,6 +40,12 @@ export interface LogInput {
 	metrics?: Map<string, SeriesColumns>;
 }
 
+/** A run's name, whichever API and field gave it: at most LIMITS.runNameLength characters (400 otherwise). */
+function checkRunNameLength(name: string): string {
+	if (name.length > LIMITS.runNameLength) throw invalid(`Run name '${name.slice(0, 40)}…' exceeds the maximum length of ${LIMITS.runNameLength} characters`);
+	return name;
+}
+
 export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-artifacts:/${experimentId}/${runId}/artifacts`;
 
 /** ms after a write before an experiment's rows are read again in the background. */
@@ -46,8 +53,7 @@ const ROWS_REREAD_MS = 2_000;
 
 export function createRunService(access: DocAccess & Partial<RoomEvents>, experiments: ExperimentService, now: () => number = Date.now) {
 	const runRows = createRunRowCache(access.on ? (access as RoomEvents) : undefined);
-	/** Recently read series (a paged get-history reads the same one per page); ~24 B per point each. */
-	const seriesColumns = createDocMemo<SeriesColumns>({ maxEntries: 16 });
+	const series = createSeriesReader(access);
 	const runCounts = createDocMemo<RunCounts>();
 	/** Views recently asked for (first screens): valid while the rows are the same array (and, if the view reads the clock, for a second). */
 	const viewMatches = createMemo<ViewMatches>({ maxEntries: 32 });
@@ -72,26 +78,13 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 		if (frozen) return Promise.resolve(frozen);
 		return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) => runRows.read(experimentId, exp, live));
 	}
-	/** The experiment a run belongs to, from its run document; 404 for an unknown run. */
+	/** The experiment a run belongs to, from its run document (and holding it); 404 for an unknown run. */
 	async function locate(runId: string): Promise<string> {
 		if (!isRunId(runId)) throw invalid(`Invalid run id '${runId}': expected 32 hexadecimal characters`);
 		const expId = await readDocs(access, [docNames.run(runId)], ([run]) => readRunExperiment(run));
-		if (expId === null) throw notFound(`Run '${runId}' not found`);
+		// The run document is client-writable: the experiment it names must hold the run, or there is no such run.
+		if (expId === null || !(await readDocs(access, [docNames.experiment(expId)], ([exp]) => hasRun(exp, runId)))) throw notFound(`Run '${runId}' not found`);
 		return expId;
-	}
-
-	/** Series doc names to write for each key: the last part, or a new one once the last is full. */
-	async function seriesTargets(runId: string, keys: string[]): Promise<Map<string, { part: number; name: string }>> {
-		const dir = await readDocs(access, [docNames.run(runId)], ([run]) => readSeriesDirectory(run));
-		const targets = new Map<string, { part: number; name: string }>();
-		for (const key of keys) {
-			let part = (dir.get(key) ?? 1) - 1;
-			const name = docNames.series(runId, key, part);
-			const full = await readDocs(access, [name], ([s]) => readSeriesBytes(s) >= SERIES_PART_MAX_BYTES);
-			if (full) part++;
-			targets.set(key, { part, name: docNames.series(runId, key, part) });
-		}
-		return targets;
 	}
 
 	function assertActive(exp: Y.Doc, expId: string, runId: string): RunRow {
@@ -112,7 +105,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 			const runId = createRunId();
 			const expId = experiment.experiment_id;
 			const tags = { ...input.tags };
-			const name = input.runName || tags['mlflow.runName'] || createRunName();
+			const name = checkRunNameLength(input.runName || tags['mlflow.runName'] || createRunName());
 			tags['mlflow.runName'] = name;
 			const user = input.user || tags['mlflow.user'] || 'unknown';
 			const names = [docNames.experiment(expId), docNames.run(runId)];
@@ -191,7 +184,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 				([exp, live]) => {
 					if (!hasRun(exp, runId)) throw notFound(`Run '${runId}' not found`);
 					const runPatch: RunPatch = { ...patch };
-					if (patch.name !== undefined) runPatch.tags = { 'mlflow.runName': patch.name };
+					if (patch.name !== undefined) runPatch.tags = { 'mlflow.runName': checkRunNameLength(patch.name) };
 					updateRun(exp, runId, runPatch);
 					return readRun(exp, expId, runId, readMetricSummaries(live, runId))!;
 				},
@@ -206,7 +199,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 		async log(runId: string, input: LogInput): Promise<{ applied: boolean }> {
 			const expId = await locate(runId);
 			const metrics = input.metrics ?? new Map<string, SeriesColumns>();
-			const targets = await seriesTargets(runId, [...metrics.keys()]);
+			const targets = await series.targets(runId, [...metrics.keys()]);
 			const seriesNames = [...targets.values()].map((t) => t.name);
 			const names = [docNames.experiment(expId), docNames.live(expId), docNames.run(runId), ...seriesNames];
 			return access.transact(
@@ -249,10 +242,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 		 */
 		async history(runId: string, key: string): Promise<SeriesColumns> {
 			await locate(runId);
-			const parts = await readDocs(access, [docNames.run(runId)], ([run]) => readSeriesDirectory(run).get(key));
-			if (parts === undefined) return concatColumns([]);
-			const names = Array.from({ length: parts }, (_, p) => docNames.series(runId, key, p));
-			return readDocs(access, names, (docs) => seriesColumns.read(`${runId}/${key}`, docs, (d) => concatColumns(d.map(readSeries))));
+			return series.history(runId, key);
 		},
 
 		/**
