@@ -15,7 +15,12 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
 	const timer = setTimeout(() => controller.abort(), RENDER_WAIT_MS);
 	try {
 		// Aborting only stops waiting: the server goes on reading the rows, so the browser's own request finds them.
-		return await fetch(new Request(origin + url.pathname + url.search, { headers: { accept: 'application/json' }, signal: controller.signal }));
+		// The visitor's sign-in cookie goes along: the API answers what they may read, or 401 (the page renders without rows).
+		const headers: Record<string, string> = { accept: 'application/json' };
+		const cookie = event.request.headers.get('cookie');
+		if (cookie) headers.cookie = cookie;
+		// The global fetch, not SvelteKit's: that one adds the page's Origin, which the API rightly refuses as foreign.
+		return await globalThis.fetch(new Request(origin + url.pathname + url.search, { headers, signal: controller.signal }));
 	} catch {
 		return new Response(JSON.stringify({ error_code: 'TEMPORARILY_UNAVAILABLE', message: 'Not ready in time for the server render' }), {
 			status: 503,

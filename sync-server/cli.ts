@@ -1,7 +1,10 @@
-// Command-line entry: `tsx sync-server/cli.ts [--host H] [--port P] [--data DIR] [--sync FULL|NORMAL] [--gc-interval 24h]`
-// (env TANDEM_HOST, TANDEM_PORT, TANDEM_DATA, TANDEM_SYNC, TANDEM_GC_INTERVAL). Prints the URL; SIGINT/SIGTERM flush the store and exit.
+// Command-line entry: `tsx sync-server/cli.ts [--host H] [--port P] [--data DIR] [--sync FULL|NORMAL] [--gc-interval 24h]
+// [--insecure] [--default-permission READ] [--allowed-hosts a,b] [--allowed-origins o1,o2] [--rate-limit 2000]` (env TANDEM_HOST,
+// TANDEM_PORT, TANDEM_DATA, TANDEM_SYNC, TANDEM_GC_INTERVAL, TANDEM_INSECURE=1, TANDEM_DEFAULT_PERMISSION,
+// TANDEM_ALLOWED_HOSTS, TANDEM_ALLOWED_ORIGINS, TANDEM_RATE_LIMIT). Prints the URL; SIGINT/SIGTERM flush the store and exit.
 import { startServer } from './server';
 import { GC_INTERVAL_MS, MAX_TIMER_MS } from './blobs/gc';
+import { isPermission, type Permission } from '../src/lib/core/access';
 
 interface CliOptions {
 	host: string;
@@ -9,6 +12,25 @@ interface CliOptions {
 	dataDir: string;
 	synchronous: 'NORMAL' | 'FULL';
 	gcIntervalMs: number;
+	insecure: boolean;
+	defaultPermission: Permission;
+	allowedHosts: string[];
+	allowedOrigins: string[];
+	/** Requests per second per token. */
+	rateLimit: number;
+}
+
+const splitList = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
+function readPermission(text: string, what: string): Permission {
+	const p = text.toUpperCase();
+	if (!isPermission(p)) throw new Error(`${what} must be READ, EDIT, MANAGE or NO_PERMISSIONS, not '${text}'`);
+	return p;
+}
+function readRate(text: string, what: string): number {
+	const n = Number(text);
+	if (!Number.isFinite(n) || n <= 0) throw new Error(`${what} must be a positive number of requests per second`);
+	return n;
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -28,7 +50,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
 		port: Number(env.TANDEM_PORT ?? 5000),
 		dataDir: env.TANDEM_DATA ?? 'tandem-data',
 		synchronous: env.TANDEM_SYNC === 'FULL' ? 'FULL' : 'NORMAL',
-		gcIntervalMs: env.TANDEM_GC_INTERVAL ? parseInterval(env.TANDEM_GC_INTERVAL, 'TANDEM_GC_INTERVAL') : GC_INTERVAL_MS
+		gcIntervalMs: env.TANDEM_GC_INTERVAL ? parseInterval(env.TANDEM_GC_INTERVAL, 'TANDEM_GC_INTERVAL') : GC_INTERVAL_MS,
+		insecure: env.TANDEM_INSECURE === '1' || env.TANDEM_INSECURE === 'true',
+		defaultPermission: env.TANDEM_DEFAULT_PERMISSION ? readPermission(env.TANDEM_DEFAULT_PERMISSION, 'TANDEM_DEFAULT_PERMISSION') : 'READ',
+		allowedHosts: splitList(env.TANDEM_ALLOWED_HOSTS),
+		allowedOrigins: splitList(env.TANDEM_ALLOWED_ORIGINS),
+		rateLimit: env.TANDEM_RATE_LIMIT ? readRate(env.TANDEM_RATE_LIMIT, 'TANDEM_RATE_LIMIT') : 2000
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const flag = argv[i];
@@ -43,8 +70,18 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
 		else if (flag === '--data') opts.dataDir = need();
 		else if (flag === '--sync') opts.synchronous = need() === 'FULL' ? 'FULL' : 'NORMAL';
 		else if (flag === '--gc-interval') opts.gcIntervalMs = parseInterval(need(), '--gc-interval');
+		else if (flag === '--insecure') opts.insecure = true;
+		else if (flag === '--default-permission') opts.defaultPermission = readPermission(need(), flag);
+		else if (flag === '--allowed-hosts') opts.allowedHosts = splitList(need());
+		else if (flag === '--allowed-origins') opts.allowedOrigins = splitList(need());
+		else if (flag === '--rate-limit') opts.rateLimit = readRate(need(), flag);
 		else if (flag === '--help' || flag === '-h') {
-			console.log('usage: npm start -- [--host 127.0.0.1] [--port 5000] [--data ./tandem-data] [--sync NORMAL|FULL] [--gc-interval 24h|0]');
+			console.log(
+				'usage: npm start -- [--host 127.0.0.1] [--port 5000] [--data ./tandem-data] [--sync NORMAL|FULL] [--gc-interval 24h|0]\n' +
+					'                    [--insecure] [--default-permission READ|EDIT|MANAGE|NO_PERMISSIONS] [--allowed-hosts h1,h2]\n' +
+					'                    [--allowed-origins https://a.example,…] [--rate-limit 2000]\n' +
+					'users and tokens: npm run tandem -- --help'
+			);
 			process.exit(0);
 		} else throw new Error(`unknown option ${flag} (try --help)`);
 	}
@@ -66,6 +103,11 @@ async function main() {
 		dataDir: opts.dataDir,
 		synchronous: opts.synchronous,
 		gcIntervalMs: opts.gcIntervalMs,
+		insecure: opts.insecure,
+		defaultPermission: opts.defaultPermission,
+		allowedHosts: opts.allowedHosts,
+		allowedOrigins: opts.allowedOrigins,
+		rateLimit: { perSecond: opts.rateLimit },
 		log: (m) => console.error(`[tandem] ${m}`)
 	});
 	console.log(`Tandem listening on ${server.url} (data in ${opts.dataDir})`);

@@ -25,6 +25,15 @@ import { createPageRenderer } from './http/ssr';
 import { addAdminApi } from './http/admin-api';
 import { createBlobCollector, GC_INTERVAL_MS, type GcResult } from './blobs/gc';
 import { markReferencedBlobs, trackLoadedRooms } from './blobs/gc-mark';
+import type { Permission } from '../src/lib/core/access';
+import { openAuthStore } from './auth/auth-store';
+import { createAccessControl } from './auth/access-control';
+import { createOriginPolicy, isLoopbackAddress } from './auth/origin-policy';
+import { createHttpGate } from './auth/http-gate';
+import { createRelayAuth } from './auth/relay-auth';
+import { addAuthApi } from './auth/auth-api';
+import { watchRevocations } from './auth/revocation';
+import type { RateLimitOptions } from './auth/rate-limit';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,6 +65,15 @@ export interface ServerOptions {
 	gcGraceMs?: number;
 	/** Called after every GC pass (scheduled or POST /api/admin/gc). */
 	onGc?: (result: GcResult) => void;
+	/** Serve a non-loopback address although no user exists (anyone who can reach it can do anything). */
+	insecure?: boolean;
+	/** What users have on experiments and registered models they hold no grant on (MLflow auth's default: READ). */
+	defaultPermission?: Permission;
+	/** Host names clients may use besides loopback and the bound address (`*`: any). */
+	allowedHosts?: string[];
+	/** Browser origins allowed to call the API besides the server's own. */
+	allowedOrigins?: string[];
+	rateLimit?: RateLimitOptions;
 }
 
 export interface TandemServer {
@@ -64,18 +82,53 @@ export interface TandemServer {
 	close(): Promise<void>;
 }
 
+/** A lookup's 404 as null (an unknown run or model has no experiment); any other failure stays one. */
+function nullIfMissing(e: unknown): null {
+	if (e instanceof ApiError && e.code === 'RESOURCE_DOES_NOT_EXIST') return null;
+	throw e;
+}
+
 export async function startServer(opts: ServerOptions = {}): Promise<TandemServer> {
 	const log = opts.log ?? (() => {});
 	const dataDir = path.resolve(opts.dataDir ?? 'tandem-data');
+	const bindHost = opts.host ?? '127.0.0.1';
+	const auth = openAuthStore(path.join(dataDir, 'auth.db'));
+	if (!isLoopbackAddress(bindHost) && !auth.hasUsers() && !opts.insecure) {
+		auth.close();
+		throw new Error(
+			`refusing to serve ${bindHost} with no users: anyone who can reach it could read and change everything. ` +
+				'Add an admin first (npm run tandem -- user add NAME --admin), or pass --insecure'
+		);
+	}
+	if (!isLoopbackAddress(bindHost) && !auth.hasUsers()) log(`WARNING: serving ${bindHost} with no users (--insecure): anyone who can reach it can do anything`);
+	const origins = createOriginPolicy({ bindHost, allowedHosts: opts.allowedHosts, allowedOrigins: opts.allowedOrigins });
 	const store = opts.store ?? createSqliteStore({ path: path.join(dataDir, 'tandem.db'), synchronous: opts.synchronous });
-	const relay = createRelay({ store, isValidDocName, isServerOnly: isServerOnlyDoc, log, ...opts.relay });
+	let control: ReturnType<typeof createAccessControl> | undefined;
+	const relayAuth = (...args: Parameters<ReturnType<typeof createRelayAuth>>) => createRelayAuth({ control: control!, origins })(...args);
+	const relay = createRelay({ store, isValidDocName, isServerOnly: isServerOnlyDoc, log, authorize: relayAuth, ...opts.relay });
 	const loadedRooms = trackLoadedRooms(relay);
 	const experiments = createExperimentService(relay);
 	const runs = createRunService(relay, experiments);
 	const models = createLoggedModelService(relay, experiments);
 	await experiments.ensureDefault();
+	const access = createAccessControl({
+		store: auth,
+		defaultPermission: opts.defaultPermission ?? 'READ',
+		lookups: {
+			experimentOfRun: (id) => runs.locate(id).catch(nullIfMissing),
+			experimentOfModel: (id) => models.locate(id).catch(nullIfMissing)
+		}
+	});
+	control = access;
+	const gate = createHttpGate({
+		control: access,
+		origins,
+		rateLimit: opts.rateLimit,
+		experimentIdByName: (name) => experiments.getByName(name).then((e) => e.experiment_id, nullIfMissing)
+	});
+	const revocations = watchRevocations({ store: auth, relay });
 
-	const router = createRouter({ log, bodyLimit: opts.bodyLimitBytes });
+	const router = createRouter({ log, bodyLimit: opts.bodyLimitBytes, before: (ctx) => gate.authorize(ctx.req, ctx.url, ctx.json) });
 	router
 		.add('GET', /^\/healthz$/, () => ({ status: 'ok', version: VERSION }))
 		.add('GET', /^\/health$/, (ctx) => void ctx.res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'))
@@ -101,6 +154,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 		onGc: opts.onGc
 	});
 	addAdminApi(router, { gc });
+	addAuthApi(router, { store: auth, control: access, onRevoke: (t) => revocations.revoked(t) });
 
 	const staticDir = opts.staticDir === null ? null : (opts.staticDir ?? DEFAULT_STATIC_DIR);
 	const serveStatic = staticDir === null ? null : await createStaticHandler(staticDir);
@@ -113,6 +167,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const timeouts = { headersTimeout, requestTimeout: 0, connectionsCheckingInterval: Math.max(10, Math.min(1_000, headersTimeout / 2)) };
 	const server = http.createServer(timeouts, async (req, res) => {
 		try {
+			if (!gate.admit(req, res)) return;
 			if (await router.handle(req, res)) return;
 			const pathname = (req.url ?? '/').split('?')[0];
 			if (/^\/(api|ajax-api)\//.test(pathname)) {
@@ -136,7 +191,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(opts.port ?? 5000, opts.host ?? '127.0.0.1', () => resolve());
+		server.listen(opts.port ?? 5000, bindHost, () => resolve());
 	});
 	const address = server.address() as AddressInfo;
 	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -153,7 +208,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 				server.closeAllConnections();
 				await gc.close();
 				loadedRooms.stop();
+				revocations.stop();
 				await relay.close();
+				auth.close();
 				if (!opts.store) await store.close();
 				else await store.flush();
 			})())

@@ -45,7 +45,7 @@ const json = (r: RawResponse) => JSON.parse(r.body.toString('utf8'));
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function createRun(experimentName: string): Promise<{ runId: string; expId: string; base: string }> {
-	const res = await fetch(`${server.url}/api/runs`, { method: 'POST', body: JSON.stringify({ experiment_name: experimentName }) });
+	const res = await fetch(`${server.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_name: experimentName }) });
 	const { run_id, experiment_id } = (await res.json()) as { run_id: string; experiment_id: string };
 	return { runId: run_id, expId: experiment_id, base: `/api/2.0/mlflow-artifacts/artifacts/${experiment_id}/${run_id}/artifacts` };
 }

@@ -9,14 +9,17 @@ import type { AccessControl } from './access-control';
 import type { OriginPolicy } from './origin-policy';
 import { docRef } from './route-access';
 
-export type RelayAccess = { ok: true; canWrite: boolean; tag: string; principal: Principal } | { ok: false; code: number; reason: string };
+export type RelayAccess = { ok: true; canWrite: boolean; tag: string; readOnlyReason?: string; principal: Principal } | { ok: false; code: number; reason: string };
 
 /** Close codes in y-websocket's permanent range (4400-4499): the provider stops reconnecting and reports why. */
 export const RELAY_UNAUTHENTICATED = 4401;
 export const RELAY_FORBIDDEN = 4403;
 
-/** The socket tag of a principal: its token id, or `local` on a server with no users. */
-export const relayTag = (p: Principal) => p.tokenId ?? 'local';
+/**
+ * The socket tag of a principal: its token id (sockets per token are bounded, and a revoked token's are closed). On
+ * a server with no users there are no tokens to bound: each socket is its own tag.
+ */
+export const relayTag = (p: Principal, req: IncomingMessage) => p.tokenId ?? `local:${req.socket.remoteAddress}:${req.socket.remotePort}`;
 
 export function createRelayAuth(opts: { control: AccessControl; origins: OriginPolicy }) {
 	const { control } = opts;
@@ -26,13 +29,25 @@ export function createRelayAuth(opts: { control: AccessControl; origins: OriginP
 		const auth = control.authenticate(req, { allowUrlToken: true });
 		if (!auth.ok) return { ok: false, code: RELAY_UNAUTHENTICATED, reason: auth.error.message };
 		const principal = auth.principal;
-		const tag = relayTag(principal);
+		const tag = relayTag(principal, req);
 		if (principal.tokenId === null) return { ok: true, canWrite: true, tag, principal };
 		const ref = docRef(docName);
 		let level: Permission;
 		if (ref) level = await control.level(principal, ref);
-		else level = effectivePermission(principal, undefined, control.defaultPermission);
+		else {
+			level = effectivePermission(principal, undefined, control.defaultPermission);
+			// One grant below EDIT on any entry of a shared doc makes the whole doc read-only for that user.
+			const kind = docName === 'registry' ? 'registered_model' : 'experiment';
+			if (allows(level, 'EDIT') && control.restrictedOn(principal, kind, 'EDIT')) level = 'READ';
+		}
 		if (!allows(level, 'READ')) return { ok: false, code: RELAY_FORBIDDEN, reason: `Permission denied: ${principal.user} may not read ${docName}` };
-		return { ok: true, canWrite: allows(level, 'EDIT'), tag, principal };
+		if (allows(level, 'EDIT')) return { ok: true, canWrite: true, tag, principal };
+		const why =
+			principal.scope === 'read'
+				? `${principal.user}'s token has scope 'read'`
+				: ref
+					? `${principal.user} has ${level} on ${docName}; EDIT is needed`
+					: `${docName} is shared by every experiment or model: writing it needs EDIT as the server-wide default (edit through the API instead)`;
+		return { ok: true, canWrite: false, tag, principal, readOnlyReason: `Permission denied: ${why}` };
 	};
 }

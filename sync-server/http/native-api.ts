@@ -12,6 +12,7 @@ import type { ExperimentService } from '../tracking/experiments';
 import type { RunService } from '../tracking/runs';
 import type { ServerResponse } from 'node:http';
 import type { Router } from './router';
+import { identityOf, readableBy } from '../auth/http-gate';
 
 /**
  * A native log batch may carry 100,000 points (~120 bytes each as rows) and 1,000 params and tags (values up to
@@ -44,8 +45,10 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 
 	router
 		// Each experiment with its run counts and last activity (README "API"), so listing needs no runs.
-		.add('GET', /^\/api\/experiments$/, async (): Answer<'GET /api/experiments'> => {
-			const list = await experiments.list();
+		.add('GET', /^\/api\/experiments$/, async (ctx): Answer<'GET /api/experiments'> => {
+			const readable = readableBy(ctx.req, 'experiment');
+			const all = await experiments.list();
+			const list = readable ? all.filter((e) => readable(e.experiment_id)) : all;
 			return { experiments: await Promise.all(list.map(async (e) => ({ ...e, ...(await runs.counts(e.experiment_id)) }))) };
 		})
 		.add('POST', /^\/api\/experiments$/, async (ctx): Answer<'POST /api/experiments'> => {
@@ -68,7 +71,7 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 				cmd.experimentName !== undefined
 					? await experiments.ensureByName(cmd.experimentName)
 					: (cmd.experimentId ?? '0');
-			const row = await runs.create({ experimentId, runName: cmd.runName, startTime: cmd.startTime, user: cmd.user, tags: cmd.tags, params: cmd.params });
+			const row = await runs.create({ experimentId, runName: cmd.runName, startTime: cmd.startTime, user: identityOf(ctx.req) ?? cmd.user, tags: cmd.tags, params: cmd.params });
 			return { run_id: row.run_id, experiment_id: row.experiment_id, run_name: row.name };
 		})
 		.add('GET', /^\/api\/runs\/([^/]+)$/, async (ctx): Answer<'GET /api/runs/{run_id}'> => ({ run: toRunJson(await runs.get(ctx.params[0])) }))

@@ -123,6 +123,9 @@ export function sendError(res: ServerResponse, err: unknown, log?: (msg: string)
 	sendJson(res, apiErr.status, apiErr.toJSON());
 }
 
+/** Runs before a matched route's handler (access control); may return what to run with the handler's answer. */
+export type BeforeHandler = (ctx: RequestContext) => Promise<((answer: unknown) => void) | undefined>;
+
 export interface RouterOptions {
 	/**
 	 * Largest body any route reads, bytes: caps the routes' own limits (DEFAULT_BODY_LIMIT, or the one a route
@@ -130,6 +133,7 @@ export interface RouterOptions {
 	 */
 	bodyLimit?: number;
 	log?: (msg: string) => void;
+	before?: BeforeHandler;
 }
 
 export function createRouter(opts: RouterOptions = {}) {
@@ -181,7 +185,9 @@ export function createRouter(opts: RouterOptions = {}) {
 				text: read
 			};
 			try {
+				const after = opts.before ? await opts.before(ctx) : undefined;
 				const out = await route.handler(ctx);
+				after?.(out);
 				if (out !== undefined && !res.headersSent) sendJson(res, 200, out);
 			} catch (err) {
 				// Drain what is left of a refused body so the client can read the error instead of an EPIPE.

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as KitServer, SSRManifest } from '@sveltejs/kit';
 import { DEFAULT_EXPERIMENT_ID } from '../../src/lib/core/ids';
+import { withScriptNonce } from './csp';
 
 /** The origin pages are rendered for: fixed, as the Host header is the client's to choose and the page needs none. */
 const ORIGIN = 'http://tandem.localhost';
@@ -99,8 +100,10 @@ export async function createPageRenderer(staticDir: string, opts: { selfUrl: () 
 			opts.log(`page render of ${url.pathname} answered ${page.status}; serving the SPA instead`);
 			return false;
 		}
-		const body = Buffer.from(page.html);
+		const { html, policy } = withScriptNonce(page.html);
+		const body = Buffer.from(html);
 		res.writeHead(200, {
+			'content-security-policy': policy,
 			'content-type': 'text/html; charset=utf-8',
 			'content-length': body.byteLength,
 			'cache-control': 'no-cache',

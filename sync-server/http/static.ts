@@ -1,7 +1,8 @@
 // Serves the built SvelteKit SPA from a directory: real files by path (never escaping the root), hashed assets
 // as immutable, and index.html for every other GET so client-side routes work on reload.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { withScriptNonce } from './csp';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -32,6 +33,12 @@ export async function createStaticHandler(root: string) {
 	const index = path.join(root, 'index.html');
 	if ((await isFile(index)) === null) return null;
 	const absRoot = path.resolve(root);
+	const pages = new Map<string, Promise<string>>();
+	const readHtml = (file: string) => {
+		let html = pages.get(file);
+		if (!html) pages.set(file, (html = readFile(file, 'utf8')));
+		return html;
+	};
 
 	return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -51,6 +58,14 @@ export async function createStaticHandler(root: string) {
 			size = (await isFile(index))!;
 		}
 		const immutable = file.includes(`${path.sep}_app${path.sep}immutable${path.sep}`);
+		if (file.endsWith('.html')) {
+			// Pages get a nonce per response for their inline scripts, and the policy that admits exactly those.
+			const page = withScriptNonce(await readHtml(file));
+			const body = Buffer.from(page.html);
+			res.writeHead(200, { 'content-type': TYPES['.html'], 'content-length': body.byteLength, 'cache-control': 'no-cache', 'content-security-policy': page.policy });
+			res.end(req.method === 'HEAD' ? undefined : body);
+			return true;
+		}
 		res.writeHead(200, {
 			'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
 			'content-length': size,

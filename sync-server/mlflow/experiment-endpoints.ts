@@ -18,6 +18,7 @@ import { resolveArtifactLocation } from '../../src/lib/core/mlflow/artifact-loca
 import { appendDatasetSummaries, parseSearchDatasetsRequest, type DatasetSummary } from '../../src/lib/core/mlflow/dataset-summaries';
 import type { Router } from '../http/router';
 import { addMlflowEndpoint, readRunsOf, type MlflowTrackingDeps } from './endpoint';
+import { onlyReadable, readableBy } from '../auth/http-gate';
 
 /** Rewords the service's duplicate-name error the way MLflow words it. */
 async function withMlflowNameConflict<T>(name: string, write: () => Promise<T>): Promise<T> {
@@ -51,17 +52,22 @@ export function addExperimentEndpoints(router: Router, { experiments, runs }: Ml
 	});
 
 	// A 404 RESOURCE_DOES_NOT_EXIST here is how the client learns the name is free (set_experiment creates it then).
-	addMlflowEndpoint(router, 'experiments/get-by-name', async (m) => {
+	addMlflowEndpoint(router, 'experiments/get-by-name', async (m, ctx) => {
 		const { name } = parseGetExperimentByNameRequest(m);
-		return { experiment: toExperimentJson(await experiments.getByName(name)) };
+		const experiment = await experiments.getByName(name);
+		const readable = readableBy(ctx.req, 'experiment');
+		if (readable && !readable(experiment.experiment_id)) throw new ApiError('PERMISSION_DENIED', `Permission denied: you may not read experiment '${name}'`);
+		return { experiment: toExperimentJson(experiment) };
 	});
 
 	addMlflowEndpoint(
 		router,
 		'experiments/search',
-		async (m) => {
+		async (m, ctx) => {
 			const req = parseSearchExperimentsRequest(m);
-			const page = readPage(searchExperiments(await experiments.list(), req), req.offset, req.maxResults);
+			const readable = readableBy(ctx.req, 'experiment');
+			const all = await experiments.list();
+			const page = readPage(searchExperiments(readable ? all.filter((e) => readable(e.experiment_id)) : all, req), req.offset, req.maxResults);
 			return {
 				experiments: page.items.map(toExperimentJson),
 				...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {})
@@ -74,10 +80,10 @@ export function addExperimentEndpoints(router: Router, { experiments, runs }: Ml
 	addMlflowEndpoint(
 		router,
 		'experiments/search-datasets',
-		async (m) => {
+		async (m, ctx) => {
 			const { experimentIds } = parseSearchDatasetsRequest(m);
 			const summaries: DatasetSummary[] = [];
-			for (const rows of await readRunsOf(runs, experimentIds)) {
+			for (const rows of await readRunsOf(runs, onlyReadable(ctx.req, experimentIds))) {
 				if (rows.length === 0) continue;
 				const experimentId = rows[0].experiment_id;
 				const inputs = await runs.readInputs(experimentId, rows.map((r) => r.run_id));

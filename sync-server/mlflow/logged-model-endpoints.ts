@@ -14,6 +14,7 @@ import type { LoggedModelRecord } from '../../src/lib/core/docs/logged-models';
 import type { RequestContext, Router } from '../http/router';
 import { addMlflowEndpoint, createKeyedQueue, JsonText, type MlflowTrackingDeps } from './endpoint';
 import { writePageJson } from '../../src/lib/core/mlflow/paging';
+import { onlyReadable } from '../auth/http-gate';
 
 const ROUTE = (rest: string) => new RegExp(`^/(?:api|ajax-api)/2\\.0/mlflow/logged-models/([^/]+)${rest}$`);
 const toJson = (m: LoggedModel) => toLoggedModelJson(m.record, m.params);
@@ -37,8 +38,9 @@ export function addLoggedModelEndpoints(router: Router, { models }: MlflowTracki
 	addMlflowEndpoint(
 		router,
 		'logged-models/search',
-		async (m) => {
-			const page = await models.search(parseSearchLoggedModelsRequest(m));
+		async (m, ctx) => {
+			const req = parseSearchLoggedModelsRequest(m);
+			const page = await models.search({ ...req, experimentIds: onlyReadable(ctx.req, req.experimentIds) });
 			const items = await Promise.all(page.items.map((r) => writeModelText(r)));
 			return new JsonText(writePageJson('models', `[${items.join(',')}]`, page.nextPageToken));
 		},

@@ -24,6 +24,7 @@ import { readQueryMessage } from '../../src/lib/core/mlflow/message';
 import type { ModelVersionRecord, RegisteredModelRecord } from '../../src/lib/core/docs/registry';
 import type { RegistryService } from '../tracking/registry';
 import type { RequestContext, Router } from '../http/router';
+import { identityOf, readableBy } from '../auth/http-gate';
 
 export interface MlflowRegistryDeps {
 	registry: RegistryService;
@@ -42,6 +43,8 @@ async function readMessage(ctx: RequestContext): Promise<unknown> {
  * (what MLFLOW_TRACKING_USERNAME sends), else 'unknown'. Not authentication: the server does not check passwords.
  */
 export function readRequestUser(req: IncomingMessage): string {
+	const signedIn = identityOf(req);
+	if (signedIn) return signedIn;
 	const header = req.headers['x-tandem-user'];
 	const named = (Array.isArray(header) ? header[0] : header)?.trim();
 	if (named) return named.slice(0, 256);
@@ -80,8 +83,8 @@ export function addMlflowRegistryApi(router: Router, deps: MlflowRegistryDeps): 
 		return model(registry.updateModel(cmd.name, cmd.description));
 	});
 	route('DELETE', 'registered-models/delete', (m) => empty(registry.deleteModel(parseModelRef(m).name)));
-	route('GET', 'registered-models/search', async (m) => {
-		const { items, nextPageToken } = await registry.searchModels(parseSearch(m, 'models'));
+	route('GET', 'registered-models/search', async (m, ctx) => {
+		const { items, nextPageToken } = await registry.searchModels(parseSearch(m, 'models'), readableBy(ctx.req, 'registered_model'));
 		return { registered_models: items.map(toRegisteredModelJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
 	});
 	for (const method of ['POST', 'GET']) {
@@ -128,8 +131,8 @@ export function addMlflowRegistryApi(router: Router, deps: MlflowRegistryDeps): 
 		const cmd = parseVersionRef(m);
 		return empty(registry.deleteVersion(cmd.name, cmd.version, who(ctx)));
 	});
-	route('GET', 'model-versions/search', async (m) => {
-		const { items, nextPageToken } = await registry.searchVersions(parseSearch(m, 'versions'));
+	route('GET', 'model-versions/search', async (m, ctx) => {
+		const { items, nextPageToken } = await registry.searchVersions(parseSearch(m, 'versions'), readableBy(ctx.req, 'registered_model'));
 		return { model_versions: items.map(toModelVersionJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
 	});
 	route('GET', 'model-versions/get-download-uri', async (m) => {

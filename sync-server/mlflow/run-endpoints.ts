@@ -14,6 +14,7 @@ import type { RunService } from '../tracking/runs';
 import type { Router } from '../http/router';
 import { createMemo } from '../tracking/doc-memo';
 import { addMlflowEndpoint, assertRunActive, JsonText, readRunOr404, readRunsOf, type MlflowTrackingDeps } from './endpoint';
+import { identityOf, onlyReadable } from '../auth/http-gate';
 
 /**
  * The JSON text of each row's Run. Rows from `runs.list` are snapshots of one state of their experiment's
@@ -38,9 +39,12 @@ function createRunTextWriter(runs: RunService) {
 }
 
 export function addRunEndpoints(router: Router, { runs }: MlflowTrackingDeps): void {
-	addMlflowEndpoint(router, 'runs/create', async (m) => {
+	addMlflowEndpoint(router, 'runs/create', async (m, ctx) => {
 		const req = parseCreateRunRequest(m);
-		const row = await runs.create({ experimentId: req.experimentId, runName: req.runName, user: req.userId, startTime: req.startTime, tags: req.tags });
+		// Signed in, the run is the token's user's, whatever the client claims (MLflow fills in the OS user).
+		const signedIn = identityOf(ctx.req);
+		const tags = signedIn && req.tags['mlflow.user'] !== undefined ? { ...req.tags, 'mlflow.user': signedIn } : req.tags;
+		const row = await runs.create({ experimentId: req.experimentId, runName: req.runName, user: signedIn ?? req.userId, startTime: req.startTime, tags });
 		return { run: toRunJson(row) };
 	});
 
@@ -79,9 +83,9 @@ export function addRunEndpoints(router: Router, { runs }: MlflowTrackingDeps): v
 	addMlflowEndpoint(
 		router,
 		'runs/search',
-		async (m) => {
+		async (m, ctx) => {
 			const req = parseSearchRunsRequest(m);
-			const sources = await readRunsOf(runs, req.experimentIds);
+			const sources = await readRunsOf(runs, onlyReadable(ctx.req, req.experimentIds));
 			const found = searches.read(req.queryKey, sources, () => searchRuns(sources.flat(), req));
 			const page = readPage(found, req.offset, req.maxResults);
 			return new JsonText(writePageJson('runs', `[${(await writeRunTexts(page.items)).join(',')}]`, page.nextPageToken));

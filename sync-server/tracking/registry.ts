@@ -68,6 +68,11 @@ function requireVersion(doc: Y.Doc, name: string, version: number): { model: Reg
 	return { model, version: found };
 }
 
+/** The models `visible` accepts by name (all without it). */
+function onlyVisible<T extends { name: string }>(models: T[], visible: ((name: string) => boolean) | null | undefined): T[] {
+	return visible ? models.filter((m) => visible(m.name)) : models;
+}
+
 export function createRegistryService(access: DocAccess, opts: RegistryLookups & { now?: () => number } = {}) {
 	const now = opts.now ?? Date.now;
 	const lookups: RegistryLookups = opts;
@@ -139,8 +144,9 @@ export function createRegistryService(access: DocAccess, opts: RegistryLookups &
 
 		getModel: (name: string) => read((doc) => requireModel(doc, name)),
 
-		async searchModels(req: SearchRequest) {
-			const all = await read((doc) => readRegisteredModels(doc));
+		/** `visible`: only models it accepts (by name) are searched (a caller's read permissions). */
+		async searchModels(req: SearchRequest, visible?: ((name: string) => boolean) | null) {
+			const all = onlyVisible(await read((doc) => readRegisteredModels(doc)), visible);
 			return readPage(searchRegisteredModels(all, req.filter, req.orderBy), req.offset, req.maxResults);
 		},
 
@@ -216,8 +222,8 @@ export function createRegistryService(access: DocAccess, opts: RegistryLookups &
 
 		getVersion: (name: string, version: number) => read((doc) => requireVersion(doc, name, version).version),
 
-		async searchVersions(req: SearchRequest) {
-			const all = await read((doc) => readRegisteredModels(doc));
+		async searchVersions(req: SearchRequest, visible?: ((name: string) => boolean) | null) {
+			const all = onlyVisible(await read((doc) => readRegisteredModels(doc)), visible);
 			return readPage(searchModelVersions(all, req.filter, req.orderBy), req.offset, req.maxResults);
 		},
 
