@@ -4,6 +4,7 @@
 // the browser renders the frame the same change may have made heavy.
 import { nativePaths, type DocBatchBody, type DocBatchEntry } from '../core/api/native';
 import { decodeDocBatchAnswer, encodeBase64, MAX_BATCH_DOCS } from '../core/doc-batch';
+import { fetchApi } from './auth-events';
 
 interface Pending {
 	name: string;
@@ -21,7 +22,7 @@ const QUIET_TICKS = 4;
 
 async function send(items: Pending[]): Promise<void> {
 	try {
-		const res = await fetch(nativePaths.docs(), {
+		const res = await fetchApi(nativePaths.docs(), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ docs: items.map((i): DocBatchEntry => ({ name: i.name, sv: encodeBase64(i.sv) })) } satisfies DocBatchBody)

@@ -1,12 +1,15 @@
 // Opens Tandem documents in the browser (DESIGN.md §1–§2): a Y.Doc loaded from IndexedDB first, so the app works
 // offline, then kept in sync with the relay by a WebsocketProvider; ref-counted, at most ~32 providers kept open.
+// The relay's refusals (sign-in needed, no access, a write denied) are reported through auth-events.ts.
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { WebsocketProvider } from 'y-websocket';
+import { messageAuth, WebsocketProvider } from 'y-websocket';
+import { readAuthMessage } from 'y-protocols/auth';
 import { parseDocName } from '../core/schema';
 import { createPool, type Pool } from './pool';
 import { isCachedLocally, isSurelyUncached, noteCachedLocally, readDatabaseName, waitAtMost } from './idb-cache';
 import { createProviderState, readConnection, type Connection, type ProviderState } from './connection-state';
+import { emitAccessEvent, RELAY_CLOSE } from './auth-events';
 
 /** Chromium allows 255 WebSockets per page and each provider holds one (§2). */
 export const MAX_LIVE_PROVIDERS = 32;
@@ -20,6 +23,10 @@ export interface DocumentHandle {
 	readonly local: Promise<void>;
 	/** Resolves when `doc` first synced with the relay; stays pending while offline. */
 	readonly synced: Promise<void>;
+	/** Resolves with the server's reason if the relay refuses this identity the document (4403); else stays pending. */
+	readonly refused: Promise<string>;
+	/** The reason, once the relay has refused the document; null until then. */
+	readonly refusal: string | null;
 	/** Gives the document back; the handle must not be used afterwards. Calling it twice is harmless. */
 	release(): void;
 }
@@ -36,6 +43,8 @@ export interface DocumentStore {
 	readConnection(): Connection;
 	/** Calls `fn` whenever the aggregate connection state changes; returns the unsubscribe function. */
 	subscribeConnection(fn: (c: Connection) => void): () => void;
+	/** Whether a view holds `name` now (idle documents kept open do not count). */
+	isHeld(name: string): boolean;
 	closeAll(): void;
 }
 
@@ -43,6 +52,9 @@ interface OpenDocument {
 	doc: Y.Doc;
 	local: Promise<void>;
 	synced: Promise<void>;
+	refused: Promise<string>;
+	/** The relay's reason once it refused the document, else null. */
+	refusal: string | null;
 	dispose(): void;
 }
 
@@ -55,6 +67,12 @@ interface OpenDocument {
 export function shareAcrossTabs(name: string): boolean {
 	const kind = parseDocName(name)?.kind;
 	return kind === 'workspace' || kind === 'run' || kind === 'registry';
+}
+
+/** The documents every experiment or model shares (an identity may be refused them yet read some of what they list). */
+export function isSharedDocument(name: string): boolean {
+	const kind = parseDocName(name)?.kind;
+	return kind === 'workspace' || kind === 'registry';
 }
 
 /** The relay URL for a page served by the Tandem server: same host, `ws:`/`wss:` to match http/https. */
@@ -99,14 +117,10 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 				if (!cached) connect();
 			});
 		noteCachedLocally(name);
-		const synced = new Promise<void>((resolve) => {
-			const onSync = (isSynced: boolean) => {
-				if (!isSynced) return;
-				provider.off('sync', onSync);
-				resolve();
-			};
-			provider.on('sync', onSync);
-		});
+		let markSynced!: () => void;
+		const synced = new Promise<void>((resolve) => (markSynced = resolve));
+		let markRefused!: (reason: string) => void;
+		const refused = new Promise<string>((resolve) => (markRefused = resolve));
 		provider.on('status', ({ status }) => {
 			state.status = status;
 			if (status === 'connected') state.failed = false;
@@ -114,6 +128,7 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 		});
 		provider.on('sync', (isSynced) => {
 			state.synced = isSynced;
+			if (isSynced) markSynced();
 			notify();
 		});
 		provider.on('connection-close', () => {
@@ -121,15 +136,30 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 			state.synced = false;
 			notify();
 		});
-		provider.on('closed', () => {
+		// A write this identity may not make is dropped by the relay, which says why (y-websocket only logs it).
+		provider.messageHandlers[messageAuth] = (_encoder, decoder) =>
+			readAuthMessage(decoder, doc, (_doc, reason) => emitAccessEvent({ type: 'write-denied', doc: name, reason }));
+		provider.on('closed', ({ code, reason }) => {
 			state.status = 'disconnected';
+			if (code === RELAY_CLOSE.unauthenticated) emitAccessEvent({ type: 'unauthenticated', reason });
+			if (code === RELAY_CLOSE.forbidden) {
+				// Not offline but settled: the server answered, and there is nothing to sync. The shared documents
+				// settle as they are (their lists are read over HTTP).
+				Object.assign(state, { status: 'connected', synced: true, failed: false });
+				entry.refusal = reason;
+				markRefused(reason);
+				if (isSharedDocument(name)) markSynced();
+				emitAccessEvent({ type: 'refused', doc: name, reason });
+			}
 			notify();
 		});
 		notify();
-		return {
+		const entry: OpenDocument = {
 			doc,
 			local,
 			synced,
+			refused,
+			refusal: null,
 			dispose() {
 				disposed = true;
 				provider.destroy();
@@ -139,6 +169,7 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 				notify();
 			}
 		};
+		return entry;
 	}
 
 	const pool: Pool<OpenDocument> = createPool({
@@ -151,9 +182,23 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 	return {
 		openDocument(name) {
 			const lease = pool.acquire(name);
-			const { doc, local, synced } = lease.value;
-			return { name, doc, local, synced, release: lease.release };
+			const open = lease.value;
+			// Reopening a refused document (kept open idle) tells the view that now holds it.
+			const refusal = open.refusal;
+			if (refusal !== null) queueMicrotask(() => emitAccessEvent({ type: 'refused', doc: name, reason: refusal }));
+			return {
+				name,
+				doc: open.doc,
+				local: open.local,
+				synced: open.synced,
+				refused: open.refused,
+				get refusal() {
+					return open.refusal;
+				},
+				release: lease.release
+			};
 		},
+		isHeld: (name) => pool.refCount(name) > 0,
 		readConnection: () => connection,
 		subscribeConnection(fn) {
 			listeners.add(fn);

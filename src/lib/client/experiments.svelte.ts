@@ -1,6 +1,7 @@
 // The experiments page's run counts: one `GET /api/experiments` (the server counts every experiment's runs),
 // shown from the localStorage cache at once and offline, re-read while the page is visible.
 import { nativePaths } from '../core/api/native';
+import { fetchApi } from './auth-events';
 import { loadCachedStats, readExperimentStats, saveCachedStats, type ExperimentStats } from './experiment-stats';
 
 /** How often the figures are re-read while the page is visible: runs start, end and log from elsewhere. */
@@ -28,7 +29,7 @@ export function createExperimentStatsView(changes: () => unknown): { readonly cu
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const refresh = async () => {
 			try {
-				const res = await fetch(nativePaths.experiments(), { signal: controller.signal, cache: 'no-store' });
+				const res = await fetchApi(nativePaths.experiments(), { signal: controller.signal, cache: 'no-store' });
 				if (res.ok) {
 					current = readExperimentStats(await res.json(), Date.now());
 					saveCachedStats(current);

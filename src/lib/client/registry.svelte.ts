@@ -1,7 +1,8 @@
 // The registry pages' state: model rows, one model or one version with its audit trail, read live from the local
 // `registry` document; creates, renames, deletes, stage, alias, description and tag edits applied to that document
 // (offline too) by the same writers the server uses, so they merge through the relay. "Who" is this browser's
-// display name (registry-user.svelte.ts).
+// display name (registry-user.svelte.ts). An identity refused the registry reads the models list over HTTP (read-only);
+// a model's own page needs the document.
 import type * as Y from 'yjs';
 import { docNames } from '$lib/core/schema';
 import {
@@ -28,17 +29,24 @@ import { checkModelNameInput, readModelAudit, readModelRow, type Checked, type M
 import { createDocsView, type DocsView } from './doc-view.svelte';
 import { openDocument } from './documents';
 import { readDisplayName } from './registry-user.svelte';
+import { withRefusalFallback } from './auth-fallback.svelte';
+import { requireDocument } from './auth-access.svelte';
+import { fetchReadableModels } from './auth-lists';
+
+/** Why the registry cannot be edited by an identity refused its document. */
+const READ_ONLY = 'You may read some models but not change the registry: it is read-only here.';
 
 const readNamesById = (models: readonly RegisteredModelRecord[]) => new Map(models.map((m) => [m.id, m.name]));
 
 /** Every registered model as a table row, sorted by name. Call while a component initialises. */
 export function createModelsView(): DocsView<ModelRow[]> {
-	return createDocsView(
+	const live = createDocsView(
 		() => docNames.registry,
 		(name) => [name],
 		([doc]) => readRegisteredModels(doc).map(readModelRow),
 		[]
 	);
+	return withRefusalFallback(live, docNames.registry, fetchReadableModels, [], `Showing the models you may read. ${READ_ONLY}`);
 }
 
 export interface ModelPage {
@@ -51,6 +59,7 @@ export interface ModelPage {
 
 /** The model named `name()` (null while absent) and its audit trail. Call while a component initialises. */
 export function createModelView(name: () => string | null): DocsView<ModelPage> {
+	requireDocument(docNames.registry);
 	return createDocsView(
 		name,
 		() => [docNames.registry],
@@ -69,6 +78,7 @@ export interface VersionPage extends ModelPage {
 
 /** Version `key().version` of the model named `key().name` (null while absent), and the moves of that version. */
 export function createVersionView(key: () => { name: string; version: number } | null): DocsView<VersionPage> {
+	requireDocument(docNames.registry);
 	return createDocsView(
 		// A string key, so the view reopens only when the name or number changes.
 		() => {
@@ -92,6 +102,7 @@ export function createVersionView(key: () => { name: string; version: number } |
 export function createModel(name: string, description: string | null): Checked<string> {
 	const handle = openDocument(docNames.registry);
 	try {
+		if (handle.refusal !== null) return { ok: false, error: READ_ONLY };
 		const checked = checkModelNameInput(name, readRegisteredModels(handle.doc).map((m) => m.name));
 		if (checked.ok) createRegisteredModel(handle.doc, { id: createRegistryId(), name: checked.value, description, now: Date.now() });
 		return checked;
