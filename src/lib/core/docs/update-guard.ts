@@ -1,0 +1,101 @@
+// The guard every client update passes before the relay applies it (issue 11): decode it once, check that Yjs can
+// integrate all of it now, then check each inserted and each deleted item — its path from the root and its value —
+// against the document's schema (update-guard-schema.ts). The whole update is refused on the first violation.
+// Cost: O(structs of the update + document structs its delete set names); the document is never re-encoded.
+import * as Y from 'yjs';
+import { checkDependencies, decodeClientUpdate, findFirstEndingAfter, type DecodedUpdate } from './update-guard-deps';
+import { DEAD, TOO_DEEP, createPathResolver, type PathResolver, type Resolved } from './update-guard-paths';
+import { checkWrite, readWriteValue, type DocSchema } from './update-guard-rules';
+
+export type { DocSchema } from './update-guard-rules';
+import type { Need } from './update-guard-deps';
+export type { Need } from './update-guard-deps';
+export { isNeedMet } from './update-guard-deps';
+export { readDocSchema } from './update-guard-schema';
+
+export type GuardResult =
+	| { ok: true }
+	/** Not a Yjs update, or one Yjs cannot integrate however long it waits (a reference cycle). */
+	| { ok: false; kind: 'malformed'; error: string }
+	/** Needs structs the document does not hold yet; may pass once `need` is met (see isNeedMet). */
+	| { ok: false; kind: 'missing'; need: Need; error: string }
+	/** Breaks the document's schema. */
+	| { ok: false; kind: 'rejected'; error: string };
+
+/** Checks a client's v1 update against `doc` (read only) and its schema. */
+export function checkClientUpdate(doc: Y.Doc, update: Uint8Array, schema: DocSchema): GuardResult {
+	try {
+		const decoded = decodeClientUpdate(update);
+		const deps = checkDependencies(doc, decoded);
+		if (!deps.ok) return deps;
+		const error = findViolation(doc, decoded, schema);
+		return error === null ? { ok: true } : { ok: false, kind: 'rejected', error };
+	} catch (e) {
+		return { ok: false, kind: 'malformed', error: `malformed Yjs update: ${(e as Error).message}` };
+	}
+}
+
+const idKey = (client: number, clock: number) => `${client}:${clock}`;
+const lastIdKey = (s: Y.Item) => idKey(s.id.client, s.id.clock + s.length - 1);
+
+/** The update's items that are not in the document yet, with where each lands. */
+function resolveNewItems(doc: Y.Doc, update: DecodedUpdate, resolver: PathResolver): [Y.Item, Resolved][] {
+	const out: [Y.Item, Resolved][] = [];
+	for (const [client, list] of update.byClient) {
+		const known = Y.getState(doc.store, client);
+		for (const s of list) if (s instanceof Y.Item && s.id.clock + s.length > known) out.push([s, resolver.resolveUpdateItem(s)]);
+	}
+	return out;
+}
+
+function findViolation(doc: Y.Doc, update: DecodedUpdate, schema: DocSchema): string | null {
+	const resolver = createPathResolver(doc, update);
+	const items = resolveNewItems(doc, update, resolver);
+	// A map value with a live successor in this update (an item placed right after it, at the same key) is
+	// overwritten, not deleted: its deletion is judged as the successor's set.
+	const overwritten = new Set<string>();
+	for (const [s, target] of items) if (typeof target !== 'string' && target.key !== null && s.origin) overwritten.add(idKey(s.origin.client, s.origin.clock));
+
+	for (const [s, target] of items) {
+		if (target === DEAD) continue;
+		if (target === TOO_DEEP) return `${s.id.client}:${s.id.clock}: nested deeper than a ${schema.what} allows`;
+		const value = readWriteValue(s.content);
+		if (value.kind === 'deleted' && target.key !== null && overwritten.has(lastIdKey(s))) continue;
+		const error = checkWrite(schema, { op: 'insert', target, value });
+		if (error) return error;
+	}
+
+	const checkDeleted = (s: Y.Item, target: Resolved): string | null => {
+		if (target === DEAD) return null;
+		if (target === TOO_DEEP) return `${s.id.client}:${s.id.clock}: nested deeper than a ${schema.what} allows`;
+		if (target.key !== null && overwritten.has(lastIdKey(s))) return null;
+		// Deleting a type deletes what it holds: that is judged once, at the type.
+		if (target.parentId !== null && Y.isDeleted(update.ds as unknown as Parameters<typeof Y.isDeleted>[0], target.parentId)) return null;
+		return checkWrite(schema, { op: 'delete', target });
+	};
+	for (const [client, ranges] of update.ds.clients) {
+		const known = Y.getState(doc.store, client);
+		const inDoc = doc.store.clients.get(client) ?? [];
+		const inUpdate = update.byClient.get(client) ?? [];
+		for (const { clock, len } of ranges) {
+			const end = clock + len;
+			if (clock < known) {
+				for (let i = Y.findIndexSS(inDoc, clock); i < inDoc.length && inDoc[i].id.clock < Math.min(end, known); i++) {
+					const s = inDoc[i];
+					if (!(s instanceof Y.Item) || s.deleted) continue;
+					const error = checkDeleted(s, resolver.resolveDocItem(s));
+					if (error) return error;
+				}
+			}
+			if (end > known) {
+				for (let i = findFirstEndingAfter(inUpdate, Math.max(clock, known)); i < inUpdate.length && inUpdate[i].id.clock < end; i++) {
+					const s = inUpdate[i];
+					if (!(s instanceof Y.Item)) continue;
+					const error = checkDeleted(s, resolver.resolveUpdateItem(s));
+					if (error) return error;
+				}
+			}
+		}
+	}
+	return null;
+}
