@@ -1,6 +1,7 @@
 // The y-websocket wire protocol as the relay speaks it: one parser for untrusted client frames (typed message or a
 // precise error), the encoders for what the relay sends, and the doc name carried by an upgrade URL.
 import * as Y from 'yjs';
+import { writePermissionDenied } from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 
@@ -13,8 +14,15 @@ export type ClientMessage =
 	| { type: 'sync-step1'; stateVector: Uint8Array }
 	| { type: 'sync-step2'; update: Uint8Array }
 	| { type: 'sync-update'; update: Uint8Array }
-	| { type: 'awareness'; update: Uint8Array }
+	| { type: 'awareness'; entries: AwarenessEntry[] }
 	| { type: 'query-awareness' };
+
+/** One entry of an awareness update: a client's state (JSON text; 'null' when it left) at its clock. */
+export interface AwarenessEntry {
+	clientId: number;
+	clock: number;
+	state: string;
+}
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -23,7 +31,7 @@ const fail = (error: string): { ok: false; error: string } => ({ ok: false, erro
 /**
  * Parses one binary frame from a client. Checks the framing, the state vector of a step 1 and every entry of an
  * awareness update (client id, clock, JSON state), and that nothing trails the message. The Yjs update inside a
- * step 2/update is not decoded here (the relay drops those for server-only docs); see `validateUpdate`.
+ * step 2/update is not decoded here (the relay drops those for server-only docs): the room's update guard does.
  */
 export function parseClientMessage(frame: Uint8Array): ParseResult<ClientMessage> {
 	try {
@@ -41,10 +49,9 @@ export function parseClientMessage(frame: Uint8Array): ParseResult<ClientMessage
 			else if (syncType === SyncType.update) message = { type: 'sync-update', update: payload };
 			else return fail(`unknown sync message type ${syncType}`);
 		} else if (type === MessageType.awareness) {
-			const payload = decoding.readVarUint8Array(decoder);
-			const err = validateAwarenessUpdate(payload);
-			if (err) return fail(err);
-			message = { type: 'awareness', update: payload };
+			const entries = readAwarenessEntries(decoding.readVarUint8Array(decoder));
+			if (typeof entries === 'string') return fail(entries);
+			message = { type: 'awareness', entries };
 		} else if (type === MessageType.queryAwareness) {
 			message = { type: 'query-awareness' };
 		} else {
@@ -72,33 +79,43 @@ export function readStateVectorError(sv: Uint8Array): string | null {
 	}
 }
 
-/** An awareness update: a count, then (client id, clock, JSON state) entries, nothing after. Returns an error or null. */
-function validateAwarenessUpdate(update: Uint8Array): string | null {
+/** An awareness update: a count, then (client id, clock, JSON state) entries, nothing after. Returns them or an error. */
+function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] | string {
 	const decoder = decoding.createDecoder(update);
 	const n = decoding.readVarUint(decoder);
+	const entries: AwarenessEntry[] = [];
 	for (let i = 0; i < n; i++) {
-		decoding.readVarUint(decoder);
-		decoding.readVarUint(decoder);
+		const clientId = decoding.readVarUint(decoder);
+		const clock = decoding.readVarUint(decoder);
+		const state = decoding.readVarString(decoder);
 		try {
-			JSON.parse(decoding.readVarString(decoder));
+			JSON.parse(state);
 		} catch {
 			return 'malformed awareness update: state is not JSON';
 		}
+		entries.push({ clientId, clock, state });
 	}
-	return decoding.hasContent(decoder) ? 'malformed awareness update: trailing bytes' : null;
+	return decoding.hasContent(decoder) ? 'malformed awareness update: trailing bytes' : entries;
 }
 
-/**
- * Checks that `update` decodes as a Yjs (v1) update, so a garbage update is refused before any of it is applied.
- * Costs about half of applying it. Returns an error or null.
- */
-export function validateUpdate(update: Uint8Array): string | null {
-	try {
-		Y.decodeUpdate(update);
-		return null;
-	} catch (e) {
-		return `malformed Yjs update: ${(e as Error).message}`;
+/** Encodes awareness entries as an awareness update (the payload of an awareness message). */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, entries.length);
+	for (const e of entries) {
+		encoding.writeVarUint(encoder, e.clientId);
+		encoding.writeVarUint(encoder, e.clock);
+		encoding.writeVarString(encoder, e.state);
 	}
+	return encoding.toUint8Array(encoder);
+}
+
+/** A y-protocols auth message saying the socket may not do what it tried, and why (y-websocket logs it). */
+export function encodePermissionDenied(reason: string): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MessageType.auth);
+	writePermissionDenied(encoder, reason);
+	return encoding.toUint8Array(encoder);
 }
 
 /** Sync step 1 carrying the doc's state vector (asks the client for what the server lacks). */

@@ -1,64 +1,25 @@
 // The WebSocket relay (DESIGN §1, §4): y-websocket protocol over `ws`, one authoritative room per document name,
 // loaded on demand and unloaded when idle, durable through the DocStore; also the server's own door to documents.
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import * as Y from 'yjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { DocStore } from '../store/doc-store';
 import { KEEPALIVE_MESSAGE, parseClientMessage, readDocNameFromUrl, readStateVectorError } from './protocol';
-import { loadRoom, type Room } from './room';
+import { loadRoom, type Refusal, type Room } from './room';
 import { CloseCode, closeGracefully, closeSocket, sendTo, toBytes, type Connection } from './socket';
+import { createAdmission } from './admission';
+import type { PendingLimits } from './pending';
+import type { AwarenessLimits } from './awareness';
+import type { Relay, RelayEvent, RelayOptions, RoomHandle } from './relay-api';
 
-export interface RelayOptions {
-	store: DocStore;
-	/** Which names exist (e.g. `workspace`, `exp/<id>`); a socket for any other name is closed with 4400. */
-	isValidDocName(name: string): boolean;
-	/** Documents only the server writes: client updates to them are dropped (not applied, not stored). */
-	isServerOnly(name: string): boolean;
-	/** Largest accepted frame in bytes (default 16 MiB); a larger one closes its socket with 1009. */
-	maxFrameBytes?: number;
-	/** Ping period in ms (default 15 000, at most 25 000): a socket that has not ponged by the next ping is terminated.
-	 * Each period also sends every socket an empty awareness message, because y-websocket drops a socket silent for 30 s. */
-	pingIntervalMs?: number;
-	/** A room with no sockets and no open handles is unloaded after this many ms (default 30 000). */
-	idleUnloadMs?: number;
-	/** Compact a document once this many bytes were appended to its log since load/compaction (default 4 MiB). */
-	compactAfterBytes?: number;
-	/** …or once this many updates were (default 10 000): loading applies them one by one. */
-	compactAfterUpdates?: number;
-	log?: (msg: string) => void;
-}
-
+export type { Relay, RelayEvent, RelayOptions, RoomHandle } from './relay-api';
+export type { Authorization, Authorize } from './admission';
 export { CloseCode } from './socket';
-
-export interface RoomHandle {
-	doc: Y.Doc;
-	/** Lets the room unload once idle; idempotent. Do not use `doc` afterwards. */
-	release(): void;
-}
-
-export type RelayEvent = 'room-loaded' | 'room-unloaded' | 'socket-open' | 'socket-close';
-
-export interface Relay {
-	/** Handles an HTTP upgrade for `/sync/<doc name>` (URL-decoded, may contain '/'). */
-	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-	/** Loads the room of `name` (or returns the loaded one) and keeps it loaded while the handle is held.
-	 * Concurrent opens share one load. Rejects for an invalid name. */
-	open(name: string): Promise<RoomHandle>;
-	/** Loads every named doc, runs `fn` on them in one synchronous block (nested transactions with `origin`), and
-	 * resolves with its result once the updates are durable (`store.flush()`). */
-	transact<T>(names: string[], fn: (docs: Y.Doc[]) => T, origin?: unknown): Promise<T>;
-	/** The update holding everything in `name` that `stateVector` lacks (absent or empty: the whole doc). */
-	encodeDiff(name: string, stateVector?: Uint8Array): Promise<Uint8Array>;
-	stats(): { rooms: number; sockets: number };
-	/** 'room-loaded' (name, doc), 'room-unloaded' (name), 'socket-open' (name), 'socket-close' (name, code, reason). Returns `off`. */
-	on(event: RelayEvent, fn: (...args: unknown[]) => void): () => void;
-	/** Closes every socket (1001), unloads every room and flushes the store (which stays open). */
-	close(): Promise<void>;
-}
 
 /** What an empty document encodes to. */
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+
+/** Frames a socket may send before it is admitted and its room loaded (y-websocket sends two or three). */
+const MAX_EARLY_FRAMES = 64;
 
 /** Default transaction origin of server writes through `transact`. */
 export const SERVER_ORIGIN = { kind: 'server' } as const;
@@ -69,6 +30,9 @@ export function createRelay(opts: RelayOptions): Relay {
 	const idleUnloadMs = opts.idleUnloadMs ?? 30_000;
 	const compactAfterBytes = opts.compactAfterBytes ?? 4 * 1024 * 1024;
 	const compactAfterUpdates = opts.compactAfterUpdates ?? 10_000;
+	const maxBufferedBytes = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
+	const pendingLimits: PendingLimits = { maxUpdatesPerSocket: 32, maxBytesPerSocket: 4 * 1024 * 1024, maxBytesPerRoom: 16 * 1024 * 1024, ...opts.pending };
+	const awareness: AwarenessLimits = { maxClientsPerSocket: 4, maxStateBytes: 64 * 1024, ...opts.awareness };
 	const log = opts.log ?? (() => {});
 	if (!(pingIntervalMs > 0 && pingIntervalMs <= 25_000)) throw new RangeError('pingIntervalMs must be in (0, 25000]: clients drop sockets silent for 30 s');
 
@@ -77,6 +41,7 @@ export function createRelay(opts: RelayOptions): Relay {
 	const connections = new Set<Connection>();
 	const background = new Set<Promise<void>>();
 	const listeners = new Map<string, Set<(...args: unknown[]) => void>>();
+	const admission = createAdmission({ authorize: opts.authorize, maxConnectionsPerTag: opts.maxConnectionsPerTag ?? 256 });
 	const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
 	let nextConnectionId = 1;
 	let closing: Promise<void> | null = null;
@@ -110,7 +75,8 @@ export function createRelay(opts: RelayOptions): Relay {
 		if (!room) {
 			let pending = loading.get(name);
 			if (!pending) {
-				pending = loadRoom({ name, store: opts.store, serverOnly: opts.isServerOnly(name), compactAfterBytes, compactAfterUpdates, log, track });
+				const serverOnly = opts.isServerOnly(name);
+				pending = loadRoom({ name, store: opts.store, serverOnly, compactAfterBytes, compactAfterUpdates, pending: pendingLimits, awareness, log, track, close: refuseConnection });
 				loading.set(name, pending);
 				pending.then(
 					(loaded) => {
@@ -154,31 +120,59 @@ export function createRelay(opts: RelayOptions): Relay {
 		closeSocket(conn.ws, code, reason);
 	}
 
+	const refuseConnection = (conn: Connection, refusal: Refusal) => closeConnection(conn, refusal.code, refusal.reason);
+
 	function handleFrame(conn: Connection, bytes: Uint8Array): void {
 		if (conn.closed || conn.ws.readyState !== conn.ws.OPEN || !conn.room) return;
 		const parsed = parseClientMessage(bytes);
-		const error = parsed.ok ? conn.room.handleMessage(conn, parsed.value) : parsed.error;
-		if (error) closeConnection(conn, CloseCode.badRequest, error);
+		const refusal = parsed.ok ? conn.room.handleMessage(conn, parsed.value) : { code: CloseCode.badRequest, reason: parsed.error };
+		if (refusal) refuseConnection(conn, refusal);
 	}
 
-	function accept(ws: WebSocket, name: string): void {
-		const conn: Connection = { kind: 'client', id: nextConnectionId++, ws, docName: name, awarenessClients: new Set(), alive: true, closed: false, room: null };
+	function accept(ws: WebSocket, name: string, req: IncomingMessage): void {
+		const conn: Connection = {
+			kind: 'client',
+			id: nextConnectionId++,
+			ws,
+			docName: name,
+			awarenessClients: new Set(),
+			tag: null,
+			canWrite: true,
+			readOnlyReason: '',
+			refusedFrom: new Map(),
+			maxBufferedBytes,
+			replyInFlight: 0,
+			terminatedFor: null,
+			alive: true,
+			closed: false,
+			room: null
+		};
 		connections.add(conn);
+		// Frames that arrive while the socket is authorized and its room loads, bounded like everything a socket sends.
 		const early: Uint8Array[] = [];
+		let earlyBytes = 0;
 		ws.on('pong', () => (conn.alive = true));
 		ws.on('error', (err: Error & { code?: string }) => {
 			const what = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `a frame larger than ${maxFrameBytes} B` : err.message;
 			log(`socket ${conn.id} (${name}) closed on ${what}`);
 		});
 		ws.on('message', (data: RawData, isBinary: boolean) => {
+			if (ws.readyState !== ws.OPEN) return;
 			if (!isBinary) return closeConnection(conn, CloseCode.badRequest, 'text frames are not part of the y-websocket protocol');
 			const bytes = toBytes(data);
-			if (conn.room) handleFrame(conn, bytes);
-			else early.push(bytes);
+			if (conn.room) return handleFrame(conn, bytes);
+			early.push(bytes);
+			earlyBytes += bytes.byteLength;
+			if (early.length > MAX_EARLY_FRAMES || earlyBytes > maxFrameBytes) {
+				early.length = 0;
+				closeConnection(conn, CloseCode.badRequest, `more than ${MAX_EARLY_FRAMES} frames or ${maxFrameBytes} B before the document loaded`);
+			}
 		});
 		ws.on('close', (code: number, reason: Buffer) => {
 			conn.closed = true;
 			connections.delete(conn);
+			admission.leave(conn);
+			if (conn.terminatedFor) log(`terminated socket ${conn.id} (${name}): ${conn.terminatedFor}`);
 			const room = conn.room;
 			conn.room = null;
 			if (room) {
@@ -188,17 +182,21 @@ export function createRelay(opts: RelayOptions): Relay {
 			emit('socket-close', name, code, reason.toString());
 		});
 		emit('socket-open', name);
-		acquire(name).then(
-			(room) => {
-				if (conn.closed) return release(room);
-				conn.room = room;
-				room.addConnection(conn);
-				for (const bytes of early.splice(0)) handleFrame(conn, bytes);
-			},
-			(e: Error) => {
-				if (!conn.closed) closeConnection(conn, closing ? CloseCode.goingAway : CloseCode.internalError, `could not load ${name}: ${e.message}`);
-			}
-		);
+		admission.admit(conn, req).then((refusal) => {
+			if (conn.closed) return;
+			if (refusal) return refuseConnection(conn, refusal);
+			acquire(name).then(
+				(room) => {
+					if (conn.closed) return release(room);
+					conn.room = room;
+					room.addConnection(conn);
+					for (const bytes of early.splice(0)) handleFrame(conn, bytes);
+				},
+				(e: Error) => {
+					if (!conn.closed) closeConnection(conn, closing ? CloseCode.goingAway : CloseCode.internalError, `could not load ${name}: ${e.message}`);
+				}
+			);
+		});
 	}
 
 	async function open(name: string): Promise<RoomHandle> {
@@ -247,7 +245,7 @@ export function createRelay(opts: RelayOptions): Relay {
 					closeSocket(ws, CloseCode.badRequest, reason);
 					return;
 				}
-				accept(ws, name);
+				accept(ws, name, req);
 			});
 		},
 		open,
@@ -273,6 +271,11 @@ export function createRelay(opts: RelayOptions): Relay {
 			}
 		},
 		stats: () => ({ rooms: rooms.size, sockets: connections.size }),
+		closeTagged(tag, code, reason) {
+			const sockets = admission.tagged(tag);
+			for (const conn of sockets) closeConnection(conn, code, reason);
+			return sockets.length;
+		},
 		on(event, fn) {
 			let set = listeners.get(event);
 			if (!set) listeners.set(event, (set = new Set()));

@@ -1,10 +1,17 @@
 // One room: the authoritative Y.Doc of a document name, its awareness, the sockets synced to it, and the persistence
 // hook (every doc update is appended to the store and broadcast to every socket but its origin; compaction).
+// Client updates pass the update guard (client-updates.ts); awareness passes the awareness gate (awareness.ts).
 import * as Y from 'yjs';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { readDocSchema, type DocSchema } from '../../src/lib/core/docs/update-guard';
 import type { DocStore } from '../store/doc-store';
-import { sendTo, type Connection } from './socket';
-import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, validateUpdate, type ClientMessage } from './protocol';
+import { CloseCode, sendTo, type Connection } from './socket';
+import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type ClientMessage } from './protocol';
+import { createAwarenessGate, type AwarenessLimits } from './awareness';
+import { createClientUpdates, type Refusal } from './client-updates';
+import type { PendingLimits } from './pending';
+
+export type { Refusal } from './client-updates';
 
 /** Origin of the transaction that applies a stored snapshot + log while loading (never stored again). */
 export const LOAD_ORIGIN = { kind: 'load' } as const;
@@ -18,10 +25,17 @@ export interface RoomOptions {
 	compactAfterBytes: number;
 	/** …or when the number of updates appended since load/compaction exceeds this (load time grows per update). */
 	compactAfterUpdates: number;
+	pending: PendingLimits;
+	awareness: AwarenessLimits;
 	log: (msg: string) => void;
 	/** Receives background store work (compactions) so the relay can wait for it on close. */
 	track: (work: Promise<void>) => void;
+	/** Closes a socket the room refuses outside `handleMessage` (a held update, once retried). */
+	close: (conn: Connection, refusal: Refusal) => void;
 }
+
+/** For a client-writable name with no schema (not one of Tandem's): clients may write nothing. */
+const NOTHING_WRITABLE: DocSchema = { what: 'document clients may write', roots: {} };
 
 export interface Room {
 	readonly name: string;
@@ -31,12 +45,12 @@ export interface Room {
 	/** Open handles plus sockets; the relay unloads the room after it has been 0 for a while. */
 	holders: number;
 	idleTimer: ReturnType<typeof setTimeout> | null;
-	/** Starts syncing `conn`: asks for its state (unless server-only) and sends the current awareness. */
+	/** Starts syncing `conn`: asks for its state (unless server-only or the socket is read-only) and sends the current awareness. */
 	addConnection(conn: Connection): void;
 	/** Stops syncing `conn` and removes the awareness states it announced. */
 	removeConnection(conn: Connection): void;
-	/** Handles one parsed client message; returns an error (the socket must be closed) or null. */
-	handleMessage(conn: Connection, message: ClientMessage): string | null;
+	/** Handles one parsed client message; returns why the socket must be closed, or null. */
+	handleMessage(conn: Connection, message: ClientMessage): Refusal | null;
 	/** Sends `bytes` to every connection of the room. */
 	sendToAll(bytes: Uint8Array): void;
 	destroy(): void;
@@ -117,29 +131,22 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 	const onAwareness = ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 		const changed = [...added, ...updated, ...removed];
 		const conn = connections.has(origin as Connection) ? (origin as Connection) : null;
-		if (conn) {
-			for (const id of added) conn.awarenessClients.add(id);
-			for (const id of removed) conn.awarenessClients.delete(id);
-		}
 		sendToAll(encodeAwarenessMessage(encodeAwarenessUpdate(awareness, changed)), conn);
 	};
 	awareness.on('update', onAwareness);
+	const awarenessGate = createAwarenessGate(awareness, opts.awareness);
+	const clientUpdates = createClientUpdates({
+		name,
+		doc,
+		schema: serverOnly ? null : (readDocSchema(name) ?? NOTHING_WRITABLE),
+		pending: opts.pending,
+		log,
+		close: opts.close
+	});
 
 	const sendAwarenessStates = (conn: Connection) => {
 		const clients = [...awareness.getStates().keys()];
 		if (clients.length > 0) sendTo(conn, encodeAwarenessMessage(encodeAwarenessUpdate(awareness, clients)));
-	};
-
-	const applyClientUpdate = (conn: Connection, update: Uint8Array): string | null => {
-		if (serverOnly) return null; // §2: the relay drops client writes to server-only documents.
-		const invalid = validateUpdate(update);
-		if (invalid) return invalid;
-		try {
-			Y.applyUpdate(doc, update, conn);
-			return null;
-		} catch (e) {
-			return `update failed to apply: ${(e as Error).message}`;
-		}
 	};
 
 	return {
@@ -153,29 +160,28 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		sendToAll: (bytes) => sendToAll(bytes),
 		addConnection(conn) {
 			connections.add(conn);
-			if (!serverOnly) sendTo(conn, encodeSyncStep1(doc));
+			// Ask only a socket that may write for what the room lacks (§2: never for a server-only document).
+			if (!serverOnly && conn.canWrite) sendTo(conn, encodeSyncStep1(doc));
 			sendAwarenessStates(conn);
 		},
 		removeConnection(conn) {
 			if (!connections.delete(conn)) return;
+			clientUpdates.drop(conn);
 			removeAwarenessStates(awareness, [...conn.awarenessClients], null);
-			conn.awarenessClients.clear();
+			awarenessGate.release(conn);
 		},
 		handleMessage(conn, message) {
 			switch (message.type) {
 				case 'sync-step1':
-					sendTo(conn, encodeSyncStep2(Y.encodeStateAsUpdate(doc, message.stateVector)));
+					sendTo(conn, encodeSyncStep2(Y.encodeStateAsUpdate(doc, message.stateVector)), true);
 					return null;
 				case 'sync-step2':
 				case 'sync-update':
-					return applyClientUpdate(conn, message.update);
-				case 'awareness':
-					try {
-						applyAwarenessUpdate(awareness, message.update, conn);
-						return null;
-					} catch (e) {
-						return `awareness update failed to apply: ${(e as Error).message}`;
-					}
+					return clientUpdates.receive(conn, message.update);
+				case 'awareness': {
+					const error = awarenessGate.apply(conn, message.entries);
+					return error ? { code: CloseCode.badRequest, reason: error } : null;
+				}
 				case 'query-awareness':
 					sendAwarenessStates(conn);
 					return null;
@@ -185,6 +191,7 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 			// Leave a compact snapshot behind so the next load (and the disk) pays for state, not history.
 			maybeCompact(true);
 			doc.off('update', onUpdate);
+			clientUpdates.destroy();
 			awareness.off('update', onAwareness);
 			awareness.destroy();
 			doc.destroy();
