@@ -154,6 +154,34 @@ describe('relay', () => {
 		expect(await readRelayDoc(server, LIVE, (d) => d.getMap('m').toJSON())).toEqual({ 'from-server': 2 });
 	});
 
+	it('sends a server write to clients only once it is committed, and answers a sync after the commit', async () => {
+		// A store whose commits wait for the test: nothing the server wrote may reach a client before flush resolves.
+		const inner = createMemoryStore();
+		const held: Array<() => void> = [];
+		let holding = false;
+		const store: DocStore = {
+			...inner,
+			flush: () => (holding ? new Promise<void>((resolve) => held.push(() => void inner.flush().then(resolve))) : inner.flush())
+		};
+		const server = await startServer({ store });
+		const a = connect(server, LIVE);
+		await synced(a);
+		holding = true;
+		const write = server.relay.transact([LIVE], ([d]) => void d.getMap('m').set('from-server', 1));
+		await waitFor(() => held.length > 0, { what: 'commit requested' });
+		// A second client syncing meanwhile gets its answer only after the commit as well.
+		const b = connect(server, LIVE);
+		await waitFor(() => held.length > 1 || b.wsconnected, { what: 'b connected', events: [[b, 'status']] });
+		expect(a.doc.getMap('m').has('from-server')).toBe(false);
+		expect(b.synced).toBe(false);
+		holding = false;
+		for (const release of held.splice(0)) release();
+		await write;
+		await waitFor(() => a.doc.getMap('m').get('from-server') === 1, { what: 'server write at a after commit' });
+		await synced(b);
+		expect(b.doc.getMap('m').get('from-server')).toBe(1);
+	});
+
 	it('writes several docs in one transact and serves diffs against a state vector', async () => {
 		const store = createMemoryStore();
 		const server = await startServer({ store });

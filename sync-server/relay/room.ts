@@ -115,6 +115,18 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		for (const conn of connections) if (conn !== except) sendTo(conn, bytes);
 	};
 
+	/**
+	 * Runs `fn` once everything appended so far is committed, in order. What the server writes reaches clients only
+	 * once it is durable: a crash can then never leave a client holding server-written items the server lost, which
+	 * the update guard would refuse when that client syncs again (and go on refusing from its IndexedDB copy).
+	 */
+	let committed: Promise<void> = Promise.resolve();
+	const afterCommit = (fn: () => void) => {
+		committed = committed
+			.then(() => store.flush())
+			.then(fn, (e: Error) => log(`not sending an uncommitted change of ${name}: ${e.message}`));
+	};
+
 	const onUpdate = (update: Uint8Array, origin: unknown) => {
 		try {
 			store.append(name, update);
@@ -122,7 +134,11 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 			// Only a closed store throws here; the change still reaches the sockets (clients keep it and resend it).
 			log(`could not store an update of ${name}: ${(e as Error).message}`);
 		}
-		sendToAll(encodeSyncUpdate(update), origin);
+		// A client's own change is relayed at once: it is the client's to resend, and the guard accepts it again.
+		const fromClient = connections.has(origin as Connection);
+		const message = encodeSyncUpdate(update);
+		if (fromClient) sendToAll(message, origin);
+		else afterCommit(() => sendToAll(message));
 		noteAppended(update.byteLength, 1);
 	};
 	doc.on('update', onUpdate);
@@ -172,9 +188,14 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		},
 		handleMessage(conn, message) {
 			switch (message.type) {
-				case 'sync-step1':
-					sendTo(conn, encodeSyncStep2(Y.encodeStateAsUpdate(doc, message.stateVector)), true);
+				case 'sync-step1': {
+					// Answered once what the doc holds is committed (see afterCommit); encoded then, so nothing is missed.
+					const sv = message.stateVector;
+					afterCommit(() => {
+						if (connections.has(conn)) sendTo(conn, encodeSyncStep2(Y.encodeStateAsUpdate(doc, sv)), true);
+					});
 					return null;
+				}
 				case 'sync-step2':
 				case 'sync-update':
 					return clientUpdates.receive(conn, message.update);
