@@ -113,6 +113,21 @@ export function sendJsonText(res: ServerResponse, status: number, body: string):
 	res.end(body);
 }
 
+/**
+ * Sends JSON text made of `pieces` (chunked, no Content-Length) as they come, waiting for the socket to drain and
+ * giving the event loop back between pieces: a 100 MB answer is never one string nor one long block. Stops if the
+ * client goes away.
+ */
+export async function sendJsonPieces(res: ServerResponse, status: number, pieces: AsyncIterable<string> | Iterable<string>): Promise<void> {
+	res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+	for await (const piece of pieces) {
+		if (res.destroyed) return;
+		if (!res.write(piece)) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+		else await new Promise<void>((resolve) => setImmediate(resolve));
+	}
+	res.end();
+}
+
 export function sendError(res: ServerResponse, err: unknown, log?: (msg: string) => void): void {
 	const apiErr = err instanceof ApiError ? err : new ApiError('INTERNAL_ERROR', 'Internal server error');
 	if (!(err instanceof ApiError)) log?.(`internal error: ${(err as Error)?.stack ?? String(err)}`);

@@ -8,7 +8,7 @@ import type { RunRow } from '../../src/lib/core/run-row';
 import type { ExperimentService } from '../tracking/experiments';
 import type { RunService } from '../tracking/runs';
 import type { LoggedModelService } from '../tracking/logged-models';
-import { sendJsonText, type RequestContext, type RouteOptions, type Router } from '../http/router';
+import { sendJsonPieces, sendJsonText, type RequestContext, type RouteOptions, type Router } from '../http/router';
 
 export interface MlflowTrackingDeps {
 	experiments: ExperimentService;
@@ -21,7 +21,12 @@ export class JsonText {
 	constructor(readonly text: string) {}
 }
 
-/** Handles one request message; the returned object (or JsonText) is sent as the 200 JSON body (`{}` for "nothing"). */
+/** A response body a handler writes as pieces of JSON text, sent as they come (answers of millions of items). */
+export class JsonPieces {
+	constructor(readonly pieces: AsyncIterable<string> | Iterable<string>) {}
+}
+
+/** Handles one request message; the returned object (or JsonText, JsonPieces) is sent as the 200 JSON body (`{}` for "nothing"). */
 export type MlflowHandler = (m: MlflowMessage, ctx: RequestContext) => Promise<object> | object;
 
 /**
@@ -34,8 +39,9 @@ export function addMlflowEndpoint(router: Router, path: string, handler: MlflowH
 	const handle = async (ctx: RequestContext) => {
 		const m = ctx.req.method === 'GET' ? readQueryMessage(ctx.url.searchParams, repeated) : readBodyMessage(await ctx.json(), await ctx.text());
 		const out = await handler(m, ctx);
-		if (!(out instanceof JsonText)) return out;
-		sendJsonText(ctx.res, 200, out.text);
+		if (out instanceof JsonPieces) await sendJsonPieces(ctx.res, 200, out.pieces);
+		else if (out instanceof JsonText) sendJsonText(ctx.res, 200, out.text);
+		else return out;
 		return undefined;
 	};
 	router.add('GET', pattern, handle, routeOpts).add('POST', pattern, handle, routeOpts);

@@ -4,16 +4,18 @@ import type { RunRow } from '../../src/lib/core/run-row';
 import { toRunInfoJson, toRunJson } from '../../src/lib/core/mlflow/entities';
 import { readPage, writePageJson } from '../../src/lib/core/mlflow/paging';
 import {
+	createRunSearchTest,
 	parseCreateRunRequest,
 	parseRunIdRequest,
 	parseSearchRunsRequest,
 	parseUpdateRunRequest,
-	searchRuns
+	type SearchRunsRequest
 } from '../../src/lib/core/mlflow/run-requests';
 import type { RunService } from '../tracking/runs';
 import type { Router } from '../http/router';
 import { createMemo } from '../tracking/doc-memo';
-import { addMlflowEndpoint, assertRunActive, JsonText, readRunOr404, readRunsOf, type MlflowTrackingDeps } from './endpoint';
+import { createSliceClock, filterInSlices } from '../tracking/yield-loop';
+import { addMlflowEndpoint, assertRunActive, JsonPieces, JsonText, readRunOr404, readRunsOf, type MlflowTrackingDeps } from './endpoint';
 import { identityOf, onlyReadable } from '../auth/http-gate';
 
 /**
@@ -30,12 +32,28 @@ function createRunTextWriter(runs: RunService) {
 			if (list) list.push(r);
 			else missing.set(r.experiment_id, [r]);
 		}
+		const clock = createSliceClock();
 		for (const [expId, list] of missing) {
 			const inputs = await runs.readInputs(expId, list.map((r) => r.run_id));
-			for (const r of list) texts.set(r, JSON.stringify(toRunJson(r, inputs.get(r.run_id))));
+			for (const r of list) {
+				texts.set(r, JSON.stringify(toRunJson(r, inputs.get(r.run_id))));
+				if (clock.due()) await clock.pause();
+			}
 		}
 		return rows.map((r) => texts.get(r)!);
 	};
+}
+
+/** Runs per piece of a large runs/search answer. */
+const RUNS_PER_PIECE = 500;
+
+/** A runs/search page's JSON as pieces of RUNS_PER_PIECE runs (the Run texts, already written). */
+function* writeRunPage(texts: readonly string[], nextPageToken?: string) {
+	const open = '{"runs":';
+	for (let i = 0; i < texts.length; i += RUNS_PER_PIECE) {
+		yield (i === 0 ? `${open}[` : ',') + texts.slice(i, i + RUNS_PER_PIECE).join(',');
+	}
+	yield `]${writePageJson('runs', '', nextPageToken).slice(open.length)}`;
 }
 
 export function addRunEndpoints(router: Router, { runs }: MlflowTrackingDeps): void {
@@ -78,7 +96,13 @@ export function addRunEndpoints(router: Router, { runs }: MlflowTrackingDeps): v
 
 	// Paging through a search (or repeating it) filters and sorts once per state of the experiments' documents:
 	// `runs.list` returns the same row arrays until those change.
-	const searches = createMemo<RunRow[]>({ maxEntries: 32 });
+	const searches = createMemo<Promise<RunRow[]>>({ maxEntries: 32 });
+	/** The runs a search lists, in order: filtered in slices that give the loop back (hostile LIKEs over 10,000 runs). */
+	const searchInSlices = (key: string, rows: readonly RunRow[], req: SearchRunsRequest) => {
+		const found = filterInSlices(rows, createRunSearchTest(req)).then((kept) => kept.sort(req.compare));
+		found.catch(() => searches.forget(key));
+		return found;
+	};
 	const writeRunTexts = createRunTextWriter(runs);
 	addMlflowEndpoint(
 		router,
@@ -86,9 +110,12 @@ export function addRunEndpoints(router: Router, { runs }: MlflowTrackingDeps): v
 		async (m, ctx) => {
 			const req = parseSearchRunsRequest(m);
 			const sources = await readRunsOf(runs, onlyReadable(ctx.req, req.experimentIds));
-			const found = searches.read(req.queryKey, sources, () => searchRuns(sources.flat(), req));
+			const found = await searches.read(req.queryKey, sources, () => searchInSlices(req.queryKey, sources.flat(), req));
 			const page = readPage(found, req.offset, req.maxResults);
-			return new JsonText(writePageJson('runs', `[${(await writeRunTexts(page.items)).join(',')}]`, page.nextPageToken));
+			const texts = await writeRunTexts(page.items);
+			// A small page is one string; a large one (10,000 runs of long params) goes out in pieces.
+			if (texts.length <= RUNS_PER_PIECE) return new JsonText(writePageJson('runs', `[${texts.join(',')}]`, page.nextPageToken));
+			return new JsonPieces(writeRunPage(texts, page.nextPageToken));
 		},
 		['experiment_ids', 'order_by']
 	);

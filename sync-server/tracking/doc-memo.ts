@@ -34,6 +34,10 @@ export function createMemo<T>(opts: { maxEntries?: number } = {}) {
 			cache.set(key, { inputs, value });
 			if (cache.size > max) cache.delete(cache.keys().next().value!);
 			return value;
+		},
+		/** Drops the value cached for `key` (a computation that failed, for one). */
+		forget(key: string): void {
+			cache.delete(key);
 		}
 	};
 }

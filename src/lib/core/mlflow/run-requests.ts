@@ -95,9 +95,9 @@ export function parseSearchRunsRequest(m: MlflowMessage): SearchRunsRequest {
 	};
 }
 
-/** The runs a search lists, in order (before paging). */
-export function searchRuns(rows: readonly RunRow[], req: SearchRunsRequest): RunRow[] {
-	return rows.filter((r) => isInView(r.lifecycle, req.view) && req.matches(r)).sort(req.compare);
+/** Whether a search lists `row` (its view and filter); the server sorts what it lists by `req.compare`. */
+export function createRunSearchTest(req: SearchRunsRequest): (row: RunRow) => boolean {
+	return (r) => isInView(r.lifecycle, req.view) && req.matches(r);
 }
 
 export interface GetMetricHistoryRequest {

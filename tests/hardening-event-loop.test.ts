@@ -1,0 +1,194 @@
+// Long reads yield to the event loop (issue 11 item 5): while one request searches 10,000 runs with hostile
+// filters or reads a metric of 1,000,000 points, the server's event loop (this process: the server runs in it) is
+// delayed by at most 50 ms at p99 (beyond its idle p99: a busy machine delays it too), measured with
+// perf_hooks.monitorEventLoopDelay, and /healthz answers meanwhile.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import * as Y from 'yjs';
+import { startServer, type TandemServer } from '../sync-server/server';
+import { createMemoryStore } from '../sync-server/store/memory-store';
+import type { DocStore } from '../sync-server/store/doc-store';
+import { createRun } from '../src/lib/core/docs/experiment';
+import { setRunExperiment } from '../src/lib/core/docs/run';
+import { docNames } from '../src/lib/core/schema';
+import { callJson } from './helpers/http';
+
+const R = '/api/2.0/mlflow';
+const RUNS = 10_000;
+const POINTS = 1_000_000;
+const P99_MS = 50;
+let store: DocStore;
+let dataDir: string;
+let server: TandemServer;
+let experimentId: string;
+let bigRun: string;
+
+const call = (method: string, p: string, body?: unknown) => callJson(server.url, method, p, { body });
+
+/** Stores `doc`'s whole state as an update of the document `name`. */
+function storeDoc(name: string, doc: Y.Doc): void {
+	store.append(name, Y.encodeStateAsUpdate(doc));
+}
+
+/**
+ * What a client in another thread reads of an answer (a Worker: parsing a 100 MB answer here would block the loop
+ * being measured): the status, and for each top-level field its length if a list, else its value.
+ */
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+parentPort.once('message', async () => {
+	const res = await fetch(workerData.url, workerData.init);
+	const body = JSON.parse(await res.text());
+	const fields = {};
+	for (const [k, v] of Object.entries(body)) fields[k] = Array.isArray(v) ? v.length : v;
+	parentPort.postMessage({ status: res.status, fields });
+});
+parentPort.postMessage('ready');
+`;
+
+/**
+ * measureOnce up to three times, keeping the quietest: a block the server causes shows in every try, while a busy
+ * machine (other processes on two cores) delays some tries by itself.
+ */
+async function measure(method: string, p: string, body?: unknown): Promise<Awaited<ReturnType<typeof measureOnce>>> {
+	let best = await measureOnce(method, p, body);
+	for (let i = 1; i < 3 && best.p99 > P99_MS + idleP99; i++) {
+		const next = await measureOnce(method, p, body);
+		if (next.p99 < best.p99) best = next;
+	}
+	return best;
+}
+
+/** Sends a request from a Worker while sampling this loop's delay, and a /healthz meanwhile; the p99 in ms. */
+async function measureOnce(method: string, p: string, body?: unknown): Promise<{ p99: number; status: number; fields: Record<string, unknown>; healthMs: number }> {
+	const init = { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) };
+	const worker = new Worker(CLIENT, { eval: true, workerData: { url: server.url + p, init } });
+	// Started before sampling begins: a Worker's start-up is the test's cost, not the server's.
+	await new Promise((resolve, reject) => (worker.once('message', resolve), worker.once('error', reject)));
+	const answer = new Promise<{ status: number; fields: Record<string, unknown> }>((resolve, reject) => {
+		worker.once('message', resolve);
+		worker.once('error', reject);
+	});
+	const h = monitorEventLoopDelay({ resolution: 5 });
+	h.enable();
+	const started = performance.now();
+	worker.postMessage('go');
+	const health = fetch(`${server.url}/healthz`).then(() => performance.now() - started);
+	const { status, fields } = await answer;
+	const healthMs = await health;
+	// One more timer tick, so a block that lasted until the answer was sent is recorded too.
+	await new Promise((resolve) => setTimeout(resolve, 20));
+	h.disable();
+	await worker.terminate();
+	return { p99: h.percentile(99) / 1e6, status, fields, healthMs };
+}
+
+/** The loop's p99 delay with nothing to do: what the machine itself adds (other processes, the test's own work). */
+async function measureIdle(): Promise<number> {
+	const h = monitorEventLoopDelay({ resolution: 5 });
+	h.enable();
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	h.disable();
+	return h.percentile(99) / 1e6;
+}
+
+/** A request delayed the loop by at most P99_MS at p99 beyond what it is delayed idle, and /healthz answered. */
+function expectResponsive(m: { p99: number; healthMs: number }): void {
+	expect(m.p99, `p99 ${m.p99.toFixed(1)} ms, idle p99 ${idleP99.toFixed(1)} ms`).toBeLessThanOrEqual(P99_MS + idleP99);
+	expect(m.healthMs).toBeLessThan(10_000);
+}
+
+let idleP99 = 0;
+
+beforeAll(async () => {
+	dataDir = await mkdtemp(path.join(os.tmpdir(), 'tandem-loop-'));
+	store = createMemoryStore();
+	server = await startServer({ port: 0, dataDir, store, staticDir: null });
+	const created = await call('POST', '/api/runs', { experiment_name: 'loop', run_name: 'big' });
+	experimentId = created.body.experiment_id;
+	bigRun = created.body.run_id;
+	// 1,000,000 points in ten batches of 100,000 (columnar form).
+	for (let b = 0; b < POINTS / 100_000; b++) {
+		const steps = Array.from({ length: 100_000 }, (_, i) => b * 100_000 + i);
+		const res = await call('POST', `/api/runs/${bigRun}/log`, { metrics: { loss: { values: steps.map((s) => 1 / (s + 1)), steps, timestamps: steps.map((s) => 1_700_000_000_000 + s) } } });
+		expect(res.status).toBe(200);
+	}
+	await server.close();
+	// 10,000 more runs with long params and tags, written straight into the stored experiment document.
+	const stored = await store.load(docNames.experiment(experimentId));
+	const exp = new Y.Doc();
+	for (const u of [stored.snapshot, ...stored.updates]) if (u) Y.applyUpdate(exp, u);
+	const before = Y.encodeStateVector(exp);
+	exp.transact(() => {
+		for (let i = 0; i < RUNS; i++) {
+			const runId = `c${i.toString(16).padStart(31, '0')}`;
+			createRun(exp, {
+				runId,
+				experimentId,
+				name: `run-${i}`,
+				user: 'u',
+				startTime: 1_700_000_000_000 + i,
+				status: 'FINISHED',
+				artifactUri: 'x',
+				params: { p: `${'a'.repeat(1000)}${i}`, lr: String(i / RUNS) },
+				tags: { t: `${'a'.repeat(1000)}b` }
+			});
+		}
+	});
+	store.append(docNames.experiment(experimentId), Y.encodeStateAsUpdate(exp, before));
+	const run = new Y.Doc();
+	setRunExperiment(run, experimentId);
+	storeDoc(docNames.run('0'.repeat(31) + '1'), run);
+	await store.flush();
+	server = await startServer({ port: 0, dataDir, store, staticDir: null });
+	// Warm: the first read of the experiment loads its documents.
+	expect((await call('GET', `/api/experiments/${experimentId}/runs`)).status).toBe(200);
+	idleP99 = await measureIdle();
+}, 120_000);
+
+afterAll(async () => {
+	await server?.close();
+	await rm(dataDir, { recursive: true, force: true });
+});
+
+describe(`event loop p99 ≤ ${P99_MS} ms during long reads`, () => {
+	it('runs/search over 10,000 runs with a many-% LIKE, and a full page of 10,000', async () => {
+		const like = await measure('POST', `${R}/runs/search`, { experiment_ids: [experimentId], filter: `params.p LIKE '${'%a'.repeat(30)}%c'`, max_results: 10_000 });
+		expect(like.status).toBe(200);
+		expect(like.fields.runs ?? 0).toBe(0);
+		expectResponsive(like);
+		const all = await measure('POST', `${R}/runs/search`, { experiment_ids: [experimentId], max_results: 10_000, order_by: ['params.lr DESC'] });
+		expect(all.fields.runs).toBe(10_000);
+		expectResponsive(all);
+	});
+
+	it('the first screen over 10,000 runs with hostile regular expressions', async () => {
+		const q = encodeURIComponent("tags.t ~ '^(a+)+$' or params.p ~ '(a|aa)+c$' or tags.t ~ '(?i)A{2,}[^x]{100}C'");
+		const first = await measure('GET', `/api/experiments/${experimentId}/first-screen?q=${q}&sort=-params.lr`);
+		expect(first.status).toBe(200);
+		expect(first.fields.matched).toBe(0);
+		expectResponsive(first);
+	});
+
+	it('a metric history of 1,000,000 points, by MLflow get-history', async () => {
+		const history = await measure('GET', `${R}/metrics/get-history?run_id=${bigRun}&metric_key=loss`);
+		expect(history.fields.metrics).toBe(POINTS);
+		expectResponsive(history);
+	});
+
+	it('a metric history of 1,000,000 points, by the native API', async () => {
+		const native = await measure('GET', `/api/runs/${bigRun}/metrics/loss`);
+		expect(native.fields.values).toBe(POINTS);
+		expectResponsive(native);
+	});
+
+	it('a sampled history of 1,000,000 points (get-history-bulk-interval)', async () => {
+		const interval = await measure('GET', `${R}/metrics/get-history-bulk-interval?run_ids=${bigRun}&metric_key=loss&max_results=2500`);
+		expect(interval.status).toBe(200);
+		expectResponsive(interval);
+	});
+});
