@@ -78,6 +78,18 @@ beforeAll(async () => {
 		runsMap.set('not-a-run-id', new Y.Map());
 		runsMap.set('f'.repeat(32), 'not a header' as unknown as Y.Map<unknown>);
 	});
+	await editStored('workspace', (doc) => {
+		const experiments = doc.getMap<Y.Map<unknown>>('experiments');
+		const bad = new Y.Map<unknown>();
+		bad.set('name', 'evil');
+		experiments.set('../x', bad);
+		const typed = new Y.Map<unknown>();
+		typed.set('name', 5);
+		typed.set('creationTime', 'yesterday');
+		typed.set('lifecycle', ['x']);
+		typed.set('tags', { a: 1, b: 'ok' });
+		experiments.set('424242', typed);
+	});
 	await start();
 });
 
@@ -158,5 +170,26 @@ describe('reads of run headers of the wrong types', () => {
 		expect(first.body.rows.length).toBeGreaterThan(0);
 		expect((await call('GET', `${R}/experiments/get?experiment_id=${experimentId}`)).status).toBe(200);
 		expect((await call('GET', `/api/experiments`)).status).toBe(200);
+	});
+});
+
+describe('reads of hostile workspace entries', () => {
+	it('lists experiments without entries under keys that are not experiment ids, and reads wrong types as defaults', async () => {
+		const native = await call('GET', '/api/experiments');
+		expect(native.status).toBe(200);
+		const ids = native.body.experiments.map((e: { experiment_id: string }) => e.experiment_id);
+		expect(ids).not.toContain('../x');
+		expect(ids).toContain('424242');
+		const search = await call('POST', `${R}/experiments/search`, { max_results: 100 });
+		expect(search.status).toBe(200);
+		expect(search.body.experiments.map((e: { name: string }) => e.name)).not.toContain('evil');
+		expect((await call('GET', `${R}/experiments/get-by-name?experiment_name=evil`)).status).toBe(404);
+		const typed = await call('GET', `${R}/experiments/get?experiment_id=424242`);
+		expect(typed.status).toBe(200);
+		expect(typed.body.experiment).toMatchObject({ name: '424242', lifecycle_stage: 'active', tags: [{ key: 'b', value: 'ok' }] });
+		expect((await call('GET', `/api/experiments/424242/first-screen`)).status).toBe(200);
+		// The name is held by the hostile entry: creating a run in it is refused, precisely, not a 500.
+		const run = await call('POST', '/api/runs', { experiment_name: 'evil' });
+		expect({ status: run.status, code: run.body.error_code }).toEqual({ status: 400, code: 'INVALID_PARAMETER_VALUE' });
 	});
 });

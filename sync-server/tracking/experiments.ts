@@ -26,7 +26,8 @@ export function createExperimentService(access: DocAccess, now: () => number = D
 		/** Creates the Default experiment ("0") when the workspace has none. */
 		ensureDefault: () => write((ws) => ensureDefaultExperiment(ws, experimentArtifactLocation('0'), now())),
 
-		list: () => read((ws) => readExperiments(ws)),
+		/** Every experiment; entries a peer wrote under keys that are not experiment ids are none (their documents cannot exist). */
+		list: () => read((ws) => readExperiments(ws).filter((e) => isExperimentId(e.experiment_id))),
 
 		async get(id: string): Promise<Experiment> {
 			if (!isExperimentId(id)) throw invalid(`Invalid experiment id '${id}'`);
@@ -37,7 +38,7 @@ export function createExperimentService(access: DocAccess, now: () => number = D
 
 		async getByName(name: string): Promise<Experiment> {
 			const e = await read((ws) => findExperimentByName(ws, name));
-			if (!e) throw notFound(`Could not find experiment with name '${name}'`);
+			if (!e || !isExperimentId(e.experiment_id)) throw notFound(`Could not find experiment with name '${name}'`);
 			return e;
 		},
 
