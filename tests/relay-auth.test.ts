@@ -13,6 +13,9 @@ import { waitFor } from './helpers/wait';
 import { openAuthStore, type AuthStore } from '../sync-server/auth/auth-store';
 import { docNames } from '../src/lib/core/schema';
 import { readRun, updateRun } from '../src/lib/core/docs/experiment';
+import { updateExperiment } from '../src/lib/core/docs/workspace';
+import { readAuditLog, readRegisteredModel } from '../src/lib/core/docs/registry';
+import { moveAlias } from '../src/lib/core/docs/registry-edit';
 
 let server: TestServer;
 let store: AuthStore;
@@ -44,6 +47,11 @@ afterAll(async () => {
 });
 
 function connect(name: string, opts: { token?: string; headers?: Record<string, string> } = {}) {
+	return connectTo(server.url, name, opts.token, opts.headers);
+}
+
+function connectTo(base: string, name: string, token?: string, headers?: Record<string, string>) {
+	const opts = { token, headers };
 	const doc = new Y.Doc();
 	const closes: { code: number; reason: string }[] = [];
 	const Polyfill = class extends WebSocket {
@@ -51,7 +59,7 @@ function connect(name: string, opts: { token?: string; headers?: Record<string, 
 			super(url, { headers: opts.headers });
 		}
 	};
-	const provider = new WebsocketProvider(server.url.replace('http', 'ws') + '/sync', name, doc, {
+	const provider = new WebsocketProvider(base.replace('http', 'ws') + '/sync', name, doc, {
 		WebSocketPolyfill: Polyfill as unknown as typeof globalThis.WebSocket,
 		disableBc: true,
 		maxBackoffTime: 200,
@@ -110,6 +118,71 @@ describe('relay access control', () => {
 		expect(await tagOf('sneaky')).toBeUndefined();
 		expect(await tagOf('honest')).toBe('yes');
 		warn.mockRestore();
+	});
+
+	it('checks shared documents entry by entry: EDIT on that experiment or model, MANAGE to delete, audit in one\'s own name', async () => {
+		// MLflow's default (READ): everyone receives workspace and registry; each write is checked on its entry.
+		const open = await startTestServer({ staticDir: null, defaultPermission: 'READ' });
+		const auth = openAuthStore(path.join(open.dataDir, 'auth.db'));
+		auth.addUser('wanda', false);
+		auth.addUser('rita', false);
+		const w = auth.createToken({ user: 'wanda', scope: 'write' }).token;
+		const r = auth.createToken({ user: 'rita', scope: 'write' }).token;
+		const at = (token: string) => ({ authorization: `Bearer ${token}` });
+		const on = (name: string, token: string) => connectTo(open.url, name, token);
+		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const denials = () => warn.mock.calls.filter((c) => String(c[0]).includes('Permission denied')).length;
+		try {
+			const theirs = (await callJson(open.url, 'POST', '/api/2.0/mlflow/experiments/create', { headers: at(w), body: { name: 'wanda-exp' } })).body.experiment_id as string;
+			const hers = (await callJson(open.url, 'POST', '/api/2.0/mlflow/experiments/create', { headers: at(r), body: { name: 'rita-exp' } })).body.experiment_id as string;
+			const ws = on('workspace', r);
+			await synced(ws.provider);
+			updateExperiment(ws.doc, hers, { name: 'rita-renamed', now: Date.now() });
+			await waitFor(async () => (await callJson(open.url, 'GET', `/api/experiments/${hers}`, { headers: at(w) })).body.experiment?.name === 'rita-renamed', { what: 'own rename stored' });
+			let before = denials();
+			updateExperiment(ws.doc, theirs, { name: 'hijacked', now: Date.now() });
+			await waitFor(() => denials() > before, { what: 'rename of a READ experiment refused' });
+			expect((await callJson(open.url, 'GET', `/api/experiments/${theirs}`, { headers: at(w) })).body.experiment.name).toBe('wanda-exp');
+			// Deleting needs MANAGE: rita has it on her own experiment (its creator). A fresh socket and Yjs client: after a
+			// refusal, the refused client's later updates build on clocks the server never took, and are refused too.
+			const ws2 = on('workspace', r);
+			await synced(ws2.provider);
+			updateExperiment(ws2.doc, hers, { lifecycle: 'deleted', now: Date.now() });
+			await waitFor(async () => (await callJson(open.url, 'GET', `/api/experiments/${hers}`, { headers: at(w) })).body.experiment?.lifecycle === 'deleted', { what: 'own delete stored' });
+
+			// The registry: wanda's model; rita (READ by default) may not move its alias, and with EDIT still may not
+			// write audit entries in wanda's name.
+			const run = (await callJson(open.url, 'POST', '/api/runs', { headers: at(w), body: { experiment_id: theirs } })).body.run_id as string;
+			expect((await callJson(open.url, 'POST', '/api/2.0/mlflow/registered-models/create', { headers: at(w), body: { name: 'guarded' } })).status).toBe(200);
+			expect((await callJson(open.url, 'POST', '/api/2.0/mlflow/model-versions/create', { headers: at(w), body: { name: 'guarded', source: `runs:/${run}/model`, run_id: run } })).status).toBe(200);
+			const mine = on('registry', w);
+			const reg = on('registry', r);
+			await Promise.all([synced(mine.provider), synced(reg.provider)]);
+			const model = readRegisteredModel(reg.doc, 'guarded')!;
+			before = denials();
+			moveAlias(reg.doc, { model, alias: 'prod', version: model.versions[0], who: 'rita', now: Date.now() });
+			await waitFor(() => denials() > before, { what: 'alias move refused' });
+			auth.setGrant('registered_model', 'guarded', 'rita', 'EDIT');
+			const fresh = on('registry', r);
+			await synced(fresh.provider);
+			before = denials();
+			const m = readRegisteredModel(fresh.doc, 'guarded')!;
+			moveAlias(fresh.doc, { model: m, alias: 'spoof', version: m.versions[0], who: 'wanda', now: Date.now() });
+			await waitFor(() => denials() > before, { what: 'audit impersonation refused' });
+			const fresher = on('registry', r);
+			await synced(fresher.provider);
+			const m2 = readRegisteredModel(fresher.doc, 'guarded')!;
+			moveAlias(fresher.doc, { model: m2, alias: 'staging', version: m2.versions[0], who: 'rita', now: Date.now() });
+			await waitFor(() => readRegisteredModel(mine.doc, 'guarded')?.aliases.some((a) => a.alias === 'staging'), { what: 'EDIT alias move reaches wanda' });
+			const aliases = readRegisteredModel(mine.doc, 'guarded')!.aliases.map((a) => a.alias);
+			expect(aliases).not.toContain('prod');
+			expect(aliases).not.toContain('spoof');
+			expect(readAuditLog(mine.doc).filter((e) => e.who === 'wanda').every((e) => !JSON.stringify(e).includes('spoof'))).toBe(true);
+		} finally {
+			warn.mockRestore();
+			auth.close();
+			await open.close();
+		}
 	});
 
 	it('closes an open socket as soon as its token is revoked, by the CLI store as by the API', async () => {

@@ -111,11 +111,6 @@ export function createAccessControl(opts: { store: AuthStore; defaultPermission:
 		requireAdmin(principal: Principal): void {
 			if (!principal.admin || principal.scope !== 'admin') throw new ApiError('PERMISSION_DENIED', `Permission denied: this needs an admin user's admin-scoped token (${principal.user}, scope ${principal.scope})`);
 		},
-		/** True if the user holds a grant below `level` on some resource of `kind` (it then may not edit the shared doc). */
-		restrictedOn(principal: Principal, kind: ResourceKind, level: Permission): boolean {
-			if (principal.tokenId === null || principal.admin) return false;
-			return store.grantsOf(kind, principal.user).some((g) => !allows(g.permission, level));
-		},
 		renameResource: (kind: ResourceKind, from: string, to: string) => store.renameResource(kind, from, to),
 		/** The creator of an experiment or registered model gets MANAGE on it (MLflow auth's rule). */
 		grantCreator(principal: Principal, kind: ResourceKind, resource: string): void {

@@ -190,15 +190,6 @@ export function openAuthStore(file: string) {
 			return current().tokens.find((x) => x.id === t.id)!;
 		},
 		grant: (kind: ResourceKind, resource: string, user: string): Permission | undefined => current().grants.get(grantKey(kind, resource, user)),
-		/** Every grant a user holds on resources of `kind`. */
-		grantsOf(kind: ResourceKind, user: string): GrantRecord[] {
-			const out: GrantRecord[] = [];
-			for (const [key, permission] of current().grants) {
-				const [k, r, u] = key.split('\u0000');
-				if (k === kind && u === user) out.push({ kind, resource: r, user, permission });
-			}
-			return out;
-		},
 		grantsOn(kind: ResourceKind, resource: string): GrantRecord[] {
 			const out: GrantRecord[] = [];
 			for (const [key, permission] of current().grants) {

@@ -1,15 +1,18 @@
 // Who may open which document over the relay, and write to it (DESIGN.md §7): the upgrade's Host and Origin, its
 // token (the `token` URL parameter, the sign-in cookie or an Authorization header), then READ on what the document
-// belongs to to receive it and EDIT to write. The shared documents (workspace, registry) can be written only by
-// those who may edit every experiment or model (the server-wide default is EDIT or more, or an admin); everyone else
-// changes them through the API, which checks each entry.
+// belongs to to receive it and EDIT to write. The shared documents (workspace, registry) are checked write by write
+// against the experiment or registered model each entry belongs to (doc-policy.ts).
 import type { IncomingMessage } from 'node:http';
 import { allows, effectivePermission, type Permission, type Principal } from '../../src/lib/core/access';
 import type { AccessControl } from './access-control';
 import type { OriginPolicy } from './origin-policy';
 import { docRef } from './route-access';
+import { createWritePolicy } from './doc-policy';
+import type { WritePolicy } from '../../src/lib/core/docs/update-guard';
 
-export type RelayAccess = { ok: true; canWrite: boolean; tag: string; readOnlyReason?: string; principal: Principal } | { ok: false; code: number; reason: string };
+export type RelayAccess =
+	| { ok: true; canWrite: boolean; tag: string; readOnlyReason?: string; writePolicy?: WritePolicy; principal: Principal }
+	| { ok: false; code: number; reason: string };
 
 /** Close codes in y-websocket's permanent range (4400-4499): the provider stops reconnecting and reports why. */
 export const RELAY_UNAUTHENTICATED = 4401;
@@ -34,20 +37,13 @@ export function createRelayAuth(opts: { control: AccessControl; origins: OriginP
 		const ref = docRef(docName);
 		let level: Permission;
 		if (ref) level = await control.level(principal, ref);
-		else {
-			level = effectivePermission(principal, undefined, control.defaultPermission);
-			// One grant below EDIT on any entry of a shared doc makes the whole doc read-only for that user.
-			const kind = docName === 'registry' ? 'registered_model' : 'experiment';
-			if (allows(level, 'EDIT') && control.restrictedOn(principal, kind, 'EDIT')) level = 'READ';
-		}
+		else level = effectivePermission(principal, undefined, control.defaultPermission);
 		if (!allows(level, 'READ')) return { ok: false, code: RELAY_FORBIDDEN, reason: `Permission denied: ${principal.user} may not read ${docName}` };
-		if (allows(level, 'EDIT')) return { ok: true, canWrite: true, tag, principal };
-		const why =
-			principal.scope === 'read'
-				? `${principal.user}'s token has scope 'read'`
-				: ref
-					? `${principal.user} has ${level} on ${docName}; EDIT is needed`
-					: `${docName} is shared by every experiment or model: writing it needs EDIT as the server-wide default (edit through the API instead)`;
+		// The shared documents are written entry by entry, each checked against its experiment or model (doc-policy.ts).
+		const shared = ref === null;
+		const canWrite = principal.scope !== 'read' && (shared || allows(level, 'EDIT'));
+		if (canWrite) return { ok: true, canWrite, tag, principal, writePolicy: createWritePolicy(control, principal, docName, level) ?? undefined };
+		const why = principal.scope === 'read' ? `${principal.user}'s token has scope 'read'` : `${principal.user} has ${level} on ${docName}; EDIT is needed`;
 		return { ok: true, canWrite: false, tag, principal, readOnlyReason: `Permission denied: ${why}` };
 	};
 }

@@ -4,13 +4,16 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, type Connection } from './socket';
 import type { Refusal } from './client-updates';
+import type { WritePolicy } from '../../src/lib/core/docs/update-guard';
 
 /**
  * The answer of `authorize`: admitted (read-only when `canWrite` is false; `tag` identifies the token, and
  * `readOnlyReason` is what a read-only socket is told when it writes), or refused with a close code (4401/4403:
  * y-websocket treats 4400–4499 as permanent) and a reason.
  */
-export type Authorization = { ok: true; canWrite: boolean; tag: string; readOnlyReason?: string } | { ok: false; code: number; reason: string };
+export type Authorization =
+	| { ok: true; canWrite: boolean; tag: string; readOnlyReason?: string; writePolicy?: WritePolicy }
+	| { ok: false; code: number; reason: string };
 
 export type Authorize = (req: IncomingMessage, docName: string) => Promise<Authorization>;
 
@@ -44,6 +47,7 @@ export function createAdmission(opts: { authorize?: Authorize; maxConnectionsPer
 		conn.tag = answer.tag;
 		conn.canWrite = answer.canWrite;
 		if (!answer.canWrite) conn.readOnlyReason = answer.readOnlyReason ?? 'this connection may read but not write';
+		conn.writePolicy = answer.writePolicy ?? null;
 		return null;
 	};
 

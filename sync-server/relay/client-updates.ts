@@ -56,7 +56,7 @@ export function createClientUpdates(opts: ClientUpdatesOptions): ClientUpdates {
 	/** Applies `update` if the guard lets it in now; returns a refusal when the socket must be closed. */
 	const integrate = (conn: Connection, update: Uint8Array): Refusal | null => {
 		if (!schema) return null;
-		const result = checkClientUpdate(doc, update, schema);
+		const result = checkClientUpdate(doc, update, schema, conn.writePolicy ?? undefined);
 		if (result.ok) {
 			try {
 				Y.applyUpdate(doc, update, conn);

@@ -139,6 +139,7 @@ export function createRelay(opts: RelayOptions): Relay {
 			tag: null,
 			canWrite: true,
 			readOnlyReason: '',
+			writePolicy: null,
 			refusedFrom: new Map(),
 			maxBufferedBytes,
 			replyInFlight: 0,

@@ -2,6 +2,7 @@
 // bound on what a socket that stops reading may have queued, closing with a bounded reason, and the close codes.
 import type { RawData, WebSocket } from 'ws';
 import type { Room } from './room';
+import type { WritePolicy } from '../../src/lib/core/docs/update-guard';
 
 const MAX_REASON_BYTES = 123;
 const CLOSE_GRACE_MS = 1_000;
@@ -36,6 +37,8 @@ export interface Connection {
 	/** False: its document updates are dropped and answered with a permission-denied message saying `readOnlyReason`. */
 	canWrite: boolean;
 	readOnlyReason: string;
+	/** Decides, per write, what this socket may change in a shared document (access per entry); none: anything. */
+	writePolicy: WritePolicy | null;
 	/** Per Yjs client id, the first clock of an update from this socket that was refused: later ones build on it. */
 	readonly refusedFrom: Map<number, number>;
 	/** Bytes a socket may have queued beyond the sync reply in flight before it is terminated as a slow reader. */

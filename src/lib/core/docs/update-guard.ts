@@ -5,7 +5,8 @@
 import * as Y from 'yjs';
 import { checkDependencies, decodeClientUpdate, findFirstEndingAfter, type DecodedUpdate } from './update-guard-deps';
 import { DEAD, TOO_DEEP, createPathResolver, type PathResolver, type Resolved } from './update-guard-paths';
-import { checkWrite, readWriteValue, type DocSchema } from './update-guard-rules';
+import { checkWrite, readWriteValue, type DocSchema, type Write } from './update-guard-rules';
+export type { Write } from './update-guard-rules';
 
 export type { DocSchema } from './update-guard-rules';
 import type { Need } from './update-guard-deps';
@@ -22,13 +23,19 @@ export type GuardResult =
 	/** Breaks the document's schema. */
 	| { ok: false; kind: 'rejected'; error: string };
 
-/** Checks a client's v1 update against `doc` (read only) and its schema. */
-export function checkClientUpdate(doc: Y.Doc, update: Uint8Array, schema: DocSchema): GuardResult {
+/**
+ * Who may make a write the schema allows (access control per entry of a shared document); returns what is wrong,
+ * or null. It sees the document before the update.
+ */
+export type WritePolicy = (write: Write, doc: Y.Doc) => string | null;
+
+/** Checks a client's v1 update against `doc` (read only), its schema and the socket's write policy, if any. */
+export function checkClientUpdate(doc: Y.Doc, update: Uint8Array, schema: DocSchema, policy?: WritePolicy): GuardResult {
 	try {
 		const decoded = decodeClientUpdate(update);
 		const deps = checkDependencies(doc, decoded);
 		if (!deps.ok) return deps;
-		const error = findViolation(doc, decoded, schema);
+		const error = findViolation(doc, decoded, schema, policy);
 		return error === null ? { ok: true } : { ok: false, kind: 'rejected', error };
 	} catch (e) {
 		return { ok: false, kind: 'malformed', error: `malformed Yjs update: ${(e as Error).message}` };
@@ -48,7 +55,8 @@ function resolveNewItems(doc: Y.Doc, update: DecodedUpdate, resolver: PathResolv
 	return out;
 }
 
-function findViolation(doc: Y.Doc, update: DecodedUpdate, schema: DocSchema): string | null {
+function findViolation(doc: Y.Doc, update: DecodedUpdate, schema: DocSchema, policy: WritePolicy | undefined): string | null {
+	const check = (write: Write): string | null => checkWrite(schema, write) ?? policy?.(write, doc) ?? null;
 	const resolver = createPathResolver(doc, update);
 	const items = resolveNewItems(doc, update, resolver);
 	// A map value with a live successor in this update (an item placed right after it, at the same key) is
@@ -61,7 +69,7 @@ function findViolation(doc: Y.Doc, update: DecodedUpdate, schema: DocSchema): st
 		if (target === TOO_DEEP) return `${s.id.client}:${s.id.clock}: nested deeper than a ${schema.what} allows`;
 		const value = readWriteValue(s.content);
 		if (value.kind === 'deleted' && target.key !== null && overwritten.has(lastIdKey(s))) continue;
-		const error = checkWrite(schema, { op: 'insert', target, value });
+		const error = check({ op: 'insert', target, value });
 		if (error) return error;
 	}
 
@@ -71,7 +79,7 @@ function findViolation(doc: Y.Doc, update: DecodedUpdate, schema: DocSchema): st
 		if (target.key !== null && overwritten.has(lastIdKey(s))) return null;
 		// Deleting a type deletes what it holds: that is judged once, at the type.
 		if (target.parentId !== null && Y.isDeleted(update.ds as unknown as Parameters<typeof Y.isDeleted>[0], target.parentId)) return null;
-		return checkWrite(schema, { op: 'delete', target });
+		return check({ op: 'delete', target });
 	};
 	for (const [client, ranges] of update.ds.clients) {
 		const known = Y.getState(doc.store, client);
