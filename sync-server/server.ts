@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { isServerOnlyDoc, isValidDocName } from '../src/lib/core/schema';
+import { docNames, isServerOnlyDoc, isValidDocName } from '../src/lib/core/schema';
 import { ApiError } from '../src/lib/core/errors';
 import { createSqliteStore } from './store/sqlite-store';
 import type { DocStore } from './store/doc-store';
@@ -26,6 +26,8 @@ import { addAdminApi } from './http/admin-api';
 import { createBlobCollector, GC_INTERVAL_MS, type GcResult } from './blobs/gc';
 import { markReferencedBlobs, trackLoadedRooms } from './blobs/gc-mark';
 import type { Permission } from '../src/lib/core/access';
+import type * as Y from 'yjs';
+import { observeModelRenames } from '../src/lib/core/docs/registry';
 import { openAuthStore } from './auth/auth-store';
 import { createAccessControl } from './auth/access-control';
 import { createOriginPolicy, isLoopbackAddress } from './auth/origin-policy';
@@ -120,6 +122,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 		}
 	});
 	control = access;
+	// Registered-model grants are keyed by name (as MLflow's): they follow a rename, made over the API or the relay.
+	relay.on('room-loaded', (name, doc) => {
+		if (name === docNames.registry) observeModelRenames(doc as Y.Doc, (from, to) => access.renameResource('registered_model', from, to));
+	});
 	const gate = createHttpGate({
 		control: access,
 		origins,

@@ -150,11 +150,6 @@ export function createHttpGate(opts: HttpGateOptions) {
 					return undefined;
 				case 'resource':
 					for (const ref of need.refs) await control.require(principal, ref, need.level);
-					// A registered model's grants are keyed by its name (as MLflow's): they follow a rename.
-					if (url.pathname.endsWith('/registered-models/rename') && typeof body.name === 'string' && typeof body.new_name === 'string') {
-						const [from, to] = [body.name, body.new_name];
-						return () => control.renameResource('registered_model', from, to);
-					}
 					return undefined;
 			}
 		},

@@ -251,3 +251,22 @@ function isAuditEntry(e: unknown): e is AuditEntry {
 export function readAuditLog(doc: Y.Doc): AuditEntry[] {
 	return auditArray(doc).toArray().filter(isAuditEntry);
 }
+
+/**
+ * Calls `fn(from, to)` whenever a registered model's name changes in `doc`, whoever wrote it (the API or a client
+ * over the relay): permissions keyed by name follow it. Returns `off`.
+ */
+export function observeModelRenames(doc: Y.Doc, fn: (from: string, to: string) => void): () => void {
+	const models = modelsMap(doc);
+	const handler = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+		for (const event of events) {
+			if (event.target === models || event.target.parent !== models) continue;
+			const change = event.changes.keys.get(REGISTRY_FIELDS.model.name);
+			if (change?.action !== 'update') continue;
+			const to = (event.target as YRecord).get(REGISTRY_FIELDS.model.name);
+			if (typeof change.oldValue === 'string' && typeof to === 'string' && change.oldValue !== to) fn(change.oldValue, to);
+		}
+	};
+	models.observeDeep(handler);
+	return () => models.unobserveDeep(handler);
+}
