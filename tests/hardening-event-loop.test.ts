@@ -56,15 +56,20 @@ parentPort.postMessage('ready');
  */
 async function measure(method: string, p: string, body?: unknown): Promise<Awaited<ReturnType<typeof measureOnce>>> {
 	let best = await measureOnce(method, p, body);
-	for (let i = 1; i < 3 && best.p99 > P99_MS + idleP99; i++) {
+	for (let i = 1; i < 3 && best.p99 > P99_MS + best.idleP99; i++) {
 		const next = await measureOnce(method, p, body);
-		if (next.p99 < best.p99) best = next;
+		if (next.p99 - next.idleP99 < best.p99 - best.idleP99) best = next;
 	}
 	return best;
 }
 
 /** Sends a request from a Worker while sampling this loop's delay, and a /healthz meanwhile; the p99 in ms. */
-async function measureOnce(method: string, p: string, body?: unknown): Promise<{ p99: number; status: number; fields: Record<string, unknown>; healthMs: number }> {
+async function measureOnce(
+	method: string,
+	p: string,
+	body?: unknown
+): Promise<{ p99: number; idleP99: number; status: number; fields: Record<string, unknown>; healthMs: number }> {
+	const idleP99 = await measureIdle();
 	const init = { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) };
 	const worker = new Worker(CLIENT, { eval: true, workerData: { url: server.url + p, init } });
 	// Started before sampling begins: a Worker's start-up is the test's cost, not the server's.
@@ -84,25 +89,23 @@ async function measureOnce(method: string, p: string, body?: unknown): Promise<{
 	await new Promise((resolve) => setTimeout(resolve, 20));
 	h.disable();
 	await worker.terminate();
-	return { p99: h.percentile(99) / 1e6, status, fields, healthMs };
+	return { p99: h.percentile(99) / 1e6, idleP99, status, fields, healthMs };
 }
 
-/** The loop's p99 delay with nothing to do: what the machine itself adds (other processes, the test's own work). */
+/** The loop's p99 delay with nothing to do: what the machine itself adds now (other processes on its cores). */
 async function measureIdle(): Promise<number> {
 	const h = monitorEventLoopDelay({ resolution: 5 });
 	h.enable();
-	await new Promise((resolve) => setTimeout(resolve, 500));
+	await new Promise((resolve) => setTimeout(resolve, 300));
 	h.disable();
 	return h.percentile(99) / 1e6;
 }
 
 /** A request delayed the loop by at most P99_MS at p99 beyond what it is delayed idle, and /healthz answered. */
-function expectResponsive(m: { p99: number; healthMs: number }): void {
-	expect(m.p99, `p99 ${m.p99.toFixed(1)} ms, idle p99 ${idleP99.toFixed(1)} ms`).toBeLessThanOrEqual(P99_MS + idleP99);
+function expectResponsive(m: { p99: number; idleP99: number; healthMs: number }): void {
+	expect(m.p99, `p99 ${m.p99.toFixed(1)} ms, idle p99 ${m.idleP99.toFixed(1)} ms`).toBeLessThanOrEqual(P99_MS + m.idleP99);
 	expect(m.healthMs).toBeLessThan(10_000);
 }
-
-let idleP99 = 0;
 
 beforeAll(async () => {
 	dataDir = await mkdtemp(path.join(os.tmpdir(), 'tandem-loop-'));
@@ -147,7 +150,6 @@ beforeAll(async () => {
 	server = await startServer({ port: 0, dataDir, store, staticDir: null });
 	// Warm: the first read of the experiment loads its documents.
 	expect((await call('GET', `/api/experiments/${experimentId}/runs`)).status).toBe(200);
-	idleP99 = await measureIdle();
 }, 120_000);
 
 afterAll(async () => {

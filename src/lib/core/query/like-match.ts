@@ -7,8 +7,11 @@ import { invalid } from '../errors';
 /** Longest LIKE / ILIKE pattern accepted, in UTF-16 units (MLflow's values are at most 8,000 characters). */
 export const MAX_LIKE_PATTERN_LENGTH = 1000;
 
-/** Code points, so `_` matches one character as MLflow's SQL stores do (not one UTF-16 unit). */
-const split = (s: string): string[] => (/[\uD800-\uDFFF]/.test(s) ? Array.from(s) : (s.split('') as string[]));
+/**
+ * Code points, so `_` matches one character as MLflow's SQL stores do (not one UTF-16 unit); a string without
+ * surrogates is its own code points (read by index, no array made: a search tests 10,000 values).
+ */
+const split = (s: string): ArrayLike<string> => (/[\uD800-\uDFFF]/.test(s) ? Array.from(s) : s);
 
 /**
  * Compiles `pattern` into a test of whole strings; ILIKE (`caseInsensitive`) compares lowercased text. A pattern
@@ -19,7 +22,7 @@ export function createLikeMatcher(pattern: string, caseInsensitive: boolean): (t
 		throw invalid(`The LIKE pattern is ${pattern.length} characters long; the limit is ${MAX_LIKE_PATTERN_LENGTH}`);
 	}
 	const fold = caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s;
-	const p = split(fold(pattern));
+	const p = Array.from(split(fold(pattern)));
 	if (!p.includes('%') && !p.includes('_')) {
 		const literal = p.join('');
 		return (text) => fold(text) === literal;
@@ -28,7 +31,7 @@ export function createLikeMatcher(pattern: string, caseInsensitive: boolean): (t
 }
 
 /** Greedy match of pattern chars `p` against text chars `t`, resuming from the last `%` on a mismatch. */
-function matchLike(p: readonly string[], t: readonly string[]): boolean {
+function matchLike(p: readonly string[], t: ArrayLike<string>): boolean {
 	let i = 0; // text position
 	let j = 0; // pattern position
 	let star = -1; // pattern position just after the last `%`
