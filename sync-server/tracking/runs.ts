@@ -14,15 +14,15 @@ import { appendSeriesChunk } from '../../src/lib/core/docs/series';
 import { foldSummary } from '../../src/lib/core/series/summary';
 import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
 import type { ExperimentService } from './experiments';
-import { createDocMemo, createMemo } from './doc-memo';
+import { createDocMemo } from './doc-memo';
 import { createRunRowCache, type RoomEvents } from './run-rows';
 import { createSeriesReader } from './run-series';
-import { createSliceClock, filterInSlices } from './yield-loop';
-import { compileRunQuery } from '../../src/lib/core/query/run-query';
+import { createSliceClock } from './yield-loop';
+import { createViewReader } from './run-views';
 import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
 import { readRunCounts, type RunCounts } from '../../src/lib/core/docs/run-counts';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
-import { formatRowViewKey, readsClock, readViewMatches, type FirstScreenRequest, type ViewMatches } from '../../src/lib/core/table/row-view';
+import type { FirstScreenRequest } from '../../src/lib/core/table/row-view';
 
 export interface NewRunInput {
 	experimentId: string;
@@ -59,23 +59,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 	const runRows = createRunRowCache(access.on ? (access as RoomEvents) : undefined);
 	const series = createSeriesReader(access);
 	const runCounts = createDocMemo<RunCounts>();
-	/** Views recently asked for (first screens): valid while the rows are the same array (and, if the view reads the clock, for a second). */
-	const viewMatches = createMemo<Promise<ViewMatches>>({ maxEntries: 32 });
-	/**
-	 * readViewMatches with the filter run first, in slices that give the loop back (a `~` pattern over 10,000 long
-	 * values); the view's order and deleted toggle then apply to the rows kept. `total` counts every active run.
-	 */
-	function readMatchesInSlices(key: string, rows: readonly RunRow[], request: FirstScreenRequest, t: number): Promise<ViewMatches> {
-		const matches = (async () => {
-			const kept = request.query.type === 'all' ? rows : await filterInSlices(rows, compileRunQuery(request.query, { now: t }));
-			const { matched } = readViewMatches(kept, request.view, { type: 'all' }, t);
-			let total = 0;
-			for (const r of rows) if (r.lifecycle === 'active') total++;
-			return { matched, total };
-		})();
-		matches.catch(() => viewMatches.forget(key));
-		return matches;
-	}
+	const views = createViewReader();
 	/** Experiments written to lately, whose rows are read again in the background (see keepRowsRead). */
 	const rereads = new Map<string, ReturnType<typeof setTimeout>>();
 	/**
@@ -178,10 +162,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 		): Promise<{ experimentName: string; rows: readonly RunRow[]; matched: number; total: number }> {
 			const { name } = await experiments.get(experimentId);
 			const rows = await readRows(experimentId);
-			const t = now();
-			const inputs = readsClock(request.view) ? [rows, Math.floor(t / 1000)] : [rows];
-			const key = `${experimentId} ${formatRowViewKey(request.view)}`;
-			const { matched, total } = await viewMatches.read(key, inputs, () => readMatchesInSlices(key, rows, request, t));
+			const { matched, total } = await views.read(experimentId, rows, request, now());
 			return { experimentName: name, rows: matched.slice(0, request.limit), matched: matched.length, total };
 		},
 
