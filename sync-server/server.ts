@@ -35,6 +35,7 @@ import { createHttpGate } from './auth/http-gate';
 import { createRelayAuth } from './auth/relay-auth';
 import { addAuthApi } from './auth/auth-api';
 import { watchRevocations } from './auth/revocation';
+import { grantRelayCreators } from './auth/creator-grants';
 import type { RateLimitOptions } from './auth/rate-limit';
 
 export const VERSION = '0.1.0';
@@ -109,6 +110,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const relayAuth = (...args: Parameters<ReturnType<typeof createRelayAuth>>) => createRelayAuth({ control: control!, origins })(...args);
 	const relay = createRelay({ store, isValidDocName, isServerOnly: isServerOnlyDoc, log, authorize: relayAuth, ...opts.relay });
 	const loadedRooms = trackLoadedRooms(relay);
+	// Before any room loads (the workspace loads next): creators of experiments and models made over the relay get
+	// MANAGE, and registered-model grants, keyed by name as MLflow's, follow a rename made over the API or the relay.
+	grantRelayCreators(relay, auth);
+	relay.on('room-loaded', (name, doc) => {
+		if (name === docNames.registry) observeModelRenames(doc as Y.Doc, (from, to) => auth.renameResource('registered_model', from, to));
+	});
 	const experiments = createExperimentService(relay);
 	const runs = createRunService(relay, experiments);
 	const models = createLoggedModelService(relay, experiments);
@@ -122,10 +129,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 		}
 	});
 	control = access;
-	// Registered-model grants are keyed by name (as MLflow's): they follow a rename, made over the API or the relay.
-	relay.on('room-loaded', (name, doc) => {
-		if (name === docNames.registry) observeModelRenames(doc as Y.Doc, (from, to) => access.renameResource('registered_model', from, to));
-	});
 	const gate = createHttpGate({
 		control: access,
 		origins,

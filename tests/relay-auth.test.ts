@@ -13,7 +13,8 @@ import { waitFor } from './helpers/wait';
 import { openAuthStore, type AuthStore } from '../sync-server/auth/auth-store';
 import { docNames } from '../src/lib/core/schema';
 import { readRun, updateRun } from '../src/lib/core/docs/experiment';
-import { updateExperiment } from '../src/lib/core/docs/workspace';
+import { createExperiment, updateExperiment } from '../src/lib/core/docs/workspace';
+import { createExperimentId } from '../src/lib/core/ids';
 import { readAuditLog, readRegisteredModel } from '../src/lib/core/docs/registry';
 import { moveAlias } from '../src/lib/core/docs/registry-edit';
 
@@ -149,6 +150,14 @@ describe('relay access control', () => {
 			await synced(ws2.provider);
 			updateExperiment(ws2.doc, hers, { lifecycle: 'deleted', now: Date.now() });
 			await waitFor(async () => (await callJson(open.url, 'GET', `/api/experiments/${hers}`, { headers: at(w) })).body.experiment?.lifecycle === 'deleted', { what: 'own delete stored' });
+
+			// An experiment rita creates in the app (over the relay) is hers to manage, as one made through the API.
+			const ws3 = on('workspace', r);
+			await synced(ws3.provider);
+			const appMade = createExperimentId();
+			createExperiment(ws3.doc, { experimentId: appMade, name: 'rita-app-made', artifactLocation: `mlflow-artifacts:/${appMade}`, now: Date.now() });
+			await waitFor(() => auth.grant('experiment', appMade, 'rita') === 'MANAGE', { what: 'creator grant for a relay-made experiment' });
+			expect((await callJson(open.url, 'POST', '/api/runs', { headers: at(r), body: { experiment_id: appMade } })).status).toBe(200);
 
 			// The registry: wanda's model; rita (READ by default) may not move its alias, and with EDIT still may not
 			// write audit entries in wanda's name.

@@ -270,3 +270,17 @@ export function observeModelRenames(doc: Y.Doc, fn: (from: string, to: string) =
 	models.observeDeep(handler);
 	return () => models.unobserveDeep(handler);
 }
+
+/** Calls `fn(name, origin)` for each registered model added to `doc`, with the origin of the transaction. */
+export function observeNewModels(doc: Y.Doc, fn: (name: string, origin: unknown) => void): () => void {
+	const models = modelsMap(doc);
+	const handler = (event: Y.YMapEvent<YRecord>) => {
+		for (const [id, change] of event.changes.keys) {
+			if (change.action !== 'add') continue;
+			const name = readEntry(models, id)?.get(FM.name);
+			if (typeof name === 'string') fn(name, event.transaction.origin);
+		}
+	};
+	models.observe(handler);
+	return () => models.unobserve(handler);
+}

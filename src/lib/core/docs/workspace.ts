@@ -112,3 +112,13 @@ export function updateExperiment(
 	});
 	return true;
 }
+
+/** Calls `fn(id, origin)` for each experiment entry added to `ws`, with the origin of the transaction that added it. */
+export function observeNewExperiments(ws: Y.Doc, fn: (id: string, origin: unknown) => void): () => void {
+	const map = experimentsMap(ws);
+	const handler = (event: Y.YMapEvent<YRecord>) => {
+		for (const [id, change] of event.changes.keys) if (change.action === 'add') fn(id, event.transaction.origin);
+	};
+	map.observe(handler);
+	return () => map.unobserve(handler);
+}
