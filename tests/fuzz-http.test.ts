@@ -225,6 +225,46 @@ describe('HTTP fuzz regressions', () => {
 		await expectJsonError({ method: 'POST', target: '/api/docs', headers: { 'content-type': 'application/json' }, body, label: 'regression' }, 400);
 	});
 
+	// seed 110007, json routes: MLflow's invalid-value message prints the whole value (message.ts
+	// createInvalidValueError → writePythonJson), so a long list in `experiment_id` comes back as a longer message;
+	// runs/search quotes a bad filter twice (mlflow-filter.ts: 8 MB in, 16 MB out) and a bad experiment id whole.
+	it('quotes at most a few KB of a hostile value in an error message', async () => {
+		const long = 'x'.repeat(200_000);
+		for (const [target, message] of [
+			['/api/2.0/mlflow/experiments/delete', { experiment_id: [long] }],
+			['/api/2.0/mlflow/runs/search', { filter: long }],
+			['/api/2.0/mlflow/runs/search', { experiment_ids: [long] }]
+		] as const) {
+			await expectJsonError({ method: 'POST', target, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(message)), label: 'regression' }, 400);
+		}
+	});
+
+	// Found by taking the fuzz's sizes up to each route's body limit by hand: JSON.parse (and the depth pre-scan) run in
+	// one go, so a body near the limit blocks the loop for its whole parse and walk. On this machine: runs/search with
+	// 4,000,001 experiment ids (8 MB; answered 200) ~300 ms, /api/docs with 4,000,001 entries (8 MB; 400) ~120 ms, a
+	// native log batch of 30 MB (400 past 100,000 points, or 200 when the list is under an unknown key) ~500-700 ms.
+	it('does not block the event loop past 50 ms on a body at its route’s limit', async () => {
+		const zeros = (n: number) => `[${'0,'.repeat(n)}0]`;
+		const cases: [string, string][] = [
+			['/api/2.0/mlflow/runs/search', `{"experiment_ids":${zeros(4_000_000)}}`],
+			['/api/docs', `{"docs":${zeros(4_000_000)}}`],
+			[`/api/runs/${s.victims.runId}/log`, `{"metrics":{"loss":{"values":${zeros(15_000_000)}}}}`],
+			[`/api/runs/${s.victims.runId}/log`, `{"padding":${zeros(15_000_000)}}`]
+		];
+		const stalls: string[] = [];
+		for (const [target, text] of cases) {
+			const req: FuzzCase = { method: 'POST', target, headers: { 'content-type': 'application/json' }, body: Buffer.from(text), label: 'regression' };
+			const runs: number[] = [];
+			for (let i = 0; i < 3; i++) {
+				const w = loop.window(`body limit ${target}`);
+				await w.during(() => sendRaw(server.url, req, 60_000));
+				runs.push(w.finish().maxMs);
+			}
+			if (Math.min(...runs) > LOOP_P99_LIMIT_MS) stalls.push(`${target} (${(text.length / 1e6).toFixed(0)} MB): ${runs.map((r) => r.toFixed(0)).join(', ')} ms`);
+		}
+		expect(stalls).toEqual([]);
+	}, 60_000);
+
 	// Found by the artifact fuzz before it percent-encoded raw bytes: Node's HTTP parser refuses a request line with a
 	// raw byte ≥ 0x80 or a control, and a head past 16 KB, itself (400 / 431, empty body), before any route runs; the
 	// server has no 'clientError' handler to answer them in its JSON error shape.

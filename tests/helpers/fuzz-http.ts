@@ -82,18 +82,23 @@ function dechunk(b: Buffer): Buffer {
 	return Buffer.concat(parts);
 }
 
+/** An error answer past this echoes the hostile input back (a 1 MB name in, a 2 MB message out). */
+export const MAX_ERROR_BYTES = 64 * 1024;
+
 /** Statuses the server answers on purpose without a JSON error body: not modified, range not satisfiable. */
 const BODYLESS_REFUSALS = new Set([304, 416]);
 
 /**
  * What is wrong with `answer` as an answer to (possibly bad) input, or null: no answer in time, no status line, a
- * 5xx (501, the refusal of an unsupported feature, aside), or a 4xx whose body is not `{error_code, message}` JSON.
+ * 5xx (501, the refusal of an unsupported feature, aside), or a 4xx whose body is not `{error_code, message}` JSON
+ * or is larger than MAX_ERROR_BYTES.
  */
 export function checkAnswer(req: FuzzRequest, answer: FuzzAnswer): string | null {
 	if (answer.timedOut) return `no answer within ${REQUEST_TIMEOUT_MS} ms`;
 	if (answer.status === 0) return 'connection closed without an answer';
 	if (answer.status >= 500 && answer.status !== 501) return `answered ${answer.status}`;
 	if (answer.status < 400 || req.method === 'HEAD' || BODYLESS_REFUSALS.has(answer.status)) return null;
+	if (answer.body.byteLength > MAX_ERROR_BYTES) return `answered ${answer.status} with an error body over ${MAX_ERROR_BYTES / 1024} KiB (it quotes the input)`;
 	try {
 		const body = JSON.parse(answer.body.toString('utf8')) as { error_code?: unknown; message?: unknown };
 		if (typeof body?.error_code === 'string' && typeof body.message === 'string') return null;
