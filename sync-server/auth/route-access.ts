@@ -35,6 +35,12 @@ const CREATES = new Set(['experiments/create', 'registered-models/create']);
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
+/** The run a query names (`run_id`, or MLflow's older `run_uuid`). */
+function runOfQuery(query: URLSearchParams): ResourceRef | null {
+	const id = str(query.get('run_id')) ?? str(query.get('run_uuid'));
+	return id ? { kind: 'run', id } : null;
+}
+
 /** The resource an MLflow message names, in MLflow's order of precedence. */
 function mlflowRefs(path: string, m: Message): ResourceRef[] {
 	const logged = /^logged-models\/([^/]+)/.exec(path);
@@ -103,24 +109,26 @@ export function routeNeed(method: string, pathname: string, query: URLSearchPara
 	if (art) {
 		if (art[1] === 'artifacts') return need('READ', artifactPathRef(query.get('path') ?? ''));
 		if (!art[1].startsWith('artifacts/')) return { kind: 'signed-in', write: true }; // multipart/presigned: refused by the handler
-		return need(method === 'DELETE' ? 'EDIT' : write ? 'EDIT' : 'READ', artifactPathRef(art[1].slice('artifacts/'.length)));
+		return need(write ? 'EDIT' : 'READ', artifactPathRef(art[1].slice('artifacts/'.length)));
 	}
 	const ml = MLFLOW.exec(pathname);
 	if (ml) {
 		const path = ml[1];
-		if (path === 'upload-artifact') return need('EDIT', str(query.get('run_uuid')) ? { kind: 'run', id: query.get('run_uuid')! } : null);
-		if (path === 'get-artifact' || path === 'artifacts/list') return need('READ', str(query.get('run_id') ?? query.get('run_uuid')) ? { kind: 'run', id: (query.get('run_id') ?? query.get('run_uuid'))! } : null);
+		if (path === 'upload-artifact') return need('EDIT', runOfQuery(query));
+		if (path === 'get-artifact' || path === 'artifacts/list') return need('READ', runOfQuery(query));
 		if (path === 'logged-models' && method === 'POST') return need('EDIT', mlflowRefs('', message())[0] ?? null);
 		if (SEARCHES.has(path)) return { kind: 'filtered' };
 		if (CREATES.has(path)) return { kind: 'signed-in', write: true };
 		if (path === 'experiments/get-by-name') return { kind: 'filtered' };
-		if (path === 'users/current') return { kind: 'signed-in', write: false };
 		const refs = mlflowRefs(path, message());
 		if (refs.length === 0) return { kind: 'admin' }; // names nothing a rule knows: fail closed
 		return { kind: 'resource', level: mlflowLevel(method, path), refs };
 	}
-	if (pathname === '/get-artifact') return need('READ', str(query.get('run_id') ?? query.get('run_uuid')) ? { kind: 'run', id: (query.get('run_id') ?? query.get('run_uuid'))! } : null);
-	if (pathname === '/model-versions/get-artifact') return need('READ', str(query.get('name')) ? { kind: 'registered_model', name: query.get('name')! } : null);
+	if (pathname === '/get-artifact') return need('READ', runOfQuery(query));
+	if (pathname === '/model-versions/get-artifact') {
+		const name = str(query.get('name'));
+		return need('READ', name ? { kind: 'registered_model', name } : null);
+	}
 
 	// The native API.
 	if (pathname === '/api/experiments') return write ? { kind: 'signed-in', write: true } : { kind: 'filtered' };
