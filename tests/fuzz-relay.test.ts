@@ -13,7 +13,7 @@ import { createLoopMonitor, type LoopWindow } from './helpers/fuzz-loop';
 import { createSentinels, type Sentinels } from './helpers/fuzz-sentinels';
 import { startFuzzServer, type FuzzServer } from './helpers/fuzz-server';
 import { createFuzzFrame, isSameState, openHostileSocket, type HostileSocket } from './helpers/fuzz-relay';
-import { createRelayKit } from './helpers/relay-clients';
+import { createRelayKit, encodeSyncFrame } from './helpers/relay-clients';
 import type { RelayServer } from './helpers/relay-server';
 import { waitFor } from './helpers/wait';
 import { readNotes, readNotesText } from '../src/lib/core/docs/run';
@@ -211,4 +211,44 @@ describe('relay fuzz', () => {
 		if (Math.min(...runs) > LOOP_P99_LIMIT_MS) add(findings, note(`event-loop p99 over ${LOOP_P99_LIMIT_MS} ms while opening ${ROOMS} rooms, 3 times`, '-', `seed ${seed}`, runs.map((r) => r.toFixed(0)).join(', ')));
 		expect(findings.list(), findings.report()).toEqual([]);
 	}, 120_000);
+});
+
+// Found by taking the fuzz's updates (1 to 3 edits each) up to tens of thousands of edits in one frame, by hand.
+// The update guard decodes and resolves every item of an update before it applies or refuses it (update-guard.ts
+// resolveNewItems, then checkWrite per item), and the room applies, stores and broadcasts it in the same turn, so one
+// frame well under the 16 MiB frame limit blocks the loop: on this machine 50,000 notes inserts (600 KB, accepted)
+// ~950 ms, 200,000 map sets on the workspace (3.3 MB, refused: "x: not part of a workspace") ~1,300 ms, 50,000 tags
+// on one run header (940 KB, accepted: no bound on a run's tags over the relay) ~750 ms, one 4 MB notes insert ~70 ms.
+describe('relay fuzz regressions', () => {
+	/** The loop's longest stall (ms) while the relay handles the update `edit` makes on a copy of `name`. */
+	async function measureUpdate(name: string, edit: (doc: Y.Doc) => void): Promise<{ maxMs: number; denied: string[] }> {
+		const hostile = await openHostileSocket(relay.wsUrl, name);
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, (await hostile.readState())!);
+		const sv = Y.encodeStateVector(doc);
+		edit(doc);
+		const frame = encodeSyncFrame(2, Y.encodeStateAsUpdate(doc, sv));
+		const w = loop.window(`regression ${name}`);
+		const outcome = await w.during(() => hostile.send(frame));
+		hostile.terminate();
+		return { maxMs: w.finish().maxMs, denied: outcome.denied };
+	}
+	const victimHeaderTags = (doc: Y.Doc) => (doc.getMap<Y.Map<unknown>>('runs').get(s.victims.runId)!.get('tags') as Y.Map<string>);
+
+	it.each([
+		['30,000 notes inserts in one update', () => `run/${s.victims.runId}`, (d: Y.Doc) => {
+			for (let i = 0; i < 30_000; i++) d.getText('notes').insert(0, 'ab'); // at 0: items that do not merge
+		}],
+		['50,000 refused map sets on the workspace in one update', () => 'workspace', (d: Y.Doc) => {
+			for (let i = 0; i < 50_000; i++) d.getMap('x').set(`k${i}`, i);
+		}],
+		['20,000 tags on one run header in one update', () => `exp/${s.experimentId}`, (d: Y.Doc) => {
+			for (let i = 0; i < 20_000; i++) victimHeaderTags(d).set(`t${i}`, 'v');
+		}],
+		['one 8 MB notes insert', () => `run/${s.victims.runId}`, (d: Y.Doc) => d.getText('notes').insert(0, 'n'.repeat(8_000_000))]
+	])('handles %s without blocking the event loop past 50 ms', async (_what, name, edit) => {
+		const runs = [await measureUpdate(name(), edit), await measureUpdate(name(), edit)];
+		expect(Math.min(...runs.map((r) => r.maxMs)), `stalls (ms): ${runs.map((r) => r.maxMs.toFixed(0)).join(', ')}; refusals: ${runs[0].denied.join('; ').slice(0, 200)}`).toBeLessThanOrEqual(LOOP_P99_LIMIT_MS);
+		expect((await sendRaw(server.url, { method: 'GET', target: '/healthz', label: 'healthz' })).status).toBe(200);
+	}, 60_000);
 });
