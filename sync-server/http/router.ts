@@ -123,7 +123,8 @@ export async function sendJsonPieces(res: ServerResponse, status: number, pieces
 	for await (const piece of pieces) {
 		if (res.destroyed) return;
 		if (!res.write(piece)) await new Promise<void>((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
-		else await new Promise<void>((resolve) => setImmediate(resolve));
+		// Always a macrotask too: over loopback 'drain' may come in the same tick, and a chain of those starves timers.
+		await new Promise<void>((resolve) => setImmediate(resolve));
 	}
 	res.end();
 }

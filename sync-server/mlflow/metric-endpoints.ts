@@ -2,14 +2,21 @@
 // get-history-bulk (the legacy UI's histories of several runs) and get-history-bulk-interval (sampled steps, for charts).
 import type { SeriesColumns } from '../../src/lib/core/chunk';
 import { toMetricJson, writeMetricListJson } from '../../src/lib/core/mlflow/entities';
-import { findPointsAtSteps, orderPickedPoints, readHistoryOrder, selectIntervalSteps } from '../../src/lib/core/mlflow/metric-history';
+import {
+	createHistoryCompare,
+	findPointsAtSteps,
+	isInHistoryOrder,
+	orderPickedPoints,
+	readHistoryOrder,
+	selectIntervalSteps
+} from '../../src/lib/core/mlflow/metric-history';
 import { readPageBounds, writePageJson } from '../../src/lib/core/mlflow/paging';
 import { parseBulkHistoryRequest, parseBulkIntervalRequest, parseGetMetricHistoryRequest } from '../../src/lib/core/mlflow/run-requests';
 import type { Router } from '../http/router';
 import { MLFLOW_LIMITS } from '../../src/lib/core/mlflow/keys';
 import { ApiError } from '../../src/lib/core/errors';
 import type { RunService } from '../tracking/runs';
-import { createSliceClock, writeInSlices } from '../tracking/yield-loop';
+import { createSliceClock, sortIndexesInSlices, writeInSlices } from '../tracking/yield-loop';
 import { addMlflowEndpoint, JsonPieces, JsonText, readRunOr404, type MlflowTrackingDeps } from './endpoint';
 
 /** Points written per slice of a history's JSON (~5 ms of work), between which the loop is given back. */
@@ -33,7 +40,7 @@ async function* writeHistoryPage(key: string, cols: SeriesColumns, order: ArrayL
 }
 
 /** Points scanned per slice when picking a sampled history's points. */
-const SCAN_SLICE = 200_000;
+const SCAN_SLICE = 100_000;
 
 /** A run's points of one metric; none for a run that does not exist (MLflow's store reads metric rows by run id). */
 async function readHistoryIfAny(runs: RunService, runId: string, key: string): Promise<SeriesColumns | null> {
@@ -46,11 +53,15 @@ async function readHistoryIfAny(runs: RunService, runId: string, key: string): P
 }
 
 export function addMetricEndpoints(router: Router, { runs }: MlflowTrackingDeps): void {
-	// runs.history hands back the same columns until the series changes, so a paged read sorts them once.
-	const historyOrders = new WeakMap<SeriesColumns, number[]>();
+	// runs.history hands back the same columns until the series changes, so a paged read sorts them once; points
+	// out of order (any timestamps may be logged) are sorted in slices.
+	const historyOrders = new WeakMap<SeriesColumns, Promise<ArrayLike<number>>>();
 	const readOrder = (cols: SeriesColumns) => {
 		let order = historyOrders.get(cols);
-		if (!order) historyOrders.set(cols, (order = readHistoryOrder(cols)));
+		if (!order) {
+			order = isInHistoryOrder(cols) ? Promise.resolve(readHistoryOrder(cols)) : sortIndexesInSlices(cols.values.length, createHistoryCompare(cols));
+			historyOrders.set(cols, order);
+		}
 		return order;
 	};
 
@@ -59,7 +70,7 @@ export function addMetricEndpoints(router: Router, { runs }: MlflowTrackingDeps)
 		await readRunOr404(runs, req.runId);
 		const cols = await runs.history(req.runId, req.key);
 		const page = readPageBounds(cols.values.length, req.offset, req.maxResults ?? Number.POSITIVE_INFINITY);
-		return new JsonPieces(writeHistoryPage(req.key, cols, readOrder(cols), page));
+		return new JsonPieces(writeHistoryPage(req.key, cols, await readOrder(cols), page));
 	});
 
 	addMlflowEndpoint(
@@ -72,7 +83,7 @@ export function addMetricEndpoints(router: Router, { runs }: MlflowTrackingDeps)
 			for (const runId of req.runIds) {
 				const cols = left > 0 ? await readHistoryIfAny(runs, runId, req.key) : null;
 				if (!cols || cols.values.length === 0) continue;
-				const order = readOrder(cols);
+				const order = await readOrder(cols);
 				const end = Math.min(order.length, left);
 				left -= end;
 				const list = await writeMetricListInSlices(req.key, cols, order, 0, end, runId);

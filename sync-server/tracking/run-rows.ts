@@ -53,6 +53,8 @@ function watchLoaded(doc: Y.Doc): Loaded {
 export function createRunRowCache(rooms?: RoomEvents) {
 	const byExperiment = new Map<string, Rows>();
 	const frozen = new Map<string, readonly RunRow[]>();
+	/** run id → row of frozen rows, built on the first single-run read */
+	const frozenIndexes = new WeakMap<readonly RunRow[], Map<string, RunRow>>();
 	/** Experiment documents loaded now (exp/<id> and exp/<id>/live names), watched for changes if their rows are frozen. */
 	const loaded = new Map<string, Loaded | null>();
 
@@ -112,6 +114,17 @@ export function createRunRowCache(rooms?: RoomEvents) {
 		readFrozen(experimentId: string): readonly RunRow[] | null {
 			if (loaded.has(docNames.experiment(experimentId)) || loaded.has(docNames.live(experimentId))) return null;
 			return frozen.get(experimentId) ?? null;
+		},
+		/**
+		 * One run's frozen row (null: the frozen rows have no such run), or undefined when the experiment's rows are
+		 * not frozen: reading one run of an idle 10,000-run experiment need not load its documents (a second's work).
+		 */
+		readFrozenRow(experimentId: string, runId: string): RunRow | null | undefined {
+			const rows = this.readFrozen(experimentId);
+			if (!rows) return undefined;
+			let index = frozenIndexes.get(rows);
+			if (!index) frozenIndexes.set(rows, (index = new Map(rows.map((r) => [r.run_id, r]))));
+			return index.get(runId) ?? null;
 		},
 		/**
 		 * Every run of the experiment with its metric summaries, as `readRuns` reads them. The same array comes back

@@ -82,11 +82,17 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 		return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) => runRows.read(experimentId, exp, live));
 	}
 	/** The experiment a run belongs to, from its run document (and holding it); 404 for an unknown run. */
+	/** Whether experiment `expId` has run `runId`: from its frozen rows when idle, else from its document. */
+	async function holdsRun(expId: string, runId: string): Promise<boolean> {
+		const frozen = runRows.readFrozenRow(expId, runId);
+		if (frozen !== undefined) return frozen !== null;
+		return readDocs(access, [docNames.experiment(expId)], ([exp]) => hasRun(exp, runId));
+	}
 	async function locate(runId: string): Promise<string> {
 		if (!isRunId(runId)) throw invalid(`Invalid run id '${runId}': expected 32 hexadecimal characters`);
 		const expId = await readDocs(access, [docNames.run(runId)], ([run]) => readRunExperiment(run));
 		// The run document is client-writable: the experiment it names must hold the run, or there is no such run.
-		if (expId === null || !(await readDocs(access, [docNames.experiment(expId)], ([exp]) => hasRun(exp, runId)))) throw notFound(`Run '${runId}' not found`);
+		if (expId === null || !(await holdsRun(expId, runId))) throw notFound(`Run '${runId}' not found`);
 		return expId;
 	}
 
@@ -135,9 +141,8 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 
 		async get(runId: string): Promise<RunRow> {
 			const expId = await locate(runId);
-			const row = await readDocs(access, [docNames.experiment(expId), docNames.live(expId)], ([exp, live]) =>
-				readRun(exp, expId, runId, readMetricSummaries(live, runId))
-			);
+			const read = ([exp, live]: Y.Doc[]) => readRun(exp, expId, runId, readMetricSummaries(live, runId));
+			const row = runRows.readFrozenRow(expId, runId) ?? (await readDocs(access, [docNames.experiment(expId), docNames.live(expId)], read));
 			if (!row) throw notFound(`Run '${runId}' not found`);
 			return row;
 		},

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSliceClock, filterInSlices, writeInSlices } from './yield-loop';
+import { createRandom } from '../../src/lib/core/seeded-random';
+import { createSliceClock, filterInSlices, sortIndexesInSlices, writeInSlices } from './yield-loop';
 
 /** Busy-waits `ms` (an item that is slow to test). */
 const spin = (ms: number) => {
@@ -32,5 +33,15 @@ describe('yield-loop', () => {
 		const clock = createSliceClock(1_000);
 		expect(clock.due()).toBe(false);
 		await clock.pause();
+	});
+
+	it('sorts indexes as Array.sort does with the same total order, for every length up to 70 and a large one', async () => {
+		const rand = createRandom(11);
+		for (const n of [...Array.from({ length: 70 }, (_, i) => i), 100_003]) {
+			const keys = Array.from({ length: n }, () => Math.floor(rand() * 50));
+			const compare = (a: number, b: number) => keys[a] - keys[b] || a - b;
+			const expected = Array.from({ length: n }, (_, i) => i).sort(compare);
+			expect(Array.from(await sortIndexesInSlices(n, compare))).toEqual(expected);
+		}
 	});
 });

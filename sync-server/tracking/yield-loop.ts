@@ -32,6 +32,34 @@ export async function filterInSlices<T>(items: readonly T[], test: (item: T) => 
 }
 
 /**
+ * The indexes 0 … n-1 sorted by `compare` (a total order), by a bottom-up merge sort that gives the loop back
+ * between slices: sorting 1,000,000 points by a comparator takes about a second.
+ */
+export async function sortIndexesInSlices(n: number, compare: (a: number, b: number) => number): Promise<Uint32Array> {
+	const clock = createSliceClock();
+	let src = new Uint32Array(n);
+	let dst = new Uint32Array(n);
+	for (let i = 0; i < n; i++) src[i] = i;
+	let step = 0;
+	for (let width = 1; width < n; width *= 2) {
+		for (let lo = 0; lo < n; lo += 2 * width) {
+			const mid = Math.min(lo + width, n);
+			const hi = Math.min(lo + 2 * width, n);
+			let i = lo;
+			let j = mid;
+			let k = lo;
+			while (k < hi) {
+				dst[k++] = j >= hi || (i < mid && compare(src[i], src[j]) <= 0) ? src[i++] : src[j++];
+				// The clock is read every 4,096 elements, inside a merge too: the last ones merge 1,000,000.
+				if ((++step & 4095) === 0 && clock.due()) await clock.pause();
+			}
+		}
+		[src, dst] = [dst, src];
+	}
+	return src;
+}
+
+/**
  * The pieces `write(from, to)` makes of [0, n), `step` at a time, giving the loop back between them (to build a
  * large answer's text without one long block); returned in order.
  */

@@ -60,21 +60,32 @@ function compareValues(a: number, b: number): number {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * Point indexes in MLflow's get-history order: timestamp, then step, then value, ascending (append order breaks
- * ties). Points logged in order, the usual case, are recognised in one pass and not sorted.
- */
-export function readHistoryOrder(cols: SeriesColumns): number[] {
+/** MLflow's get-history order of two point indexes: timestamp, then step, then value, ascending; append order breaks ties. */
+export function createHistoryCompare(cols: SeriesColumns): (a: number, b: number) => number {
 	const { steps, timestamps, values } = cols;
-	const compare = (a: number, b: number) => timestamps[a] - timestamps[b] || steps[a] - steps[b] || compareValues(values[a], values[b]) || a - b;
-	const idx = new Array<number>(values.length);
-	for (let i = 0; i < idx.length; i++) idx[i] = i;
-	for (let i = 1; i < idx.length; i++) {
+	return (a, b) => timestamps[a] - timestamps[b] || steps[a] - steps[b] || compareValues(values[a], values[b]) || a - b;
+}
+
+/** Whether the points are in get-history order as appended (the usual case), in one pass. */
+export function isInHistoryOrder(cols: SeriesColumns): boolean {
+	const { timestamps } = cols;
+	const compare = createHistoryCompare(cols);
+	for (let i = 1; i < timestamps.length; i++) {
 		// Strictly later timestamps, the common case, need no further comparison.
 		if (timestamps[i] > timestamps[i - 1]) continue;
-		if (compare(i - 1, i) > 0) return idx.sort(compare);
+		if (compare(i - 1, i) > 0) return false;
 	}
-	return idx;
+	return true;
+}
+
+/**
+ * Point indexes in MLflow's get-history order (createHistoryCompare). Points logged in order are recognised in one
+ * pass and not sorted.
+ */
+export function readHistoryOrder(cols: SeriesColumns): number[] {
+	const idx = new Array<number>(cols.values.length);
+	for (let i = 0; i < idx.length; i++) idx[i] = i;
+	return isInHistoryOrder(cols) ? idx : idx.sort(createHistoryCompare(cols));
 }
 
 /**
@@ -108,6 +119,7 @@ export function selectIntervalSteps(runs: readonly SeriesColumns[], maxResults: 
 	// and deduplicated in one pass: a Set and a comparator sort of 1,000,000 steps held the event loop for seconds.
 	const filled = runs.filter((r) => r.steps.length > 0);
 	let ascending = filled.length <= 1;
+	let strictly = ascending;
 	const ends: number[] = [];
 	for (const { steps } of filled) {
 		let lo = steps[0];
@@ -116,6 +128,7 @@ export function selectIntervalSteps(runs: readonly SeriesColumns[], maxResults: 
 			const s = steps[i];
 			if (s < lo) lo = s;
 			if (s > hi) hi = s;
+			if (s <= steps[i - 1]) strictly = false;
 			if (s < steps[i - 1]) ascending = false;
 		}
 		ends.push(lo, hi);
@@ -131,10 +144,13 @@ export function selectIntervalSteps(runs: readonly SeriesColumns[], maxResults: 
 		}
 		sorted.sort();
 	}
-	const distinct = new Float64Array(sorted.length);
-	let n = 0;
-	for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[n++] = sorted[i];
-	const allSteps = distinct.subarray(0, n);
+	let allSteps = sorted;
+	if (!(filled.length === 1 && strictly)) {
+		const distinct = new Float64Array(sorted.length);
+		let n = 0;
+		for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[n++] = sorted[i];
+		allSteps = distinct.subarray(0, n);
+	}
 	const start = range?.startStep ?? 0;
 	const end = range?.endStep ?? (allSteps.length > 0 ? allSteps[allSteps.length - 1] : 0);
 	const out = new Set(sampleSteps(allSteps, start, end, maxResults));
