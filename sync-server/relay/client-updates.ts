@@ -40,9 +40,12 @@ export function createClientUpdates(opts: ClientUpdatesOptions): ClientUpdates {
 	const pending = createPendingUpdates(opts.pending);
 	let retryScheduled = false;
 
-	const refuse = (conn: Connection, update: Uint8Array, why: string) => {
+	const refuse = (conn: Connection, update: Uint8Array, why: string, tooLarge = false) => {
 		log(`socket ${conn.id} (${name}): update refused: ${why}`);
 		sendTo(conn, encodePermissionDenied(`update to ${name} refused: ${why}`));
+		// Not read again to note its clocks: an oversized update is refused for its size alone, in constant time, and
+		// what builds on it waits in the bounded pending buffer instead.
+		if (tooLarge) return;
 		// Its later updates build on the refused clocks: they are refused at once instead of waiting for them (for a
 		// bounded number of client ids; past that they wait in the bounded pending buffer).
 		const { from } = Y.parseUpdateMeta(update);
@@ -73,7 +76,7 @@ export function createClientUpdates(opts: ClientUpdatesOptions): ClientUpdates {
 		}
 		if (result.kind === 'malformed') return { code: CloseCode.badRequest, reason: result.error };
 		if (result.kind === 'rejected') {
-			refuse(conn, update, result.error);
+			refuse(conn, update, result.error, result.tooLarge === true);
 			return null;
 		}
 		const { client, clock } = result.need;

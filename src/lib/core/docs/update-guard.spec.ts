@@ -206,3 +206,19 @@ describe('update guard: cost and fast path', () => {
 		expect(readDocSchema(`model/${MODEL}`)).toBeNull();
 	});
 });
+
+describe('update guard: size of one client update', () => {
+	const name = `run/${'c'.repeat(32)}`;
+	const schema = readDocSchema(name)!;
+	it('refuses more bytes or more items than a client may send at once, before reading them whole', () => {
+		const server = new Y.Doc();
+		const big = recordEdit(server, copyDoc(server), (d) => void setNotes(d, 'n'.repeat(300 * 1024), null));
+		expect(checkClientUpdate(server, big.step2, schema)).toMatchObject({ ok: false, kind: 'rejected', tooLarge: true, error: expect.stringContaining('bytes') });
+		const many = recordEdit(server, copyDoc(server), (d) => {
+			for (let i = 0; i < 2500; i++) d.getText('notes').insert(0, 'ab');
+		});
+		expect(checkClientUpdate(server, many.step2, schema)).toMatchObject({ ok: false, tooLarge: true, error: expect.stringContaining('items') });
+		const fine = recordEdit(server, copyDoc(server), (d) => void setNotes(d, 'a note', null));
+		expect(checkClientUpdate(server, fine.step2, schema)).toEqual({ ok: true });
+	});
+});

@@ -20,8 +20,8 @@ export type GuardResult =
 	| { ok: false; kind: 'malformed'; error: string }
 	/** Needs structs the document does not hold yet; may pass once `need` is met (see isNeedMet). */
 	| { ok: false; kind: 'missing'; need: Need; error: string }
-	/** Breaks the document's schema. */
-	| { ok: false; kind: 'rejected'; error: string };
+	/** Breaks the document's schema (`tooLarge`: more than CLIENT_UPDATE_LIMITS, refused before it was read whole). */
+	| { ok: false; kind: 'rejected'; error: string; tooLarge?: true };
 
 /**
  * Who may make a write the schema allows (access control per entry of a shared document); returns what is wrong,
@@ -29,10 +29,32 @@ export type GuardResult =
  */
 export type WritePolicy = (write: Write, doc: Y.Doc) => string | null;
 
+/**
+ * How much one client update may hold. Checking, applying, storing and relaying an update is one synchronous turn of
+ * the event loop, about 10-35 µs per struct: these bound that turn to a few tens of ms. An app edit is a handful of
+ * structs; a reconnect after a long offline session sends its edits in one update, and stays far below.
+ */
+export const CLIENT_UPDATE_LIMITS = { maxBytes: 256 * 1024, maxStructs: 2000 } as const;
+
 /** Checks a client's v1 update against `doc` (read only), its schema and the socket's write policy, if any. */
-export function checkClientUpdate(doc: Y.Doc, update: Uint8Array, schema: DocSchema, policy?: WritePolicy): GuardResult {
+export function checkClientUpdate(
+	doc: Y.Doc,
+	update: Uint8Array,
+	schema: DocSchema,
+	policy?: WritePolicy,
+	limits: { maxBytes: number; maxStructs: number } = CLIENT_UPDATE_LIMITS
+): GuardResult {
+	if (update.byteLength > limits.maxBytes) {
+		return { ok: false, kind: 'rejected', tooLarge: true, error: `an update of ${update.byteLength} bytes is more than a client may send at once (${limits.maxBytes}); send smaller edits` };
+	}
 	try {
 		const decoded = decodeClientUpdate(update);
+		let structs = 0;
+		for (const list of decoded.byClient.values()) structs += list.length;
+		for (const ranges of decoded.ds.clients.values()) structs += ranges.length;
+		if (structs > limits.maxStructs) {
+			return { ok: false, kind: 'rejected', tooLarge: true, error: `an update of ${structs} items and deletions is more than a client may send at once (${limits.maxStructs}); send smaller edits` };
+		}
 		const deps = checkDependencies(doc, decoded);
 		if (!deps.ok) return deps;
 		const error = findViolation(doc, decoded, schema, policy);
