@@ -21,7 +21,7 @@ const ITERATIONS = process.env.TANDEM_CRASH_ITERATIONS ? Number(process.env.TAND
 /** Without TANDEM_CRASH_ITERATIONS: kill up to this many times, stopping early once the kill loop ran this long, so the
  * file stays well under 90 s on two busy cores (a kill and restart take ~1.5 s there, ~4 s when others build). */
 const MAX_KILLS = 20;
-const KILL_BUDGET_MS = 45_000;
+const KILL_BUDGET_MS = 35_000;
 const MIN_KILLS = 5;
 
 let dataDir: string;
