@@ -1,6 +1,7 @@
 // Composes Tandem's one process on one port: the durable store, the relay (/sync/<doc>), the native API (/api/),
 // the MLflow-compatible API, health checks and the built SPA. `startServer` is what the CLI and tests call.
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +84,25 @@ export interface TandemServer {
 	url: string;
 	port: number;
 	close(): Promise<void>;
+}
+
+/**
+ * What Node's HTTP parser refuses before any route runs (a raw non-ASCII byte or a control in the request line, a
+ * head past 16 KB, headers that do not arrive in time) is answered in the API's JSON error shape, then closed.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+	if (err.code === 'ECONNRESET' || !socket.writable) {
+		socket.destroy();
+		return;
+	}
+	const [status, code, message] =
+		err.code === 'HPE_HEADER_OVERFLOW'
+			? [431, 'REQUEST_LIMIT_EXCEEDED', 'Request headers are larger than 16 KB']
+			: err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+				? [408, 'REQUEST_TIMEOUT', 'Request headers did not arrive in time']
+				: [400, 'BAD_REQUEST', `Malformed HTTP request (${err.code ?? 'parse error'})`];
+	const body = JSON.stringify({ error_code: code, message });
+	socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /** A lookup's 404 as null (an unknown run or model has no experiment); any other failure stays one. */
@@ -190,6 +210,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 			sendError(res, err, log);
 		}
 	});
+	server.on('clientError', answerClientError);
 	server.on('upgrade', (req, socket, head) => {
 		if ((req.url ?? '').startsWith('/sync/')) relay.handleUpgrade(req, socket, head);
 		else socket.destroy();

@@ -3,7 +3,7 @@
 // status (MLflow's error shape).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../src/lib/core/errors';
-import { isJsonTooDeep, MAX_JSON_DEPTH } from '../../src/lib/core/json-depth';
+import { checkJsonShape, MAX_JSON_DEPTH, MAX_JSON_ITEMS } from '../../src/lib/core/json-depth';
 
 export interface RequestContext {
 	req: IncomingMessage;
@@ -95,7 +95,9 @@ export function watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs:
  */
 export function parseJsonBody(text: string): unknown {
 	if (text.length === 0) return {};
-	if (isJsonTooDeep(text)) throw new ApiError('MALFORMED_REQUEST', `Malformed JSON body: nested deeper than ${MAX_JSON_DEPTH} levels`);
+	const shape = checkJsonShape(text);
+	if (shape === 'deep') throw new ApiError('MALFORMED_REQUEST', `Malformed JSON body: nested deeper than ${MAX_JSON_DEPTH} levels`);
+	if (shape === 'many') throw new ApiError('REQUEST_LIMIT_EXCEEDED', `JSON body holds more than ${MAX_JSON_ITEMS} values`);
 	try {
 		return JSON.parse(text);
 	} catch (e) {

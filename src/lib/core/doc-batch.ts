@@ -35,7 +35,10 @@ export function encodeBase64(bytes: Uint8Array): string {
 /** One document request (`GET /api/docs/<name>?sv=` or an entry of a batch); throws INVALID_PARAMETER_VALUE. */
 export function parseDocRequest(name: unknown, sv: unknown): DocRequest {
 	if (typeof name !== 'string' || !isValidDocName(name)) throw invalid(`Unknown document name ${JSON.stringify(name)}`);
-	if (sv !== undefined && sv !== null && (typeof sv !== 'string' || !BASE64.test(sv))) throw invalid(`'sv' must be a base64 state vector`);
+	// A length of 4n+1 is never base64 (one character holds 6 of a byte's 8 bits): atob would throw on it.
+	if (sv !== undefined && sv !== null && (typeof sv !== 'string' || !BASE64.test(sv) || sv.replace(/=+$/, '').length % 4 === 1)) {
+		throw invalid(`'sv' must be a base64 state vector`);
+	}
 	return { name, sv: sv ? decodeBase64(sv as string) : new Uint8Array(0) };
 }
 

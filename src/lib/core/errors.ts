@@ -19,11 +19,22 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** Longest error message sent: messages quote what they refuse, which a hostile client can make megabytes long. */
+export const MAX_ERROR_MESSAGE = 8192;
+
+/** Cuts the middle out of a long message (the quoted value), keeping how it starts and ends (what was wrong). */
+function capMessage(message: string): string {
+	if (message.length <= MAX_ERROR_MESSAGE) return message;
+	const head = message.slice(0, MAX_ERROR_MESSAGE - 1024);
+	const tail = message.slice(-1024);
+	return `${head}… (${message.length - head.length - tail.length} characters left out) …${tail}`;
+}
+
 export class ApiError extends Error {
 	readonly code: ErrorCode;
 	readonly status: number;
 	constructor(code: ErrorCode, message: string) {
-		super(message);
+		super(capMessage(message));
 		this.code = code;
 		this.status = ERROR_STATUS[code];
 	}
