@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from './seeded-random';
-import { isJsonTooDeep, MAX_JSON_DEPTH, readJsonDepth } from './json-depth';
+import { checkJsonShape, isJsonTooDeep, MAX_JSON_DEPTH, readJsonDepth } from './json-depth';
 
 const nested = (n: number) => '['.repeat(n) + ']'.repeat(n);
 
@@ -33,5 +33,14 @@ describe('readJsonDepth', () => {
 			const v = build(8);
 			expect(readJsonDepth(JSON.stringify(v))).toBe(depthOf(v));
 		}
+	});
+});
+
+describe('checkJsonShape', () => {
+	it('refuses too deep or too many values, counting only outside strings', () => {
+		expect(checkJsonShape('[[[1]]]', 2)).toBe('deep');
+		expect(checkJsonShape(`[${'0,'.repeat(10)}0]`, 400, 5)).toBe('many');
+		expect(checkJsonShape(`["${','.repeat(100)}"]`, 400, 5)).toBeNull();
+		expect(checkJsonShape('{"a":[1,2,3]}')).toBeNull();
 	});
 });
