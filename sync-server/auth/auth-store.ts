@@ -47,6 +47,18 @@ export function hashToken(token: string): string {
 	return createHash('sha256').update(token).digest('hex');
 }
 
+/** Hashes of tokens seen lately: every request presents one, and a SHA-256 costs more than the rest of the check. */
+const recentHashes = new Map<string, string>();
+function cachedHash(token: string): string {
+	let hash = recentHashes.get(token);
+	if (hash === undefined) {
+		if (recentHashes.size >= 1024) recentHashes.clear();
+		recentHashes.set(token, (hash = hashToken(token)));
+	}
+	return hash;
+}
+
+
 interface Snapshot {
 	users: Map<string, UserRecord>;
 	tokensByHash: Map<string, TokenRecord>;
@@ -106,8 +118,13 @@ export function openAuthStore(file: string) {
 		return { users, tokensByHash, tokens, grants };
 	}
 
-	/** The cache, reloaded if any connection (this one or the CLI's) committed since it was read. */
+	let checkedThisTurn = false;
+	/** The cache, reloaded if any connection (this one or the CLI's) committed since it was read. SQLite is asked once
+	 * per turn of the event loop (a request asks several times in one): another process's commit counts from the next. */
 	function current(): Snapshot {
+		if (snapshot && checkedThisTurn) return snapshot;
+		checkedThisTurn = true;
+		setImmediate(() => (checkedThisTurn = false));
 		const version = dataVersion.get() as number;
 		if (snapshot && version === seenVersion) return snapshot;
 		const changedElsewhere = snapshot !== null;
@@ -179,7 +196,7 @@ export function openAuthStore(file: string) {
 		},
 		tokens: () => [...current().tokens],
 		/** The record behind a presented token, whatever its state (the caller checks expiry and revocation). */
-		findToken: (token: string): TokenRecord | null => current().tokensByHash.get(hashToken(token)) ?? null,
+		findToken: (token: string): TokenRecord | null => current().tokensByHash.get(cachedHash(token)) ?? null,
 		revokeToken(label: string): TokenRecord {
 			const t = current().tokens.find((x) => x.label === label);
 			if (!t) throw new AuthError('RESOURCE_DOES_NOT_EXIST', `No token labelled '${label}'`);

@@ -11,7 +11,9 @@ import { parseFirstScreenRequest } from '../../src/lib/core/table/row-view';
 import type { ExperimentService } from '../tracking/experiments';
 import type { RunService } from '../tracking/runs';
 import type { ServerResponse } from 'node:http';
-import type { Router } from './router';
+import { sendJsonPieces, type Router } from './router';
+import { writeInSlices } from '../tracking/yield-loop';
+import type { SeriesColumns } from '../../src/lib/core/chunk';
 import { identityOf, readableBy } from '../auth/http-gate';
 
 /**
@@ -85,15 +87,13 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 			const row = await runs.update(ctx.params[0], { status: cmd.status, endTime: cmd.endTime ?? now() });
 			return { run: toRunJson(row) };
 		})
-		.add('GET', /^\/api\/runs\/([^/]+)\/metrics\/(.+)$/, async (ctx): Answer<'GET /api/runs/{run_id}/metrics/{key}'> => {
+		// The NativeAnswer<'GET /api/runs/{run_id}/metrics/{key}'> shape, written column by column in slices and sent as
+		// it is made: a million points are neither one string nor one long block of the event loop.
+		.add('GET', /^\/api\/runs\/([^/]+)\/metrics\/(.+)$/, async (ctx) => {
 			const [runId, key] = ctx.params;
 			const cols = await runs.history(runId, key);
-			return {
-				key,
-				steps: Array.from(cols.steps),
-				timestamps: Array.from(cols.timestamps),
-				values: Array.from(cols.values, encodeNumber)
-			};
+			await sendJsonPieces(ctx.res, 200, writeHistoryJson(key, cols));
+			return undefined;
 		})
 		.add('GET', /^\/api\/docs\/(.+)$/, async (ctx) => {
 			sendBinary(ctx.res, await encodeDiffOf(parseDocRequest(ctx.params[0], ctx.url.searchParams.get('sv'))));
@@ -114,6 +114,28 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 			throw e;
 		}
 	}
+}
+
+const HISTORY_SLICE = 20_000;
+
+/** `{key, steps, timestamps, values}` as JSON text pieces; values as encodeNumber writes them (NaN, ±Infinity as strings). */
+async function* writeHistoryJson(key: string, cols: SeriesColumns): AsyncGenerator<string> {
+	const n = cols.steps.length;
+	const column = (of: ArrayLike<number>, encode: (v: number) => unknown) =>
+		writeInSlices(n, HISTORY_SLICE, (from, to) => {
+			const part: unknown[] = new Array(to - from);
+			for (let i = from; i < to; i++) part[i - from] = encode(of[i]);
+			const text = JSON.stringify(part);
+			return (from === 0 ? '' : ',') + text.slice(1, -1);
+		});
+	const same = (v: number) => v;
+	yield `{"key":${JSON.stringify(key)},"steps":[`;
+	yield* await column(cols.steps, same);
+	yield '],"timestamps":[';
+	yield* await column(cols.timestamps, same);
+	yield '],"values":[';
+	yield* await column(cols.values, encodeNumber);
+	yield ']}';
 }
 
 function sendBinary(res: ServerResponse, bytes: Uint8Array): void {

@@ -93,9 +93,9 @@ export function watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs:
  * Parses a request body's text as JSON (an empty body reads as `{}`); 400 MALFORMED_REQUEST for malformed JSON
  * and for nesting deeper than MAX_JSON_DEPTH (checked first, by a linear scan: deep values overflow later walks).
  */
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(text: string, bytes?: Uint8Array): unknown {
 	if (text.length === 0) return {};
-	const shape = checkJsonShape(text);
+	const shape = checkJsonShape(bytes ?? text);
 	if (shape === 'deep') throw new ApiError('MALFORMED_REQUEST', `Malformed JSON body: nested deeper than ${MAX_JSON_DEPTH} levels`);
 	if (shape === 'many') throw new ApiError('REQUEST_LIMIT_EXCEEDED', `JSON body holds more than ${MAX_JSON_ITEMS} values`);
 	try {
@@ -190,16 +190,18 @@ export function createRouter(opts: RouterOptions = {}) {
 				sendError(res, new ApiError('BAD_REQUEST', `Malformed percent-encoding in path ${url.pathname}`));
 				return true;
 			}
+			let raw: Promise<Buffer> | undefined;
 			let body: Promise<string> | undefined;
 			let parsed: Promise<unknown> | undefined;
-			// Decoded once: MLflow routes read both the text (for Python-style error messages) and the JSON.
-			const read = () => (body ??= readBody(req, route.bodyLimit).then((b) => b.toString('utf8')));
+			// Read and decoded once: MLflow routes read both the text (for Python-style error messages) and the JSON.
+			const bytes = () => (raw ??= readBody(req, route.bodyLimit));
+			const read = () => (body ??= bytes().then((b) => b.toString('utf8')));
 			const ctx: RequestContext = {
 				req,
 				res,
 				url,
 				params,
-				json: () => (parsed ??= read().then(parseJsonBody)),
+				json: () => (parsed ??= bytes().then(async (b) => parseJsonBody(await read(), b))),
 				text: read
 			};
 			try {

@@ -42,5 +42,9 @@ describe('checkJsonShape', () => {
 		expect(checkJsonShape(`[${'0,'.repeat(10)}0]`, 400, 5)).toBe('many');
 		expect(checkJsonShape(`["${','.repeat(100)}"]`, 400, 5)).toBeNull();
 		expect(checkJsonShape('{"a":[1,2,3]}')).toBeNull();
+		// Its UTF-8 bytes read the same (multi-byte characters hold no ASCII byte), escapes included.
+		for (const text of ['["é[[[","\\"",[1]]', `[${'[' .repeat(5)}"ü"${']'.repeat(5)}]`, '{"k":"\\u005b,,,"}']) {
+			expect(checkJsonShape(new TextEncoder().encode(text), 3, 2)).toBe(checkJsonShape(text, 3, 2));
+		}
 	});
 });
