@@ -231,17 +231,29 @@ describe('relay: resource bounds', () => {
 		const y = await rawClient(server);
 		y.ws.send(awarenessFrame([{ clientId: 8888, clock: 1, state: { blob: 'x'.repeat(70_000) } }]));
 		expect(await y.closed).toEqual({ code: 4400, reason: 'awareness state of client 8888 is 70011 B; the limit is 65536 B' });
+		// A state nested deeper than request bodies may be is malformed too (y-protocols re-encodes it recursively).
+		const z = await rawClient(server);
+		let deep: unknown = 1;
+		for (let i = 0; i < 500; i++) deep = [deep];
+		z.ws.send(awarenessFrame([{ clientId: 9999, clock: 1, state: deep }]));
+		expect(await z.closed).toEqual({ code: 4400, reason: 'malformed awareness update: state nests deeper than 400 levels' });
 		expect(stateAt(a.doc.clientID)).toEqual({ user: 'alice' });
 	});
 
-	it('accepts a legit 8 MiB step 2 under the default frame limit and closes a frame past 16 MiB with 1009', async () => {
+	it('takes a step 2 up to the client update limit, refuses a larger one with a message, closes a frame past 16 MiB with 1009', async () => {
 		const server = await startServer();
 		const watcher = connect(server);
 		await synced(watcher);
+		const fits = await rawClient(server);
+		const { update } = await editCopy(server, ROOM, (d) => appendNote(d, 'n'.repeat(200 * 1024)));
+		fits.ws.send(encodeSyncFrame(1, update));
+		await waitFor(() => readNotes(watcher.doc).length === 200 * 1024, { what: 'a 200 KiB step 2 at another client', timeoutMs: 30_000 });
 		const big = await rawClient(server);
-		const { update } = await editCopy(server, ROOM, (d) => appendNote(d, 'n'.repeat(8 * 1024 * 1024)));
-		big.ws.send(encodeSyncFrame(1, update));
-		await waitFor(() => readNotes(watcher.doc).length === 8 * 1024 * 1024, { what: 'the big step 2 at another client', timeoutMs: 30_000 });
+		const { update: tooMuch } = await editCopy(server, ROOM, (d) => appendNote(d, 'm'.repeat(8 * 1024 * 1024)));
+		big.ws.send(encodeSyncFrame(1, tooMuch));
+		const denied = await big.waitForMessage((m) => readPermissionDenied(m) !== null, 'size refusal');
+		expect(readPermissionDenied(denied)).toMatch(/more than a client may send at once \(262144\)/);
+		expect(readNotes(watcher.doc).length).toBe(200 * 1024);
 		const tooBig = await rawClient(server);
 		tooBig.ws.send(new Uint8Array(16 * 1024 * 1024 + 1));
 		expect((await tooBig.closed).code).toBe(1009);

@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { writePermissionDenied } from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
+import { isJsonTooDeep, MAX_JSON_DEPTH } from '../../src/lib/core/json-depth';
 
 /** Top-level message types of the y-websocket protocol (first varUint of every frame). */
 export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
@@ -79,15 +80,23 @@ export function readStateVectorError(sv: Uint8Array): string | null {
 	}
 }
 
+/** Entries one awareness message may carry. */
+export const MAX_AWARENESS_ENTRIES = 16;
+
 /** An awareness update: a count, then (client id, clock, JSON state) entries, nothing after. Returns them or an error. */
 function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] | string {
 	const decoder = decoding.createDecoder(update);
 	const n = decoding.readVarUint(decoder);
+	// Refused before any state is decoded: a socket owns a few client ids (awareness.ts), and 200 states of 64 KiB each
+	// would be decoded and parsed in one turn of the event loop.
+	if (n > MAX_AWARENESS_ENTRIES) return `malformed awareness update: ${n} entries, at most ${MAX_AWARENESS_ENTRIES} in one message`;
 	const entries: AwarenessEntry[] = [];
 	for (let i = 0; i < n; i++) {
 		const clientId = decoding.readVarUint(decoder);
 		const clock = decoding.readVarUint(decoder);
 		const state = decoding.readVarString(decoder);
+		// Bounded like request bodies: y-protocols re-encodes states with JSON.stringify, which a deep one overflows.
+		if (isJsonTooDeep(state)) return `malformed awareness update: state nests deeper than ${MAX_JSON_DEPTH} levels`;
 		try {
 			JSON.parse(state);
 		} catch {
