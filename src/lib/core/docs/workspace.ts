@@ -26,7 +26,8 @@ function readEntry(id: string, m: YRecord): Experiment {
 		lifecycle: readString(m, F.lifecycle) === 'deleted' ? 'deleted' : 'active',
 		creation_time: readNumber(m, F.creationTime),
 		last_update_time: readNumber(m, F.lastUpdateTime),
-		artifact_location: readString(m, F.artifactLocation),
+		// The guard lets a client create an entry only under mlflow-artifacts:/<id>; one without it reads as that.
+		artifact_location: readString(m, F.artifactLocation) || `mlflow-artifacts:/${id}`,
 		tags: readStringMap(m, F.tags)
 	};
 }
