@@ -132,6 +132,10 @@ describe('users and tokens', () => {
 		const plain = await fetch(`${server.url}/api/2.0/mlflow/runs/create`, { method: 'POST', headers: { ...bearer(admin), 'content-type': 'text/plain' }, body: '{"experiment_id":"0"}' });
 		expect(plain.status).toBe(400);
 		expect((await plain.json()).message).toContain('Content-Type must be');
+		// Signed in, a malformed body is still the client's error, not a permission question.
+		const malformed = await fetch(`${server.url}/api/2.0/mlflow/runs/set-tag`, { method: 'POST', headers: { ...bearer(admin), 'content-type': 'application/json' }, body: '{"run_id":' });
+		expect(malformed.status).toBe(400);
+		expect((await malformed.json()).error_code).toBe('MALFORMED_REQUEST');
 		const same = await fetch(`${server.url}/api/experiments`, { headers: { ...bearer(admin), origin: server.url } });
 		expect(same.status).toBe(200);
 	});

@@ -123,10 +123,8 @@ export function createHttpGate(opts: HttpGateOptions) {
 			const body: Message =
 				method === 'GET' || method === 'HEAD' || BINARY_BODY.test(url.pathname)
 					? readQuery(url.searchParams)
-					: await message().then(
-							(m) => (m && typeof m === 'object' && !Array.isArray(m) ? (m as Message) : {}),
-							() => ({}) // malformed: the handler answers 400
-						);
+					: // A malformed or oversized body is answered as such (400, 413) here, before what it names is judged.
+						await message().then((m) => (m && typeof m === 'object' && !Array.isArray(m) ? (m as Message) : {}));
 			const need = routeNeed(method, url.pathname, url.searchParams, () => body);
 			switch (need.kind) {
 				case 'public':
