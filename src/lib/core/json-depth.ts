@@ -36,12 +36,14 @@ export function readJsonDepth(text: string, limit: number = MAX_JSON_DEPTH): num
 
 /**
  * What is wrong with a JSON body's size before it is parsed, by one linear scan: 'deep' (nested past `maxDepth`),
- * 'many' (more than `maxItems` values: separators outside strings), or null. Takes the text, or its UTF-8 bytes,
- * which scan about 2-3x faster (structural characters are ASCII, and no multi-byte character holds an ASCII byte).
+ * 'many' (more than `maxItems` values: separators outside strings), or null. Scans UTF-8 bytes (text is encoded
+ * first): 2-3x faster than charCodeAt, and exact, as structural characters are ASCII and no multi-byte character holds one.
  */
 export function checkJsonShape(body: string | Uint8Array, maxDepth: number = MAX_JSON_DEPTH, maxItems: number = MAX_JSON_ITEMS): 'deep' | 'many' | null {
-	return typeof body === 'string' ? scan(body.length, (i) => body.charCodeAt(i), maxDepth, maxItems) : scanBytes(body, maxDepth, maxItems);
+	return scanBytes(typeof body === 'string' ? UTF8.encode(body) : body, maxDepth, maxItems);
 }
+
+const UTF8 = new TextEncoder();
 
 function scanBytes(b: Uint8Array, maxDepth: number, maxItems: number): 'deep' | 'many' | null {
 	let depth = 0;
@@ -58,25 +60,6 @@ function scanBytes(b: Uint8Array, maxDepth: number, maxItems: number): 'deep' | 
 		} else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
 			if (++depth > maxDepth) return 'deep';
 		} else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
-	}
-	return null;
-}
-
-function scan(n: number, at: (i: number) => number, maxDepth: number, maxItems: number): 'deep' | 'many' | null {
-	let depth = 0;
-	let items = 0;
-	let inString = false;
-	for (let i = 0; i < n; i++) {
-		const c = at(i);
-		if (inString) {
-			if (c === 0x5c) i++;
-			else if (c === 0x22) inString = false;
-		} else if (c === 0x22) inString = true;
-		else if (c === 0x2c) {
-			if (++items > maxItems) return 'many';
-		} else if (c === 0x5b || c === 0x7b) {
-			if (++depth > maxDepth) return 'deep';
-		} else if (c === 0x5d || c === 0x7d) depth--;
 	}
 	return null;
 }
