@@ -20,6 +20,14 @@ export interface AccessLookups {
 	experimentOfModel(modelId: string): Promise<string | null>;
 }
 
+/** Why a token may not be used at `now`, or null (requests are refused with it, open sockets closed with it). */
+export function readTokenProblem(store: AuthStore, t: TokenRecord, now: number): string | null {
+	if (t.revokedAt !== null) return `Token '${t.label}' was revoked`;
+	if (t.expiresAt !== null && t.expiresAt <= now) return `Token '${t.label}' expired`;
+	if (!store.getUser(t.user)) return `The user of token '${t.label}' no longer exists`;
+	return null;
+}
+
 export type Authentication = { ok: true; principal: Principal } | { ok: false; error: ApiError };
 
 const RESOLVED_CACHE = 50_000;
@@ -29,13 +37,7 @@ export function createAccessControl(opts: { store: AuthStore; defaultPermission:
 	const now = opts.now ?? Date.now;
 	const experimentOf = new Map<string, string>();
 
-	/** Why a token may not be used now, or null. */
-	function tokenProblem(t: TokenRecord): string | null {
-		if (t.revokedAt !== null) return `Token '${t.label}' was revoked`;
-		if (t.expiresAt !== null && t.expiresAt <= now()) return `Token '${t.label}' expired`;
-		if (!store.getUser(t.user)) return `The user of token '${t.label}' no longer exists`;
-		return null;
-	}
+	const tokenProblem = (t: TokenRecord) => readTokenProblem(store, t, now());
 
 	function principalOf(t: TokenRecord): Principal {
 		return { user: t.user, admin: store.getUser(t.user)!.admin, scope: t.scope, tokenId: t.id };
@@ -73,13 +75,6 @@ export function createAccessControl(opts: { store: AuthStore; defaultPermission:
 			if (problem) return fail(problem);
 			if (creds.claimedUser !== null && creds.claimedUser !== t.user) return fail(`The token does not belong to user '${creds.claimedUser}'`);
 			return { ok: true, principal: principalOf(t) };
-		},
-
-		/** Still valid? (open sockets are re-checked with this after every change to the store and on a timer) */
-		stillValid(principal: Principal): boolean {
-			if (principal.tokenId === null) return !store.hasUsers();
-			const t = store.tokens().find((x) => x.id === principal.tokenId);
-			return t !== undefined && tokenProblem(t) === null;
 		},
 
 		/** The principal's level on what `ref` belongs to; NO_PERMISSIONS for a run or model that does not exist. */

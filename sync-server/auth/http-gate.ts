@@ -152,7 +152,6 @@ export function createHttpGate(opts: HttpGateOptions) {
 			}
 		},
 
-		stats: () => limiter.stats()
 	};
 }
 

@@ -2,6 +2,7 @@
 // when another process (the CLI) changes auth.db, and on a one-second sweep that also catches expiry.
 import type { AuthStore, TokenRecord } from './auth-store';
 import { RELAY_UNAUTHENTICATED } from './relay-auth';
+import { readTokenProblem } from './access-control';
 
 interface TaggedRelay {
 	closeTagged(tag: string, code: number, reason: string): number;
@@ -12,15 +13,12 @@ export function watchRevocations(opts: { store: AuthStore; relay: TaggedRelay; s
 	const now = opts.now ?? Date.now;
 	let known = new Set(store.tokens().map((t) => t.id));
 
-	const close = (t: TokenRecord, why: string) => relay.closeTagged(t.id, RELAY_UNAUTHENTICATED, `Token '${t.label}' ${why}`);
 	function sweep(): void {
-		const tokens = store.tokens();
 		const present = new Set<string>();
-		for (const t of tokens) {
+		for (const t of store.tokens()) {
 			present.add(t.id);
-			if (t.revokedAt !== null) close(t, 'was revoked');
-			else if (t.expiresAt !== null && t.expiresAt <= now()) close(t, 'expired');
-			else if (!store.getUser(t.user)) close(t, 'lost its user');
+			const problem = readTokenProblem(store, t, now());
+			if (problem) relay.closeTagged(t.id, RELAY_UNAUTHENTICATED, problem);
 		}
 		for (const id of known) if (!present.has(id)) relay.closeTagged(id, RELAY_UNAUTHENTICATED, 'Token was deleted');
 		known = present;
@@ -32,7 +30,7 @@ export function watchRevocations(opts: { store: AuthStore; relay: TaggedRelay; s
 	}, opts.sweepMs ?? 1000);
 	timer.unref();
 	return {
-		revoked: (t: TokenRecord) => void close(t, 'was revoked'),
+		revoked: (t: TokenRecord) => void relay.closeTagged(t.id, RELAY_UNAUTHENTICATED, readTokenProblem(store, t, now()) ?? `Token '${t.label}' was revoked`),
 		stop() {
 			clearInterval(timer);
 			off();
