@@ -1,5 +1,6 @@
-// The runs table's state: the view (filter, sort, columns, pins, group, selection, deleted toggle) mirrored in
-// the URL, the derived table (filtered, sorted, grouped rows and their columns) and the keyboard-focused row.
+// The runs table's state: the view (filter, sort, columns, pins, group, selection, runs hidden from the charts,
+// deleted toggle) mirrored in the URL, the derived table (filtered, sorted, grouped rows and their columns) and the
+// keyboard-focused row.
 import { parseRunQuery, compileRunQuery, type RunQueryResult } from '$lib/core/query/run-query';
 import type { RunRow } from '$lib/core/run-row';
 import { createColumns, moveColumnId, orderColumnIds, parseColumnId, readAvailableColumnIds, readDefaultColumnIds, type Column } from './columns';
@@ -16,6 +17,8 @@ export class RunTableState {
 	pinnedIds = $state.raw<string[] | null>(null);
 	group = $state<string | null>(null);
 	selected = $state.raw<ReadonlySet<string>>(new Set());
+	/** Runs listed in the table but left out of every chart (the per-row eye toggle). */
+	hidden = $state.raw<ReadonlySet<string>>(new Set());
 	showDeleted = $state(false);
 	collapsed = $state.raw<ReadonlySet<string>>(new Set());
 	/** Index into `view.items` of the keyboard-focused item. */
@@ -61,6 +64,7 @@ export class RunTableState {
 		this.pinnedIds = s.pinned;
 		this.group = s.group;
 		this.selected = new Set(s.selected);
+		this.hidden = new Set(s.hidden);
 		this.showDeleted = s.showDeleted;
 	}
 
@@ -71,6 +75,7 @@ export class RunTableState {
 		pinned: this.pinnedIds,
 		group: this.group,
 		selected: [...this.selected],
+		hidden: [...this.hidden],
 		showDeleted: this.showDeleted
 	});
 
@@ -133,6 +138,14 @@ export class RunTableState {
 		const shown = this.view.matched;
 		const all = shown.length > 0 && shown.every((r) => this.selected.has(r.run_id));
 		this.selected = all ? new Set() : new Set(shown.map((r) => r.run_id));
+	}
+
+	/** Shows or hides one run in the charts. */
+	toggleHidden(runId: string): void {
+		const next = new Set(this.hidden);
+		if (next.has(runId)) next.delete(runId);
+		else next.add(runId);
+		this.hidden = next;
 	}
 
 	clearSelection(): void {

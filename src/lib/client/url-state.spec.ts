@@ -13,11 +13,13 @@ describe('table URL state', () => {
 			pinned: ['name', 'params.opt'],
 			group: 'tags.team x',
 			selected: [A, B],
+			hidden: [B],
 			showDeleted: true
 		};
 		const params = writeTableUrlState(state);
 		expect(readTableUrlState(new URLSearchParams(formatQuery(params)))).toEqual(state);
 		expect(formatQuery(params)).toContain(`sel=${A},${B}`);
+		expect(formatQuery(params)).toContain(`hide=${B}`);
 	});
 
 	it('leaves defaults out and keeps unrelated parameters', () => {
@@ -27,8 +29,8 @@ describe('table URL state', () => {
 	});
 
 	it('drops invalid parts instead of failing', () => {
-		const s = readTableUrlState(new URLSearchParams('sort=-bogus&cols=name,nope,params.lr,params.lr&group=metrics.loss&sel=xyz,' + A + ',' + A + '&deleted=yes'));
-		expect(s).toEqual({ ...EMPTY_TABLE_STATE, columns: ['name', 'params.lr'], selected: [A] });
+		const s = readTableUrlState(new URLSearchParams('sort=-bogus&cols=name,nope,params.lr,params.lr&group=metrics.loss&sel=xyz,' + A + ',' + A + '&hide=nope,' + B + '&deleted=yes'));
+		expect(s).toEqual({ ...EMPTY_TABLE_STATE, columns: ['name', 'params.lr'], selected: [A], hidden: [B] });
 	});
 
 	it('keeps an empty column list (distinct from the default) and caps selections', () => {

@@ -1,5 +1,6 @@
 // The runs table's view in the URL query, so a copied link reproduces it: `q` (filter), `sort` (`-` prefix =
-// descending), `cols`, `pin`, `group`, `sel` (selected run ids) and `deleted=1`. Parsed like any untrusted input.
+// descending), `cols`, `pin`, `group`, `sel` (selected run ids), `hide` (runs hidden from
+// the charts) and `deleted=1`. Parsed like any untrusted input.
 import { isRunId } from '../core/ids';
 import { parseColumnId } from '../core/table/columns';
 import { readTableRowView, type TableRowView } from '../core/table/row-view';
@@ -11,6 +12,8 @@ export interface TableUrlState extends TableRowView {
 	/** Pinned column ids; null = the default (`name` only). */
 	pinned: string[] | null;
 	selected: string[];
+	/** Runs the table lists but the charts leave out (the eye toggle per row). */
+	hidden: string[];
 }
 
 export const DEFAULT_PINNED = ['name'] as const;
@@ -25,10 +28,11 @@ export const EMPTY_TABLE_STATE: TableUrlState = {
 	pinned: null,
 	group: null,
 	selected: [],
+	hidden: [],
 	showDeleted: false
 };
 
-const KEYS = ['q', 'sort', 'cols', 'pin', 'group', 'sel', 'deleted'] as const;
+const KEYS = ['q', 'sort', 'cols', 'pin', 'group', 'sel', 'hide', 'deleted'] as const;
 
 function readList(v: string | null): string[] {
 	return v === null ? [] : v.split(',').filter((s) => s !== '');
@@ -39,19 +43,24 @@ function readColumnList(v: string | null): string[] | null {
 	return [...new Set(readList(v).filter((id) => parseColumnId(id) !== null))];
 }
 
+function readRunIdList(v: string | null): string[] {
+	return [...new Set(readList(v).filter(isRunId))].slice(0, MAX_URL_SELECTION);
+}
+
 /** Reads the view from a URL query; invalid parts fall back to their defaults. */
 export function readTableUrlState(params: URLSearchParams): TableUrlState {
 	return {
 		...readTableRowView(params),
 		columns: readColumnList(params.get('cols')),
 		pinned: readColumnList(params.get('pin')),
-		selected: [...new Set(readList(params.get('sel')).filter(isRunId))].slice(0, MAX_URL_SELECTION)
+		selected: readRunIdList(params.get('sel')),
+		hidden: readRunIdList(params.get('hide'))
 	};
 }
 
 /**
  * Writes the view into a copy of `base` (other parameters are kept); defaults are left out so a plain link stays
- * plain. Selections longer than MAX_URL_SELECTION are left out.
+ * plain. Selections (and hidden sets) longer than MAX_URL_SELECTION are left out.
  */
 export function writeTableUrlState(state: TableUrlState, base: URLSearchParams = new URLSearchParams()): URLSearchParams {
 	const out = new URLSearchParams(base);
@@ -62,6 +71,7 @@ export function writeTableUrlState(state: TableUrlState, base: URLSearchParams =
 	if (state.pinned !== null && !(state.pinned.length === 1 && state.pinned[0] === DEFAULT_PINNED[0])) out.set('pin', state.pinned.join(','));
 	if (state.group) out.set('group', state.group);
 	if (state.selected.length > 0 && state.selected.length <= MAX_URL_SELECTION) out.set('sel', state.selected.join(','));
+	if (state.hidden.length > 0 && state.hidden.length <= MAX_URL_SELECTION) out.set('hide', state.hidden.join(','));
 	if (state.showDeleted) out.set('deleted', '1');
 	return out;
 }

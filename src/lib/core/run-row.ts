@@ -24,4 +24,6 @@ export interface RunRow {
 	params: Record<string, string>;
 	tags: Record<string, string>;
 	metrics: Record<string, MetricSummary>;
+	/** The colour picked for the run (`#rrggbb`); absent = derived from its id (core/run-color.ts runColorOf). */
+	color?: string;
 }

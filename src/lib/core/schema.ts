@@ -38,7 +38,9 @@ export const RUN_FIELDS = {
 	params: 'params',
 	tags: 'tags',
 	inputs: 'inputs',
-	outputs: 'outputs'
+	outputs: 'outputs',
+	/** `#rrggbb` picked for the run in the app (core/run-color.ts); absent = derived from the run id. */
+	color: 'color'
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { KEYS, RUN_FIELDS } from '../schema';
-import { createRun, findParamConflicts, readRun, updateRun } from './experiment';
+import { createRun, findParamConflicts, readRun, setRunColor, updateRun } from './experiment';
 import { readRunTableRows } from './run-table-read';
 
 const RUN = 'a'.repeat(32);
@@ -41,5 +41,20 @@ describe('experiment document params', () => {
 		header.set(RUN_FIELDS.params, { ok: 'yes', bad: 3 });
 		expect(readRun(exp, '1', RUN)!.params).toEqual({ ok: 'yes' });
 		expect(readRunTableRows(exp, null, '1')[0].params).toEqual({ ok: 'yes' });
+	});
+});
+
+describe('run colours in the experiment document', () => {
+	it('keeps a picked colour in the run header, read by both row readers, and clears it back to the default', () => {
+		const exp = new Y.Doc();
+		createRun(exp, base);
+		expect(readRun(exp, '1', RUN)!.color).toBeUndefined();
+		expect(setRunColor(exp, RUN, '#aa0011')).toBe(true);
+		expect(readRun(exp, '1', RUN)!.color).toBe('#aa0011');
+		expect(readRunTableRows(exp, null, '1')[0].color).toBe('#aa0011');
+		expect(setRunColor(exp, RUN, 'red')).toBe(false);
+		expect(setRunColor(exp, 'b'.repeat(32), '#000000')).toBe(false);
+		setRunColor(exp, RUN, null);
+		expect(readRunTableRows(exp, null, '1')[0].color).toBeUndefined();
 	});
 });

@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import { KEYS, RUN_FIELDS as F, RUN_STATUSES, type Lifecycle, type RunStatus } from '../schema';
 import type { RunRow, MetricSummary } from '../run-row';
+import { isRunColor } from '../run-color';
 import { createMap, ensureMap, readNumber, readNumberOrNull, readString, readStringMap, setIfChanged, type YRecord } from './ymap';
 
 export interface NewRun {
@@ -57,7 +58,8 @@ function toStatus(s: string): RunStatus {
 }
 
 function readHeader(experimentId: string, runId: string, m: YRecord, metrics: Record<string, MetricSummary>): RunRow {
-	return {
+	const color = m.get(F.color);
+	const row: RunRow = {
 		run_id: runId,
 		experiment_id: experimentId,
 		name: readString(m, F.name),
@@ -71,6 +73,8 @@ function readHeader(experimentId: string, runId: string, m: YRecord, metrics: Re
 		tags: readStringMap(m, F.tags),
 		metrics
 	};
+	if (isRunColor(color)) row.color = color;
+	return row;
 }
 
 /** One run as a row; `metrics` comes from the live document (see live.ts). Null if the run is not here. */
@@ -132,6 +136,17 @@ export function updateRun(exp: Y.Doc, runId: string, patch: RunPatch): boolean {
 			for (const k of patch.deleteTags ?? []) tags.delete(k);
 		}
 	});
+	return true;
+}
+
+/** Gives a run the colour `color` (`#rrggbb`), or its default back with null. False if no such run or a bad colour. */
+export function setRunColor(exp: Y.Doc, runId: string, color: string | null, origin?: unknown): boolean {
+	const m = headerOf(exp, runId);
+	if (!m || (color !== null && !isRunColor(color))) return false;
+	exp.transact(() => {
+		if (color === null) m.delete(F.color);
+		else setIfChanged(m, F.color, color);
+	}, origin);
 	return true;
 }
 

@@ -5,13 +5,15 @@ import { KEYS, RUN_FIELDS as F, RUN_STATUSES, type RunStatus } from '../schema';
 import type { MetricSummary, RunRow } from '../run-row';
 import { readMetricSummaries } from './live';
 import { readStringRecord } from './ymap';
+import { isRunColor } from '../run-color';
 
 function readRow(experimentId: string, runId: string, header: Y.Map<unknown>, metrics: Record<string, MetricSummary>): RunRow {
 	const str = (v: unknown) => (typeof v === 'string' ? v : '');
 	const status = str(header.get(F.status));
 	const end = header.get(F.endTime);
 	const start = header.get(F.startTime);
-	return {
+	const color = header.get(F.color);
+	const row: RunRow = {
 		run_id: runId,
 		experiment_id: experimentId,
 		name: str(header.get(F.name)),
@@ -25,6 +27,8 @@ function readRow(experimentId: string, runId: string, header: Y.Map<unknown>, me
 		tags: readStringRecord(header.get(F.tags)),
 		metrics
 	};
+	if (isRunColor(color)) row.color = color;
+	return row;
 }
 
 const NO_METRICS: Record<string, MetricSummary> = Object.freeze({}) as Record<string, MetricSummary>;

@@ -8,6 +8,7 @@ import { LIMITS } from '../validate';
 import { MLFLOW_LIMITS } from '../mlflow/keys';
 import { REGISTRY_LIMITS, readAliasName, readModelName } from '../mlflow/registry-request';
 import { MODEL_STAGES } from './registry';
+import { isRunColor } from '../run-color';
 import type { ArraySchema, DocSchema, KeyCheck, MapSchema, Slot, ValueCheck } from './update-guard-rules';
 
 const FM = REGISTRY_FIELDS.model;
@@ -85,6 +86,7 @@ const runHeader: MapSchema = {
 		[RF.name]: client(text(LIMITS.nameLength)),
 		[RF.lifecycle]: client(oneOf(LIFECYCLES)),
 		[RF.tags]: mapSlot(tags(LIMITS.tagValueLength)),
+		[RF.color]: client((v) => (isRunColor(v) ? null : 'must be a #rrggbb colour'), true),
 		[RF.status]: SERVER,
 		[RF.user]: SERVER,
 		[RF.startTime]: SERVER,

@@ -3,7 +3,7 @@
 // a copy are refused whole, with a reason naming the path, and leave the server's document as it was.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createRun, readRun, updateRun } from './experiment';
+import { createRun, readRun, setRunColor, updateRun } from './experiment';
 import { createExperiment, readExperiment, updateExperiment } from './workspace';
 import { readNotes, setArtifact, setRunExperiment, setSeriesParts } from './run';
 import { applyNotesEdit, createNotesUndo, setNotes } from './notes';
@@ -38,6 +38,15 @@ describe('update guard: exp/<id> run headers', () => {
 		expect(readRun(server, EXP, RUN)).toMatchObject({ name: 'c', lifecycle: 'active', tags: { fresh: 'v', team: 'b' }, params: { lr: '0.1' } });
 	});
 
+	it('accepts a run colour picked and cleared in the app, and refuses one that is not #rrggbb', () => {
+		const server = createExperimentDoc();
+		expectAccepted(name, server, (c) => setRunColor(c, RUN, '#12ab34'));
+		expect(readRun(server, EXP, RUN)!.color).toBe('#12ab34');
+		expectAccepted(name, server, (c) => setRunColor(c, RUN, null));
+		expectRejected(name, server, (c) => runHeader(c).set('color', 'url(javascript:x)'), /color: must be a #rrggbb colour/);
+		expectRejected(name, server, (c) => runHeader(c).set('color', 7), /color: must be a #rrggbb colour/);
+	});
+
 	it('accepts a tags map made where an old header has none, and edits of a tag whose key the server accepted', () => {
 		const server = new Y.Doc();
 		server.getMap('runs').set(RUN, new Y.Map([['name', 'old']]));
@@ -58,7 +67,7 @@ describe('update guard: exp/<id> run headers', () => {
 		expectRejected(name, server, (c) => runHeader(c).set('name', 42), /name: must be a string/);
 		expectRejected(name, server, (c) => runHeader(c).delete('name'), /name: clients may not delete it/);
 		expectRejected(name, server, (c) => runHeader(c).set('lifecycle', 'gone'), /lifecycle: must be one of active, deleted/);
-		expectRejected(name, server, (c) => runHeader(c).set('color', 'red'), /color: not a field clients know/);
+		expectRejected(name, server, (c) => runHeader(c).set('shade', 'red'), /shade: not a field clients know/);
 		expectRejected(name, server, (c) => runHeader(c).set('tags', 'none'), /tags: must be a Y.Map/);
 		expectRejected(name, server, (c) => (runHeader(c).get('tags') as Y.Map<unknown>).set('n', 1), /tags\.n: must be a string/);
 		expectRejected(name, server, (c) => (runHeader(c).get('tags') as Y.Map<unknown>).set('big', 'x'.repeat(8001)), /at most 8000/);
