@@ -12,8 +12,10 @@ describe('readPreviewKind', () => {
 		expect(readPreviewKind('README.md')).toBe('markdown');
 		expect(readPreviewKind('train.log')).toBe('text');
 		expect(readPreviewKind('src/train.py')).toBe('text');
-		expect(readPreviewKind('model/conda.yaml')).toBe('text');
-		expect(readPreviewKind('model/MLmodel')).toBe('text');
+		expect(readPreviewKind('model/conda.yaml')).toBe('yaml');
+		expect(readPreviewKind('config.YML')).toBe('yaml');
+		expect(readPreviewKind('model/MLmodel')).toBe('yaml');
+		expect(readPreviewKind('model/requirements.txt')).toBe('text');
 		expect(readPreviewKind('model/model.pkl')).toBe('none');
 		expect(readPreviewKind('weights')).toBe('none');
 		expect(readPreviewKind('dir.png/file')).toBe('none');
