@@ -94,18 +94,22 @@ describe('compare page [e2e]', () => {
 			await page.getByLabel('Metric value').selectOption('min');
 			await waitForDiff(page, ids, { ...differing, 'metric.loss': ['0.25', '0.4'], 'metric.acc': ['0.5', '—'] });
 
-			// The default scatter is lr against acc, which only alpha has; loss both have.
-			expect(await runMarks(page, '[data-testid=scatter] circle[data-run-id]')).toEqual([ids[0]]);
+			// The default scatter is lr (a param they differ in) against loss (the metric both have, not acc, which only
+			// alpha has); acc plots alpha alone.
+			expect(await page.getByLabel('Scatter x axis').inputValue()).toBe('params.lr');
+			expect(await page.getByLabel('Scatter y axis').inputValue()).toBe('metrics.loss');
+			expect(await runMarks(page, '[data-testid=scatter] circle[data-run-id]')).toEqual([...ids].sort());
+			await page.getByLabel('Scatter y axis').selectOption('metrics.acc');
+			await waitFor(async () => (await runMarks(page, '[data-testid=scatter] circle[data-run-id]')).length === 1, { what: 'one scatter point' });
 			await page.getByLabel('Scatter y axis').selectOption('metrics.loss');
 			await waitFor(async () => (await runMarks(page, '[data-testid=scatter] circle[data-run-id]')).length === 2, { what: 'two scatter points' });
-			expect(await runMarks(page, '[data-testid=scatter] circle[data-run-id]')).toEqual([...ids].sort());
 			expect(await runMarks(page, '[data-testid=parallel-coordinates] .lines path[data-run-id]')).toEqual([...ids].sort());
 
 			// Hovering a point names its run and both values.
 			await page.locator('[data-testid=scatter]').getByRole('button', { name: /^bravo:/ }).hover();
 			const tip = page.getByRole('tooltip');
 			await tip.waitFor();
-			expect((await tip.innerText()).replace(/\s+/g, ' ')).toBe('bravo lr 0.1 loss 0.4');
+			expect((await tip.innerText()).replace(/\s+/g, ' ')).toBe('bravo params.lr 0.1 metrics.loss 0.4');
 
 			// A copied link reproduces the view.
 			await page.getByLabel('Scatter y axis').selectOption('metrics.loss@max');

@@ -1,10 +1,10 @@
 // The compare page's view state: everything the URL holds (see compare-url.ts), kept in step with it through
-// replaceState, plus the run under the pointer, which every view highlights together.
+// replaceState, plus the run under the pointer, which every view highlights together. Runs are drawn in their own
+// colours (core/run-color.ts), the same as in every other view.
 import type { MetricGoal, MetricValue } from '$lib/core/compare/diff';
 import { readMetricGoal } from '$lib/core/compare/diff';
 import { readCompareUrlState, writeCompareUrlState, type CompareUrlState } from './compare-url';
 import type { ChartXAxis } from './chart-url';
-import { createRunColors } from './run-colors';
 import { syncQuery } from './url-sync.svelte';
 
 
@@ -28,9 +28,6 @@ export class CompareState {
 	zoom = $state.raw<[number, number] | null>(null);
 	/** The run under the pointer or keyboard focus in any view; not in the URL. */
 	hovered = $state<string | null>(null);
-
-	/** Run id → color, by place in the URL's list (shared by every view). */
-	readonly colors: Map<string, string> = $derived(createRunColors(this.runIds));
 
 	/** Sets the view from a URL query (navigation, first load). */
 	readUrl(params: URLSearchParams): void {
