@@ -38,6 +38,7 @@ import { addAuthApi } from './auth/auth-api';
 import { watchRevocations } from './auth/revocation';
 import { grantRelayCreators } from './auth/creator-grants';
 import type { RateLimitOptions } from './auth/rate-limit';
+import { collectWhenIdle } from './idle-gc';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -130,6 +131,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const relayAuth = (...args: Parameters<ReturnType<typeof createRelayAuth>>) => createRelayAuth({ control: control!, origins })(...args);
 	const relay = createRelay({ store, isValidDocName, isServerOnly: isServerOnlyDoc, log, authorize: relayAuth, ...opts.relay });
 	const loadedRooms = trackLoadedRooms(relay);
+	const stopIdleGc = collectWhenIdle(relay, { log });
 	// Before any room loads (the workspace loads next): creators of experiments and models made over the relay get
 	// MANAGE, and registered-model grants, keyed by name as MLflow's, follow a rename made over the API or the relay.
 	grantRelayCreators(relay, auth);
@@ -238,7 +240,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 				server.closeAllConnections();
 				await gc.close();
 				loadedRooms.stop();
+				stopIdleGc();
 				revocations.stop();
+				await runs.settleNotes();
 				await relay.close();
 				auth.close();
 				if (!opts.store) await store.close();
