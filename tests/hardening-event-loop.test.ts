@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { startServer, type TandemServer } from '../sync-server/server';
@@ -91,8 +91,8 @@ async function measureOnce(
 	const health = fetch(`${server.url}/healthz`).then(() => performance.now() - started);
 	await received;
 	const healthMs = await health;
-	// One more timer tick, so a block that lasted until the answer was sent is recorded too.
-	await new Promise((resolve) => setTimeout(resolve, 20));
+	// Two more samples, so a block that lasted until the answer was sent is recorded too.
+	await recordSamples(h, h.count + 2);
 	h.disable();
 	const answer = next<{ status: number; fields: Record<string, unknown> }>();
 	worker.postMessage('parse');
@@ -105,9 +105,17 @@ async function measureOnce(
 async function measureIdle(): Promise<number> {
 	const h = monitorEventLoopDelay({ resolution: 5 });
 	h.enable();
-	await new Promise((resolve) => setTimeout(resolve, 300));
+	await recordSamples(h, 60);
 	h.disable();
 	return h.percentile(99) / 1e6;
+}
+
+/** Resolves once the delay histogram `h` holds `count` samples (one per `resolution` ms the loop is free). */
+function recordSamples(h: IntervalHistogram, count: number): Promise<void> {
+	return new Promise((resolve) => {
+		const check = () => (h.count >= count ? resolve() : setTimeout(check, 5));
+		check();
+	});
 }
 
 /** A request delayed the loop by at most P99_MS at p99 beyond what it is delayed idle, and /healthz answered. */
