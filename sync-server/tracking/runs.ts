@@ -23,6 +23,7 @@ import { readExperiment, updateExperiment } from '../../src/lib/core/docs/worksp
 import { readRunCounts, type RunCounts } from '../../src/lib/core/docs/run-counts';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
 import type { FirstScreenRequest } from '../../src/lib/core/table/row-view';
+import { applyNoteWrite, createNotesMirror, type NotesEvents } from './run-notes';
 
 export interface NewRunInput {
 	experimentId: string;
@@ -55,8 +56,10 @@ const INPUTS_SLICE = 500;
 /** ms after a write before an experiment's rows are read again in the background. */
 const ROWS_REREAD_MS = 2_000;
 
-export function createRunService(access: DocAccess & Partial<RoomEvents>, experiments: ExperimentService, now: () => number = Date.now) {
+export function createRunService(access: DocAccess & Partial<RoomEvents & NotesEvents>, experiments: ExperimentService, now: () => number = Date.now) {
 	const runRows = createRunRowCache(access.on ? (access as RoomEvents) : undefined);
+	// A run's notes are its note tag: every read below first settles the copies of relay edits that are due.
+	const notes = createNotesMirror(access, access.on ? (access as NotesEvents) : undefined);
 	const series = createSeriesReader(access);
 	const runCounts = createDocMemo<RunCounts>();
 	const views = createViewReader();
@@ -76,9 +79,10 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 		rereads.set(expId, timer);
 	}
 	/** Every run of an existing experiment (see list): the frozen rows of an idle one, else read from its documents. */
-	function readRows(experimentId: string): Promise<readonly RunRow[]> {
+	async function readRows(experimentId: string): Promise<readonly RunRow[]> {
+		await notes.settle();
 		const frozen = runRows.readFrozen(experimentId);
-		if (frozen) return Promise.resolve(frozen);
+		if (frozen) return frozen;
 		return readDocs(access, [docNames.experiment(experimentId), docNames.live(experimentId)], ([exp, live]) => runRows.read(experimentId, exp, live));
 	}
 	/** The experiment a run belongs to, from its run document (and holding it); 404 for an unknown run. */
@@ -105,6 +109,8 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 
 	const service = {
 		locate,
+		/** Resolves once every due copy of relay note edits into note tags is written (before the relay closes). */
+		settleNotes: () => notes.settle(),
 
 		async create(input: NewRunInput): Promise<RunRow> {
 			const experiment = await experiments.get(input.experimentId);
@@ -122,6 +128,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 				names,
 				([exp, run]) => {
 					setRunExperiment(run, expId);
+					applyNoteWrite(run, tags);
 					createRun(exp, {
 						runId,
 						experimentId: expId,
@@ -141,6 +148,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 
 		async get(runId: string): Promise<RunRow> {
 			const expId = await locate(runId);
+			await notes.settle(runId);
 			const read = ([exp, live]: Y.Doc[]) => readRun(exp, expId, runId, readMetricSummaries(live, runId));
 			const row = runRows.readFrozenRow(expId, runId) ?? (await readDocs(access, [docNames.experiment(expId), docNames.live(expId)], read));
 			if (!row) throw notFound(`Run '${runId}' not found`);
@@ -222,6 +230,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents>, experi
 					}
 					if (input.params || input.tags || input.deleteTags) {
 						updateRun(exp, runId, { params: input.params, tags: input.tags, deleteTags: input.deleteTags });
+						applyNoteWrite(run, input.tags, input.deleteTags);
 					}
 					if (metrics.size > 0) {
 						const prev = readMetricSummaries(live, runId);

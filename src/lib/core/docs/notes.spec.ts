@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readNotes } from './run';
-import { applyNotesEdit, createNotesUndo, observeNotes, setNotes } from './notes';
+import { applyNotesEdit, createNotesUndo, hasNeverHeldNotes, mirrorNotesToTag, NOTE_TAG, observeNotes, readNoteTag, readNoteWrite, setNotes } from './notes';
+import { createRun } from './experiment';
 import { transformIndex, type TextDeltaOp } from '../text-diff';
 
 function sync(a: Y.Doc, b: Y.Doc) {
@@ -93,5 +94,49 @@ describe('applyNotesEdit', () => {
 		expect(readNotes(a)).toBe('Summary\nlr 1e-3 学习率\nnext: 3e-4\n');
 		expect(caret).toBe('Summary\nlr 1e-3 学习率'.length);
 		expect(applyNotesEdit(a, 'x', 'x', [], 'ui')).toBeNull();
+	});
+});
+
+describe('the notes as the run’s mlflow.note.content tag', () => {
+	const RUN = 'ab'.repeat(16);
+	function experimentWithRun(tags: Record<string, string> = {}): Y.Doc {
+		const exp = new Y.Doc();
+		createRun(exp, { runId: RUN, experimentId: '1', name: 'r', user: 'u', startTime: 1, status: 'RUNNING', artifactUri: 'a', tags });
+		return exp;
+	}
+
+	it('reads what a batch of tag writes does to the notes: a new text, a delete, or nothing', () => {
+		expect(readNoteWrite({ [NOTE_TAG]: 'desc', team: 'a' })).toBe('desc');
+		expect(readNoteWrite({ team: 'a' }, [NOTE_TAG])).toBe('');
+		expect(readNoteWrite({ [NOTE_TAG]: '' })).toBe('');
+		expect(readNoteWrite({ team: 'a' }, ['team'])).toBeNull();
+		expect(readNoteWrite(undefined)).toBeNull();
+	});
+
+	it('copies the notes into the header tag, deletes the tag for empty notes, and writes nothing when equal', () => {
+		const exp = experimentWithRun();
+		const run = new Y.Doc();
+		setNotes(run, '# Sweep\n\n| lr | loss |', 'ui');
+		expect(mirrorNotesToTag(exp, '1', RUN, run)).toBe(true);
+		expect(readNoteTag(exp, '1', RUN)).toBe('# Sweep\n\n| lr | loss |');
+		let updates = 0;
+		exp.on('update', () => updates++);
+		expect(mirrorNotesToTag(exp, '1', RUN, run)).toBe(false);
+		expect(updates).toBe(0);
+		setNotes(run, '', 'ui');
+		expect(mirrorNotesToTag(exp, '1', RUN, run)).toBe(true);
+		expect(readNoteTag(exp, '1', RUN)).toBeNull();
+		expect(mirrorNotesToTag(experimentWithRun(), '1', 'cd'.repeat(16), run)).toBe(false);
+	});
+
+	it('tells notes that never held text from notes emptied since', () => {
+		const run = new Y.Doc();
+		expect(hasNeverHeldNotes(run)).toBe(true);
+		setNotes(run, 'x', 'ui');
+		setNotes(run, '', 'ui');
+		expect(hasNeverHeldNotes(run)).toBe(false);
+		const reloaded = new Y.Doc();
+		Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(run));
+		expect(hasNeverHeldNotes(reloaded)).toBe(false);
 	});
 });

@@ -1,8 +1,11 @@
 // Editing a run's Markdown notes (the Y.Text in `run/<runId>`) from a plain text field: each edit becomes one
 // minimal splice in one transaction, and other peers' changes arrive as deltas the caret can be moved through.
 // Undo and redo go through a Y.UndoManager: they take back this editor's own edits only, never a peer's.
+// The notes are also the run's MLflow description, the `mlflow.note.content` tag: the server keeps the tag in the
+// run's header equal to them (docs/design.md, "a run's notes are its mlflow.note.content").
 import * as Y from 'yjs';
-import { readNotesText } from './run';
+import { readNotes, readNotesText } from './run';
+import { readRun, updateRun } from './experiment';
 import { diffText, transformIndex, type TextDeltaOp, type TextSplice } from '../text-diff';
 
 /**
@@ -64,4 +67,36 @@ const UNDO_CAPTURE_MS = 500;
  */
 export function createNotesUndo(run: Y.Doc, origin: unknown): Y.UndoManager {
 	return new Y.UndoManager(readNotesText(run), { trackedOrigins: new Set([origin]), captureTimeout: UNDO_CAPTURE_MS });
+}
+
+/** The tag MLflow keeps a run's (and an experiment's) description in. A run's is its notes. */
+export const NOTE_TAG = 'mlflow.note.content';
+
+/**
+ * Whether the notes have never held any text, not even text deleted since (Yjs keeps a deleted item's place): a run
+ * whose note tag was logged before the notes were the tag, whose notes are then taken from the tag once.
+ */
+export function hasNeverHeldNotes(run: Y.Doc): boolean {
+	return readNotesText(run)._start === null;
+}
+
+/** The notes a batch of tag writes leaves: the note tag's new value, '' when it is deleted, null when neither. */
+export function readNoteWrite(tags: Readonly<Record<string, string>> | undefined, deleteTags: readonly string[] = []): string | null {
+	if (tags && Object.hasOwn(tags, NOTE_TAG)) return tags[NOTE_TAG];
+	return deleteTags.includes(NOTE_TAG) ? '' : null;
+}
+
+/** The run header's note tag, as the server keeps it; null when absent (or no such run). */
+export function readNoteTag(exp: Y.Doc, experimentId: string, runId: string): string | null {
+	return readRun(exp, experimentId, runId)?.tags[NOTE_TAG] ?? null;
+}
+
+/**
+ * Makes the run header's note tag read the run's notes (absent when they are empty, as MLflow has no tag for no
+ * description); writes nothing when it does already. Returns whether it wrote.
+ */
+export function mirrorNotesToTag(exp: Y.Doc, experimentId: string, runId: string, run: Y.Doc): boolean {
+	const want = readNotes(run) || null;
+	if (readNoteTag(exp, experimentId, runId) === want) return false;
+	return updateRun(exp, runId, want === null ? { deleteTags: [NOTE_TAG] } : { tags: { [NOTE_TAG]: want } });
 }

@@ -9,6 +9,7 @@ import { MLFLOW_LIMITS } from '../mlflow/keys';
 import { REGISTRY_LIMITS, readAliasName, readModelName } from '../mlflow/registry-request';
 import { MODEL_STAGES } from './registry';
 import { isRunColor } from '../run-color';
+import { NOTE_TAG } from './notes';
 import type { ArraySchema, DocSchema, KeyCheck, MapSchema, Slot, ValueCheck } from './update-guard-rules';
 
 const FM = REGISTRY_FIELDS.model;
@@ -64,7 +65,9 @@ const aliasKey: KeyCheck = (k, exists) => {
 const client = (value: ValueCheck, del = false): Slot => ({ set: 'client', delete: del, value });
 const once = (value: ValueCheck, del = false): Slot => ({ set: 'create', delete: del, value });
 const SERVER: Slot = { set: 'server', delete: false };
-const tags = (maxValue: number): MapSchema => ({ kind: 'map', entries: { key: tagKey, slot: client(text(maxValue), true) } });
+const tags = (maxValue: number, key: KeyCheck = tagKey): MapSchema => ({ kind: 'map', entries: { key, slot: client(text(maxValue), true) } });
+/** A run's note tag is the server's copy of the run's notes (run/<id>), which is where clients edit it. */
+const runTagKey: KeyCheck = (k, exists) => (k === NOTE_TAG ? 'kept by the server from the run notes (edit those in run/<id>)' : tagKey(k, exists));
 const mapSlot = (map: MapSchema, set: Slot['set'] = 'client', del = false): Slot => ({ set, delete: del, map });
 
 const experimentEntry: MapSchema = {
@@ -85,7 +88,7 @@ const runHeader: MapSchema = {
 	fields: {
 		[RF.name]: client(text(LIMITS.nameLength)),
 		[RF.lifecycle]: client(oneOf(LIFECYCLES)),
-		[RF.tags]: mapSlot(tags(LIMITS.tagValueLength)),
+		[RF.tags]: mapSlot(tags(LIMITS.tagValueLength, runTagKey)),
 		[RF.color]: client((v) => (isRunColor(v) ? null : 'must be a #rrggbb colour'), true),
 		[RF.status]: SERVER,
 		[RF.user]: SERVER,

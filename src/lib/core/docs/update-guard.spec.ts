@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { createRun, readRun, setRunColor, updateRun } from './experiment';
 import { createExperiment, readExperiment, updateExperiment } from './workspace';
 import { readNotes, setArtifact, setRunExperiment, setSeriesParts } from './run';
-import { applyNotesEdit, createNotesUndo, setNotes } from './notes';
+import { applyNotesEdit, createNotesUndo, NOTE_TAG, setNotes } from './notes';
 import { createLoggedModel, readLoggedModel, updateLoggedModel } from './logged-models';
 import { copyDoc, expectAccepted, expectRejected, recordEdit } from './update-guard-harness';
 import { checkClientUpdate, readDocSchema } from './update-guard';
@@ -45,6 +45,14 @@ describe('update guard: exp/<id> run headers', () => {
 		expectAccepted(name, server, (c) => setRunColor(c, RUN, null));
 		expectRejected(name, server, (c) => runHeader(c).set('color', 'url(javascript:x)'), /color: must be a #rrggbb colour/);
 		expectRejected(name, server, (c) => runHeader(c).set('color', 7), /color: must be a #rrggbb colour/);
+	});
+
+	it('refuses the note tag, set or deleted: the server keeps it from the run notes, which clients edit', () => {
+		const server = createExperimentDoc();
+		expectRejected(name, server, (c) => updateRun(c, RUN, { tags: { [NOTE_TAG]: 'a description' } }), /tags\."mlflow\.note\.content": kept by the server from the run notes/);
+		updateRun(server, RUN, { tags: { [NOTE_TAG]: 'from MLflow' } });
+		expectRejected(name, server, (c) => updateRun(c, RUN, { deleteTags: [NOTE_TAG] }), /kept by the server/);
+		expect(readRun(server, EXP, RUN)!.tags[NOTE_TAG]).toBe('from MLflow');
 	});
 
 	it('accepts a tags map made where an old header has none, and edits of a tag whose key the server accepted', () => {
