@@ -4,6 +4,7 @@
 import { docNames, type Lifecycle } from '$lib/core/schema';
 import { createExperimentId } from '$lib/core/ids';
 import { createExperiment, findExperimentByName, readExperiments, updateExperiment, type Experiment } from '$lib/core/docs/workspace';
+import { NOTE_TAG } from '$lib/core/docs/notes';
 import { createDocsView, type DocsView } from './doc-view.svelte';
 import { openDocument } from './documents';
 import { withRefusalFallback } from './auth-fallback.svelte';
@@ -69,4 +70,15 @@ export function renameLocalExperiment(id: string, name: string): EditResult {
 
 export function setLocalExperimentLifecycle(id: string, lifecycle: Lifecycle): void {
 	withWorkspace((ws) => void updateExperiment(ws, id, { lifecycle, now: Date.now() }), undefined);
+}
+
+/** Sets and removes tags of an experiment on the local workspace document (MLflow's get_experiment returns them). */
+export function setLocalExperimentTags(id: string, set: Record<string, string>, remove: readonly string[] = []): void {
+	withWorkspace((ws) => void updateExperiment(ws, id, { tags: set, deleteTags: [...remove], now: Date.now() }), undefined);
+}
+
+/** Sets an experiment's description, MLflow's `mlflow.note.content` tag on it; null removes it. */
+export function setLocalExperimentDescription(id: string, description: string | null): void {
+	if (description === null) setLocalExperimentTags(id, {}, [NOTE_TAG]);
+	else setLocalExperimentTags(id, { [NOTE_TAG]: description });
 }
