@@ -5,35 +5,16 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openTestPage, waitForText } from '../helpers/browser';
 import { useE2e } from '../helpers/e2e';
+import { seedRuns as seedRunsOver, type SeedRun } from '../helpers/seed-runs';
 import { waitFor } from '../helpers/wait';
 
 const e2e = useE2e();
 const post = e2e.post;
 
-interface Seed {
-	name: string;
-	params: Record<string, string>;
-	/** metric key → values at steps 0, 1, 2, … */
-	metrics: Record<string, number[]>;
-}
+const seedRuns = (experimentName: string, runs: SeedRun[]) => seedRunsOver(post, experimentName, runs);
 
-/** Creates finished runs in the experiment `experimentName` (created if new); returns their ids in order. */
-async function seedRuns(experimentName: string, runs: Seed[]): Promise<{ experimentId: string; ids: string[] }> {
-	const ids: string[] = [];
-	let experimentId = '';
-	for (const r of runs) {
-		const created = await post<{ run_id: string; experiment_id: string }>('/api/runs', { experiment_name: experimentName, run_name: r.name, params: r.params });
-		experimentId = created.experiment_id;
-		ids.push(created.run_id);
-		const metrics = Object.fromEntries(Object.entries(r.metrics).map(([k, values]) => [k, { steps: values.map((_, i) => i), values }]));
-		await post(`/api/runs/${created.run_id}/log`, { metrics });
-		await post(`/api/runs/${created.run_id}/end`, { status: 'FINISHED' });
-	}
-	return { experimentId, ids };
-}
-
-const ALPHA: Seed = { name: 'alpha', params: { optimizer: 'adam', lr: '0.01', seed: '7' }, metrics: { loss: [1, 0.5, 0.25], acc: [0.5, 0.7, 0.9] } };
-const BRAVO: Seed = { name: 'bravo', params: { optimizer: 'sgd', lr: '0.1', seed: '7' }, metrics: { loss: [1.2, 0.8, 0.4], val_loss: [1, 0.9] } };
+const ALPHA: SeedRun = { name: 'alpha', params: { optimizer: 'adam', lr: '0.01', seed: '7' }, metrics: { loss: [1, 0.5, 0.25], acc: [0.5, 0.7, 0.9] } };
+const BRAVO: SeedRun = { name: 'bravo', params: { optimizer: 'sgd', lr: '0.1', seed: '7' }, metrics: { loss: [1.2, 0.8, 0.4], val_loss: [1, 0.9] } };
 
 /** The diff table as key → cell texts in run order, for the rows on screen. */
 function readDiffTable(page: Page, runIds: string[]): Promise<Record<string, string[]>> {

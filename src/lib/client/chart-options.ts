@@ -8,6 +8,8 @@ export interface ChartOptionsInput {
 	width: number;
 	height: number;
 	xAxis: ChartXAxis;
+	/** x is another metric's value (plain numbers: no time scale, no whole-number steps). */
+	xIsMetric?: boolean;
 	logY: boolean;
 	smoothed: boolean;
 	lines: readonly { label: string; color: string }[];
@@ -51,13 +53,15 @@ export function createChartOptions(o: ChartOptionsInput): uPlot.Options {
 			points: { size: 6 },
 			bind: { dblclick: () => () => (o.onReset(), null) }
 		},
-		scales: { x: { time: o.xAxis === 'time' }, y: o.logY ? { distr: 3 } : {} },
+		scales: { x: { time: !o.xIsMetric && o.xAxis === 'time' }, y: o.logY ? { distr: 3 } : {} },
 		axes: [
-			{
-				...axis,
-				values: o.xAxis === 'relative' ? (_u, splits) => splits.map(formatDurationShort) : undefined,
-				incrs: o.xAxis === 'relative' ? TIME_INCRS : o.xAxis === 'step' ? STEP_INCRS : undefined
-			},
+			o.xIsMetric
+				? { ...axis, values: (_u, splits) => splits.map((v) => (v == null ? '' : formatMetric(v))) }
+				: {
+						...axis,
+						values: o.xAxis === 'relative' ? (_u, splits) => splits.map(formatDurationShort) : undefined,
+						incrs: o.xAxis === 'relative' ? TIME_INCRS : o.xAxis === 'step' ? STEP_INCRS : undefined
+					},
 			{ ...axis, size: readYAxisSize, values: (_u, splits) => splits.map((v) => (v == null ? '' : formatMetric(v))) }
 		],
 		series,
