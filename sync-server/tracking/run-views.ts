@@ -1,6 +1,6 @@
 // Which rows a runs-table view shows, read on the server for a first screen: the view's filter run in slices that
 // give the event loop back (a `~` pattern over 10,000 long values), then the table's own order and deleted toggle
-// (readViewMatches), memoised while the experiment's rows are the same array.
+// and nesting (readViewMatches), memoised while the experiment's rows are the same array.
 import { compileRunQuery } from '../../src/lib/core/query/run-query';
 import type { RunRow } from '../../src/lib/core/run-row';
 import { formatRowViewKey, readsClock, readViewMatches, type FirstScreenRequest, type ViewMatches } from '../../src/lib/core/table/row-view';
@@ -14,11 +14,9 @@ export function createViewReader() {
 	/** readViewMatches with the filter run first, in slices; `total` counts every active run. */
 	function readInSlices(key: string, rows: readonly RunRow[], request: FirstScreenRequest, now: number): Promise<ViewMatches> {
 		const matches = (async () => {
-			const kept = request.query.type === 'all' ? rows : await filterInSlices(rows, compileRunQuery(request.query, { now }));
-			const { matched } = readViewMatches(kept, request.view, { type: 'all' }, now);
-			let total = 0;
-			for (const r of rows) if (r.lifecycle === 'active') total++;
-			return { matched, total };
+			// The matches' parents come along as context, so the order reads every row with the filter's answers.
+			const kept = request.query.type === 'all' ? null : new Set(await filterInSlices(rows, compileRunQuery(request.query, { now })));
+			return readViewMatches(rows, request.view, kept && ((row) => kept.has(row)), now);
 		})();
 		matches.catch(() => viewMatches.forget(key));
 		return matches;

@@ -175,8 +175,8 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 		): Promise<{ experimentName: string; rows: readonly RunRow[]; matched: number; total: number }> {
 			const { name } = await experiments.get(experimentId);
 			const rows = await readRows(experimentId);
-			const { matched, total } = await views.read(experimentId, rows, request, now());
-			return { experimentName: name, rows: matched.slice(0, request.limit), matched: matched.length, total };
+			const { matched, drawn, total } = await views.read(experimentId, rows, request, now());
+			return { experimentName: name, rows: drawn.slice(0, request.limit), matched: matched.length, total };
 		},
 
 		/**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRow } from '../core/run-row';
-import { formatCellText, formatWhen } from './cell-text';
+import { formatCellText, formatCellTitle, formatWhen } from './cell-text';
 
 const NOW = Date.UTC(2024, 4, 10, 12);
 const run: RunRow = {
@@ -13,7 +13,7 @@ const run: RunRow = {
 	start_time: NOW - 5 * 60_000,
 	end_time: null,
 	artifact_uri: '',
-	params: { lr: '0.01' },
+	params: { lr: '0.01', wd: '0.30000000000000004' },
 	tags: {},
 	metrics: { loss: { last: 0.123456789, min: NaN, max: Infinity, count: 2, step: 1, timestamp: 0 } }
 };
@@ -30,6 +30,13 @@ describe('formatCellText', () => {
 		expect(formatCellText(run, { kind: 'attr', key: 'end' }, NOW)).toBe('');
 		expect(formatCellText(run, { kind: 'attr', key: 'duration' }, NOW)).toBe('5 min 0 s');
 		expect(formatCellText({ ...run, end_time: run.start_time + 1500 }, { kind: 'attr', key: 'duration' }, NOW)).toBe('2 s');
+	});
+	it('shows float noise in params only in the tooltip, which holds the full value', () => {
+		expect(formatCellText(run, { kind: 'param', key: 'wd' }, NOW)).toBe('0.3');
+		expect(formatCellTitle(run, { kind: 'param', key: 'wd' }, NOW)).toBe('0.30000000000000004');
+		expect(formatCellTitle(run, { kind: 'metric', key: 'loss', agg: 'last' }, NOW)).toBe('0.123456789');
+		expect(formatCellTitle(run, { kind: 'attr', key: 'start' }, NOW)).toBeUndefined();
+		expect(formatCellTitle(run, { kind: 'tag', key: 'team' }, NOW)).toBeUndefined();
 	});
 	it('shows dates older than a day as dates', () => {
 		const old = NOW - 3 * 86_400_000;

@@ -41,7 +41,7 @@ export function isNumericColumn(spec: ColumnSpec): boolean {
 	return spec.kind === 'metric' || (spec.kind === 'attr' && spec.key === 'duration');
 }
 
-/** Width in CSS px: fixed per column so rows never re-layout while scrolling. */
+/** Default width in CSS px: fixed per column so rows never re-layout while scrolling (a resize overrides it). */
 export function readColumnWidth(spec: ColumnSpec): number {
 	if (spec.kind === 'attr') {
 		return { name: 220, status: 104, user: 110, start: 120, end: 120, duration: 104, run_id: 280 }[spec.key];
@@ -98,23 +98,29 @@ export interface Column {
 	id: string;
 	spec: ColumnSpec;
 	label: string;
+	/** px: the resized width, else readColumnWidth's. */
 	width: number;
+	/** A resize gave it `width`. */
+	resized: boolean;
 	numeric: boolean;
 	pinned: boolean;
 }
 
 /**
  * The columns to draw, in order: the pinned ones first (keeping their relative order), then the rest. Unknown or
- * duplicate ids are dropped. `name` is always there (a row needs something to click).
+ * duplicate ids are dropped. `name` is always there (a row needs something to click). `widths` (id → px) holds the
+ * columns resized from their default width.
  */
-export function createColumns(ids: readonly string[], pinned: ReadonlySet<string>): Column[] {
+export function createColumns(ids: readonly string[], pinned: ReadonlySet<string>, widths: Readonly<Record<string, number>> = {}): Column[] {
 	const seen = new Set<string>();
 	const out: Column[] = [];
 	for (const id of ids.includes('name') ? ids : ['name', ...ids]) {
 		const spec = parseColumnId(id);
 		if (!spec || seen.has(id)) continue;
 		seen.add(id);
-		out.push({ id, spec, label: readColumnLabel(spec), width: readColumnWidth(spec), numeric: isNumericColumn(spec), pinned: pinned.has(id) });
+		const resized = Object.hasOwn(widths, id);
+		const width = resized ? widths[id] : readColumnWidth(spec);
+		out.push({ id, spec, label: readColumnLabel(spec), width, resized, numeric: isNumericColumn(spec), pinned: pinned.has(id) });
 	}
 	return [...out.filter((c) => c.pinned), ...out.filter((c) => !c.pinned)];
 }

@@ -1,6 +1,6 @@
 // Tests of the UI's number and time formatting.
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatDurationShort, formatElapsed, formatMetric, formatTimeAgo } from './format';
+import { formatDuration, formatDurationShort, formatElapsed, formatMetric, formatNumberFull, formatParamValue, formatTimeAgo } from './format';
 
 describe('formatMetric', () => {
 	it('keeps integers and short decimals exact', () => {
@@ -21,6 +21,23 @@ describe('formatMetric', () => {
 		expect(formatMetric(NaN)).toBe('NaN');
 		expect(formatMetric(Infinity)).toBe('∞');
 		expect(formatMetric(-Infinity)).toBe('−∞');
+	});
+});
+
+describe('formatNumberFull and formatParamValue', () => {
+	it('give a value to its last digit for a tooltip', () => {
+		expect(formatNumberFull(0.1 + 0.2)).toBe('0.30000000000000004');
+		expect(formatNumberFull(0.123456789)).toBe('0.123456789');
+		expect(formatNumberFull(-Infinity)).toBe('−∞');
+		expect(formatMetric(0.1 + 0.2)).toBe('0.3');
+	});
+	it('drop binary float noise from numeric params, and leave every other text as logged', () => {
+		expect(formatParamValue('0.30000000000000004')).toBe('0.3');
+		expect(formatParamValue('0.00010000000000000002')).toBe('0.0001');
+		expect(formatParamValue('0.123456789012')).toBe('0.123456789012');
+		expect(formatParamValue('12345678901234567890')).toBe('12345678901234567890');
+		expect(formatParamValue('1e-05')).toBe('1e-05');
+		expect(formatParamValue('adam')).toBe('adam');
 	});
 });
 

@@ -1,4 +1,5 @@
-// How numbers and times read in the UI: metric values short but exact enough to compare, times relative to now.
+// How numbers and times read in the UI: metric values short but exact enough to compare (their full value in a
+// tooltip), numeric params without binary float noise, times relative to now.
 
 /** A metric value in at most ~5 significant digits; NaN and ±Infinity spelled out, tiny/huge values in e-notation. */
 export function formatMetric(v: number): string {
@@ -9,6 +10,25 @@ export function formatMetric(v: number): string {
 	const abs = Math.abs(v);
 	if (abs !== 0 && (abs >= 1e6 || abs < 1e-4)) return v.toExponential(3).replace(/\.?0+e/, 'e');
 	return String(Number(v.toPrecision(5)));
+}
+
+/** A number as exactly as it is held (the shortest text that reads back as it, up to 17 digits): for tooltips. */
+export function formatNumberFull(v: number): string {
+	if (Number.isNaN(v)) return 'NaN';
+	if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+	return String(v);
+}
+
+const DECIMAL_TEXT = /^\s*[-+]?\d*\.\d+(?:[eE][-+]?\d+)?\s*$/;
+
+/**
+ * A param value as shown: text as logged, except a decimal carrying binary float noise past 15 significant digits
+ * ("0.30000000000000004", from a float printed at 17 digits), which reads as the number it stands for ("0.3").
+ */
+export function formatParamValue(text: string): string {
+	if (text.length < 17 || !DECIMAL_TEXT.test(text)) return text;
+	const v = Number(text);
+	return Number.isFinite(v) ? String(Number(v.toPrecision(15))) : text;
 }
 
 /** `ms` (since the epoch) relative to `now`: "just now", "5 min ago", "3 h ago", else the local date. */

@@ -3,7 +3,7 @@
 import { docNames } from '$lib/core/schema';
 import { updateRun } from '$lib/core/docs/experiment';
 import { readArtifacts, type ArtifactEntry } from '$lib/core/docs/run';
-import { readChildRuns, type RunLink } from '$lib/core/docs/run-family';
+import { readChildRuns, readParentRun, type RunLink } from '$lib/core/docs/run-family';
 import type { RunRow } from '$lib/core/run-row';
 import { createCompareView } from './compare.svelte';
 import { readChartUrlState, writeChartUrlState, type ChartUrlState, type ChartXAxis } from './chart-url';
@@ -22,6 +22,8 @@ export interface RunPageView {
 	readonly artifactsLoaded: boolean;
 	/** Runs of the same experiment whose `mlflow.parentRunId` is this run. */
 	readonly children: RunLink[];
+	/** The run its `mlflow.parentRunId` names (its name '' when that run is not in the experiment), or null. */
+	readonly parent: RunLink | null;
 }
 
 const NO_ARTIFACTS = new Map<string, ArtifactEntry>();
@@ -39,8 +41,11 @@ export function createRunPageView(runId: () => string | null): RunPageView {
 	const family = createDocsView(
 		() => familyKey,
 		(key) => [docNames.experiment(key.slice(0, key.indexOf('/')))],
-		([exp], key) => readChildRuns(exp, key.slice(key.indexOf('/') + 1)),
-		[] as RunLink[]
+		([exp], key) => {
+			const id = key.slice(key.indexOf('/') + 1);
+			return { children: readChildRuns(exp, id), parent: readParentRun(exp, id) };
+		},
+		{ children: [] as RunLink[], parent: null as RunLink | null }
 	);
 	return {
 		get run() {
@@ -56,7 +61,10 @@ export function createRunPageView(runId: () => string | null): RunPageView {
 			return runDoc.loaded;
 		},
 		get children() {
-			return family.current;
+			return family.current.children;
+		},
+		get parent() {
+			return family.current.parent;
 		}
 	};
 }

@@ -1,11 +1,11 @@
-// The runs table's state: the view (filter, sort, columns, pins, group, selection, runs hidden from the charts,
-// deleted toggle) mirrored in the URL, the derived table (filtered, sorted, grouped rows and their columns) and the
-// keyboard-focused row.
+// The runs table's state: the view (filter, sort, columns and their widths, pins, group, selection, runs hidden from
+// the charts, expanded parents, deleted toggle) mirrored in the URL, the derived table (filtered, sorted, nested,
+// grouped rows and their columns) and the keyboard-focused row.
 import { parseRunQuery, compileRunQuery, type RunQueryResult } from '$lib/core/query/run-query';
 import type { RunRow } from '$lib/core/run-row';
 import { createColumns, moveColumnId, orderColumnIds, parseColumnId, readAvailableColumnIds, readDefaultColumnIds, type Column } from './columns';
-import { createTableView, type TableView } from '$lib/core/table/table-view';
-import { DEFAULT_PINNED, readTableUrlState, writeTableUrlState, type TableUrlState } from './url-state';
+import { createTableItems, createTableOrder, type TableOrder, type TableView } from '$lib/core/table/table-view';
+import { DEFAULT_PINNED, MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH, readTableUrlState, writeTableUrlState, type TableUrlState } from './url-state';
 import { syncQuery } from './url-sync.svelte';
 import type { RunRowsView } from './run-rows.svelte';
 
@@ -21,6 +21,10 @@ export class RunTableState {
 	hidden = $state.raw<ReadonlySet<string>>(new Set());
 	showDeleted = $state(false);
 	collapsed = $state.raw<ReadonlySet<string>>(new Set());
+	/** Parent runs shown with their children. */
+	expanded = $state.raw<ReadonlySet<string>>(new Set());
+	/** Column id → px, for the columns resized from their default width. */
+	widths = $state.raw<Readonly<Record<string, number>>>({});
 	/** Index into `view.items` of the keyboard-focused item. */
 	focused = $state(0);
 
@@ -39,20 +43,28 @@ export class RunTableState {
 	});
 	readonly pinned: ReadonlySet<string> = $derived(new Set(this.pinnedIds ?? DEFAULT_PINNED));
 	readonly shownIds: string[] = $derived.by(() => orderColumnIds(this.columnIds ?? readDefaultColumnIds(this.#rows.keys), this.pinned));
-	readonly columns: Column[] = $derived(createColumns(this.shownIds, this.pinned));
+	readonly columns: Column[] = $derived(createColumns(this.shownIds, this.pinned, this.widths));
 	readonly availableIds: string[] = $derived.by(() => readAvailableColumnIds(this.#rows.keys));
 	readonly groupOptions: string[] = $derived.by(() => [...this.#rows.keys.params.map((k) => `params.${k}`), ...this.#rows.keys.tags.map((k) => `tags.${k}`)]);
-	readonly view: TableView = $derived.by(() =>
-		createTableView({
+	/** Filtered and sorted; folding a parent or a group re-reads only `view`. */
+	readonly order: TableOrder = $derived.by(() =>
+		createTableOrder({
 			rows: this.#rows.rows,
 			filter: this.filterFn,
 			showDeleted: this.showDeleted,
 			sort: this.sort ? { column: parseColumnId(this.sort.column)!, desc: this.sort.desc } : null,
-			group: this.group ? parseColumnId(this.group) : null,
-			collapsed: this.collapsed,
 			now: Date.now()
 		})
 	);
+	readonly view: TableView = $derived.by(() => ({
+		items: createTableItems(this.order, {
+			group: this.group ? parseColumnId(this.group) : null,
+			collapsed: this.collapsed,
+			expanded: this.expanded,
+			now: Date.now()
+		}),
+		matched: this.order.matched
+	}));
 	readonly selectedRows: RunRow[] = $derived.by(() => this.#rows.rows.filter((r) => this.selected.has(r.run_id)));
 
 	/** Sets the view from a URL query (navigation, first load). */
@@ -65,6 +77,8 @@ export class RunTableState {
 		this.group = s.group;
 		this.selected = new Set(s.selected);
 		this.hidden = new Set(s.hidden);
+		this.expanded = new Set(s.expanded);
+		this.widths = s.widths;
 		this.showDeleted = s.showDeleted;
 	}
 
@@ -76,6 +90,8 @@ export class RunTableState {
 		group: this.group,
 		selected: [...this.selected],
 		hidden: [...this.hidden],
+		expanded: [...this.expanded],
+		widths: this.widths,
 		showDeleted: this.showDeleted
 	});
 
@@ -124,6 +140,15 @@ export class RunTableState {
 	resetColumns(): void {
 		this.columnIds = null;
 		this.pinnedIds = null;
+		this.widths = {};
+	}
+
+	/** Gives a column a width in px (clamped to what a resize may give), or its default back with null. */
+	resizeColumn(id: string, px: number | null): void {
+		const next = { ...this.widths };
+		if (px === null) delete next[id];
+		else next[id] = Math.round(Math.max(MIN_COLUMN_WIDTH, Math.min(MAX_COLUMN_WIDTH, px)));
+		this.widths = next;
 	}
 
 	toggleSelected(runId: string): void {
@@ -157,6 +182,14 @@ export class RunTableState {
 		if (next.has(key)) next.delete(key);
 		else next.add(key);
 		this.collapsed = next;
+	}
+
+	/** Shows or folds a parent run's children. */
+	toggleExpanded(runId: string): void {
+		const next = new Set(this.expanded);
+		if (next.has(runId)) next.delete(runId);
+		else next.add(runId);
+		this.expanded = next;
 	}
 
 	setGroup(id: string | null): void {

@@ -14,12 +14,21 @@ describe('table URL state', () => {
 			group: 'tags.team x',
 			selected: [A, B],
 			hidden: [B],
+			expanded: [A],
+			widths: { name: 300, 'metrics.loss@min': 90 },
 			showDeleted: true
 		};
 		const params = writeTableUrlState(state);
 		expect(readTableUrlState(new URLSearchParams(formatQuery(params)))).toEqual(state);
 		expect(formatQuery(params)).toContain(`sel=${A},${B}`);
 		expect(formatQuery(params)).toContain(`hide=${B}`);
+		expect(formatQuery(params)).toContain(`open=${A}`);
+		expect(formatQuery(params)).toContain('w=name:300,metrics.loss%40min:90');
+	});
+
+	it('reads only widths of real columns, in whole px within range', () => {
+		const s = readTableUrlState(new URLSearchParams('w=name:300,bogus:100,params.lr:20,metrics.x:abc,tags.t:5000,metrics.y:150,:10'));
+		expect(s.widths).toEqual({ name: 300, 'metrics.y': 150 });
 	});
 
 	it('leaves defaults out and keeps unrelated parameters', () => {

@@ -1,5 +1,6 @@
-// A run's children in its experiment document: the runs whose `mlflow.parentRunId` tag names it (MLflow's nested
-// runs). Read without building whole rows, so it stays cheap on large experiments.
+// A run's family in its experiment document: its parent (the run its `mlflow.parentRunId` tag names) and its
+// children (the runs whose tag names it), MLflow's nested runs. Read without building whole rows, so it stays cheap
+// on large experiments.
 import * as Y from 'yjs';
 import { KEYS, RUN_FIELDS as F } from '../schema';
 
@@ -22,4 +23,16 @@ export function readChildRuns(exp: Y.Doc, parentRunId: string): RunLink[] {
 		out.push({ runId, name: typeof name === 'string' ? name : '' });
 	});
 	return out.sort((a, b) => a.name.localeCompare(b.name) || (a.runId < b.runId ? -1 : 1));
+}
+
+/** The parent that `runId`'s tag names, with its name when it is a run of `exp` (else its name is ''); null for none. */
+export function readParentRun(exp: Y.Doc, runId: string): RunLink | null {
+	const runs = exp.getMap(KEYS.experiment.runs);
+	const header = runs.get(runId);
+	const tags = header instanceof Y.Map ? header.get(F.tags) : null;
+	const parentId = tags instanceof Y.Map ? tags.get(PARENT_RUN_TAG) : undefined;
+	if (typeof parentId !== 'string' || parentId === '') return null;
+	const parent = runs.get(parentId);
+	const name = parent instanceof Y.Map ? parent.get(F.name) : undefined;
+	return { runId: parentId, name: typeof name === 'string' ? name : '' };
 }

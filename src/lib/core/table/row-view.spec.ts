@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileRunQuery } from '../query/run-query';
 import { FIRST_SCREEN_ROWS, formatRowViewKey, parseFirstScreenRequest, readsClock, readTableRowView, readViewMatches } from './row-view';
 import { createTestRow as row } from './row-fixture';
 
@@ -37,7 +38,7 @@ describe('first-screen requests', () => {
 		const rows = [row({ name: 'b', params: { lr: '0.1' } }), row({ name: 'a', params: { lr: '0.01' }, lifecycle: 'deleted' }), row({ name: 'c', params: { lr: '1' } })];
 		const read = (s: string) => {
 			const r = parseFirstScreenRequest(q(s));
-			const m = readViewMatches(rows, r.view, r.query, 0);
+			const m = readViewMatches(rows, r.view, r.query.type === 'all' ? null : compileRunQuery(r.query, { now: 0 }), 0);
 			return [m.matched.map((x) => x.name), m.total];
 		};
 		expect(read('')).toEqual([['c', 'b'], 2]);

@@ -2,7 +2,7 @@
 // grouping (`group`) and deleted toggle (`deleted=1`) of its URL query. Read the same way by the browser's table
 // and by the server, which answers a view's first screen (`GET /api/experiments/<id>/first-screen`) with the same code.
 import { invalid } from '../errors';
-import { compileRunQuery, parseRunQuery, type RunQuery } from '../query/run-query';
+import { parseRunQuery, type RunQuery } from '../query/run-query';
 import type { RunRow } from '../run-row';
 import { parseColumnId } from './columns';
 import { createTableView } from './table-view';
@@ -73,29 +73,35 @@ export function parseFirstScreenRequest(params: URLSearchParams): FirstScreenReq
 }
 
 export interface ViewMatches {
-	/** The rows the view shows, in its order. */
+	/** The rows the view matches, in its order. */
 	matched: RunRow[];
+	/** The rows the table draws, in its order, with every parent folded: what a first screen holds. */
+	drawn: RunRow[];
 	/** Active runs, whatever the view (what the page's run count says). */
 	total: number;
 }
 
 /**
- * Every row `view` shows, filtered and sorted exactly as the runs table does (createTableView, no grouping).
- * `now` (ms since the epoch) is the clock for running runs' durations.
+ * Every row `view` shows, filtered, sorted and nested exactly as the runs table does (createTableView, no grouping,
+ * no parent expanded). `filter` is the view's compiled query (null for every row); `now` (ms since the epoch) is the
+ * clock for running runs' durations.
  */
-export function readViewMatches(rows: readonly RunRow[], view: TableRowView, query: RunQuery, now: number): ViewMatches {
-	const { matched } = createTableView({
+export function readViewMatches(rows: readonly RunRow[], view: TableRowView, filter: ((row: RunRow) => boolean) | null, now: number): ViewMatches {
+	const { items, matched } = createTableView({
 		rows,
-		filter: query.type === 'all' ? null : compileRunQuery(query, { now }),
+		filter,
 		showDeleted: view.showDeleted,
 		sort: view.sort ? { column: parseColumnId(view.sort.column)!, desc: view.sort.desc } : null,
 		group: null,
 		collapsed: new Set(),
+		expanded: new Set(),
 		now
 	});
+	const drawn: RunRow[] = [];
+	for (const item of items) if (item.type === 'run') drawn.push(item.row);
 	let total = 0;
 	for (const r of rows) if (r.lifecycle === 'active') total++;
-	return { matched, total };
+	return { matched, drawn, total };
 }
 
 /** Whether a view's rows depend on the clock (running runs' durations), so a memoised answer goes stale. */

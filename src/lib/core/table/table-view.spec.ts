@@ -6,7 +6,7 @@ import { compileRunQuery, parseRunQuery } from '../query/run-query';
 import { compareByKeys, createSortKeys, createTableView, NO_VALUE_GROUP, type TableViewInput } from './table-view';
 
 const m = (last: number) => ({ loss: { last, min: last, max: last, count: 1, step: 0, timestamp: 0 } });
-const base = (rows: RunRow[]): TableViewInput => ({ rows, filter: null, showDeleted: false, sort: null, group: null, collapsed: new Set(), now: 0 });
+const base = (rows: RunRow[]): TableViewInput => ({ rows, filter: null, showDeleted: false, sort: null, group: null, collapsed: new Set(), expanded: new Set(), now: 0 });
 const names = (input: TableViewInput) => createTableView(input).items.map((i) => (i.type === 'run' ? i.row.name : `[${i.label} ${i.count}]`));
 
 describe('sorting', () => {

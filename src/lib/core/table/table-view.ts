@@ -1,9 +1,10 @@
-// The runs table's pure pipeline: filter, sort (numeric-aware, missing values last) and group run rows into the
-// flat list of items the virtualised table draws (and the server's first screen). Sort keys are computed once per
-// row into typed arrays.
+// The runs table's pure pipeline: filter, sort (numeric-aware, missing values last), nest (run-tree.ts) and group
+// run rows into the flat list of items the virtualised table draws (and the server's first screen). Sort keys are
+// computed once per row into typed arrays; folding a parent or a group re-runs only the last step.
 import type { RunRow } from '../run-row';
 import { readCellValue, type CellValue, type ColumnSpec } from './columns';
 import { createTextKeys } from './text-order';
+import { createForestItems, markContextAncestors, readParentIndices, SHOWN } from './run-tree';
 
 export interface SortSpec {
 	column: ColumnSpec;
@@ -82,63 +83,128 @@ export function sortRowIndices(rows: readonly RunRow[], indices: number[], sort:
 
 export type TableItem =
 	| { type: 'group'; key: string; label: string; count: number; collapsed: boolean }
-	| { type: 'run'; row: RunRow; group: string | null };
+	| {
+			type: 'run';
+			row: RunRow;
+			group: string | null;
+			/** 0 for a top-level run, 1 for a child, 2 for a grandchild, … */
+			depth: number;
+			/** Child runs shown under it when open (0: not a parent in this view). */
+			children: number;
+			/** Its children follow it. */
+			open: boolean;
+			/** Shown only as the parent of runs the filter matched; it does not match itself. */
+			context: boolean;
+	  };
 
-export interface TableViewInput {
+export interface TableOrderInput {
 	rows: readonly RunRow[];
 	/** A compiled filter (compileRunQuery), or null for every row. */
 	filter: ((row: RunRow) => boolean) | null;
 	showDeleted: boolean;
 	sort: SortSpec | null;
-	/** Group by this param or tag; null = no groups. */
-	group: ColumnSpec | null;
-	/** Keys of collapsed groups. */
-	collapsed: ReadonlySet<string>;
 	/** ms since the epoch, for running runs' durations. */
 	now: number;
 }
 
+/** Which rows a view shows, in its order: what the fold of groups and parents does not change. */
+export interface TableOrder {
+	rows: readonly RunRow[];
+	/** Indices into `rows` of the rows shown (matched, and their ancestors as context), sorted. */
+	order: number[];
+	/** Each row's parent (run-tree.ts readParentIndices), among the rows the deleted toggle keeps. */
+	parent: Int32Array;
+	/** SHOWN per row: not shown, matched, or context. */
+	shown: Uint8Array;
+	/** Rows that passed the filter (and the deleted toggle), in order, folded ones included; no context rows. */
+	matched: RunRow[];
+}
+
+export interface TableFold {
+	/** Group by this param or tag; null = no groups. */
+	group: ColumnSpec | null;
+	/** Keys of collapsed groups. */
+	collapsed: ReadonlySet<string>;
+	/** Run ids of parents whose children are shown. */
+	expanded: ReadonlySet<string>;
+	/** ms since the epoch, for a group by a value that reads the clock. */
+	now: number;
+}
+
+export type TableViewInput = TableOrderInput & TableFold;
+
 export interface TableView {
 	items: TableItem[];
-	/** Rows that passed the filter (and the deleted toggle), collapsed ones included. */
+	/** Rows that passed the filter (and the deleted toggle), folded ones included. */
 	matched: RunRow[];
 }
 
 /** The group key of rows without the grouped-by value. */
 export const NO_VALUE_GROUP = '\u0000';
 
-/**
- * Filters, sorts and groups. Groups are ordered by their value (numeric-aware, rows without the value last); inside a
- * group rows keep the sort order. A collapsed group contributes only its header.
- */
-export function createTableView(input: TableViewInput): TableView {
-	const { rows, filter, showDeleted, sort, group, collapsed, now } = input;
-	const kept: number[] = [];
+/** Filters and sorts; a matched child brings its ancestors along as context. */
+export function createTableOrder(input: TableOrderInput): TableOrder {
+	const { rows, filter, showDeleted, sort, now } = input;
+	const parent = readParentIndices(rows, (i) => showDeleted || rows[i].lifecycle === 'active');
+	const shown = new Uint8Array(rows.length);
 	for (let i = 0; i < rows.length; i++) {
 		const r = rows[i];
-		if ((showDeleted || r.lifecycle === 'active') && (filter === null || filter(r))) kept.push(i);
+		if ((showDeleted || r.lifecycle === 'active') && (filter === null || filter(r))) shown[i] = SHOWN.match;
 	}
+	if (filter !== null) markContextAncestors(parent, shown);
+	const kept: number[] = [];
+	for (let i = 0; i < rows.length; i++) if (shown[i] !== SHOWN.no) kept.push(i);
 	const order = sortRowIndices(rows, kept, sort, now);
-	const matched = order.map((i) => rows[i]);
-	if (group === null) return { items: matched.map((row) => ({ type: 'run', row, group: null })), matched };
+	const matched: RunRow[] = [];
+	for (const i of order) if (shown[i] === SHOWN.match) matched.push(rows[i]);
+	return { rows, order, parent, shown, matched };
+}
 
-	const buckets = new Map<string, RunRow[]>();
-	for (const row of matched) {
-		const v = readCellValue(row, group, now);
+/** The forest over `indices` (sorted) as table items of group `group`. */
+function pushForest(items: TableItem[], order: TableOrder, indices: readonly number[], group: string | null, expanded: ReadonlySet<string>): void {
+	const { rows, parent, shown } = order;
+	for (const n of createForestItems(indices, parent, shown, (i) => expanded.has(rows[i].run_id))) {
+		items.push({ type: 'run', row: rows[n.index], group, depth: n.depth, children: n.children, open: n.open, context: n.context });
+	}
+}
+
+/**
+ * The items the table draws: runs nested under their parents (children folded unless expanded), in groups when
+ * grouped. Groups are ordered by their value (numeric-aware, rows without the value last); a run nests under its
+ * parent inside a group when both have the group's value, else it is a top-level run of its own group. A collapsed
+ * group contributes only its header; its count is of matched runs.
+ */
+export function createTableItems(order: TableOrder, fold: TableFold): TableItem[] {
+	const { group, collapsed, expanded, now } = fold;
+	const items: TableItem[] = [];
+	if (group === null) {
+		pushForest(items, order, order.order, null, expanded);
+		return items;
+	}
+	const buckets = new Map<string, number[]>();
+	for (const i of order.order) {
+		const v = readCellValue(order.rows[i], group, now);
 		const key = v === undefined || v === '' ? NO_VALUE_GROUP : String(v);
 		let b = buckets.get(key);
 		if (!b) buckets.set(key, (b = []));
-		b.push(row);
+		b.push(i);
 	}
 	const keys = [...buckets.keys()];
 	const groupKeys = createSortKeys(keys.length, (i) => (keys[i] === NO_VALUE_GROUP ? undefined : keys[i]));
 	const orderedKeys = keys.map((_, i) => i).sort((a, b) => compareByKeys(groupKeys, a, b, false)).map((i) => keys[i]);
-	const items: TableItem[] = [];
 	for (const key of orderedKeys) {
 		const members = buckets.get(key)!;
+		const count = members.reduce((n, i) => n + (order.shown[i] === SHOWN.match ? 1 : 0), 0);
+		if (count === 0) continue; // only context rows, whose matches went to other groups
 		const isCollapsed = collapsed.has(key);
-		items.push({ type: 'group', key, label: key === NO_VALUE_GROUP ? '(no value)' : key, count: members.length, collapsed: isCollapsed });
-		if (!isCollapsed) for (const row of members) items.push({ type: 'run', row, group: key });
+		items.push({ type: 'group', key, label: key === NO_VALUE_GROUP ? '(no value)' : key, count, collapsed: isCollapsed });
+		if (!isCollapsed) pushForest(items, order, members, key, expanded);
 	}
-	return { items, matched };
+	return items;
+}
+
+/** Filters, sorts, nests and groups (createTableOrder, then createTableItems). */
+export function createTableView(input: TableViewInput): TableView {
+	const order = createTableOrder(input);
+	return { items: createTableItems(order, input), matched: order.matched };
 }
