@@ -15,7 +15,7 @@ export const MIRROR_DELAY_MS = 1_000;
 
 /** The relay's room and socket events the mirror follows. */
 export interface NotesEvents {
-	on(event: 'room-loaded' | 'room-unloaded' | 'socket-open', fn: (name: unknown, doc?: unknown) => void): () => void;
+	on(event: 'room-loaded' | 'room-unloaded' | 'socket-open' | 'socket-close', fn: (name: unknown, doc?: unknown) => void): () => void;
 }
 
 /**
@@ -78,21 +78,42 @@ export function createNotesMirror(access: DocAccess, events?: NotesEvents, log: 
 		return ref?.kind === 'run' ? ref.runId : null;
 	};
 	const stops = new Map<string, () => void>();
+	/** Run documents loaded now, and runs whose notes a socket opened before their document loaded. */
+	const loaded = new Map<string, Y.Doc>();
+	const opening = new Set<string>();
+	/** A socket opened the notes of a loaded run document: reconcile, unless it is no run's (nothing to do, and cheap). */
+	const onOpened = (runId: string, doc: Y.Doc) => {
+		if (readRunExperiment(doc) === null) return;
+		reconcile(runId, true).catch((e: Error) => log(`could not reconcile the notes of run ${runId}: ${e.message}`));
+	};
 	events?.on('room-loaded', (name, doc) => {
 		const runId = runOf(name);
+		if (!runId) return;
+		const run = doc as Y.Doc;
+		loaded.set(runId, run);
 		// Every change not made by an API write (which writes the tag itself): relay clients' edits.
-		if (runId) stops.set(runId, observeNotes(doc as Y.Doc, API_ORIGIN, () => schedule(runId)));
+		stops.set(runId, observeNotes(run, API_ORIGIN, () => schedule(runId)));
+		if (opening.delete(runId)) onOpened(runId, run);
 	});
 	events?.on('room-unloaded', (name) => {
 		const runId = runOf(name);
-		if (runId) stops.get(runId)?.();
-		if (runId) stops.delete(runId);
+		if (!runId) return;
+		stops.get(runId)?.();
+		stops.delete(runId);
+		loaded.delete(runId);
 	});
 	// Someone opens a run's notes: a run logged before the notes were the tag gets its notes from the tag, and a copy
 	// lost to a crash is made.
 	events?.on('socket-open', (name) => {
 		const runId = runOf(name);
-		if (runId) reconcile(runId, true).catch((e: Error) => log(`could not reconcile the notes of run ${runId}: ${e.message}`));
+		if (!runId) return;
+		const doc = loaded.get(runId);
+		if (doc) onOpened(runId, doc);
+		else opening.add(runId);
+	});
+	events?.on('socket-close', (name) => {
+		const runId = runOf(name);
+		if (runId) opening.delete(runId); // refused before its document loaded
 	});
 
 	return {
