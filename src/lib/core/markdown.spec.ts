@@ -33,6 +33,11 @@ describe('renderMarkdown escaping', () => {
 		expect(quoted).not.toMatch(/" ?onmouseover/);
 	});
 
+	it('links bare http(s) URLs (GFM autolinks), never a bare script URL', () => {
+		expect(renderMarkdown('docs at https://mlflow.org/docs.')).toContain('<a href="https://mlflow.org/docs" target="_blank" rel="noopener noreferrer">https://mlflow.org/docs</a>.');
+		expect(renderMarkdown('javascript:alert(1) and www.example.com')).not.toContain('javascript:alert(1)</a>');
+	});
+
 	it('opens links in a new tab without an opener', () => {
 		expect(renderMarkdown('see [the **docs**](https://x.org/a_b_c?q=1&r=2)')).toBe(
 			'<p>see <a href="https://x.org/a_b_c?q=1&amp;r=2" target="_blank" rel="noopener noreferrer">the <strong>docs</strong></a></p>\n'

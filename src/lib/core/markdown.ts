@@ -1,5 +1,5 @@
 // Markdown to HTML for run notes, descriptions and .md artifacts (model cards), through markdown-it: CommonMark
-// plus GFM tables and strikethrough, nested lists and fenced code. Chosen over `marked` + a sanitizer because it is
+// plus GFM tables, strikethrough and bare URLs as links, nested lists and fenced code. Chosen over `marked` + a sanitizer because it is
 // safe by default without one: with `html: false` every raw HTML tag in the source is escaped as text, attribute
 // values are always escaped, and link and image targets pass `isSafeHref` (http(s), mailto, relative) or are not
 // links at all. Nothing it emits runs (the CSP admits only nonced scripts) or carries a style attribute: table
@@ -17,7 +17,7 @@ export function isSafeHref(url: string): boolean {
 }
 
 function createRenderer(): Renderer {
-	const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+	const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 	md.validateLink = isSafeHref;
 	// External links open in a new tab without handing it this page (window.opener).
 	md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
