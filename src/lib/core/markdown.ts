@@ -1,9 +1,9 @@
-// Markdown to HTML for run notes, descriptions and .md artifacts (model cards), through markdown-it: CommonMark
-// plus GFM tables, strikethrough and bare URLs as links, nested lists and fenced code. Chosen over `marked` + a sanitizer because it is
-// safe by default without one: with `html: false` every raw HTML tag in the source is escaped as text, attribute
-// values are always escaped, and link and image targets pass `isSafeHref` (http(s), mailto, relative) or are not
-// links at all. Nothing it emits runs (the CSP admits only nonced scripts) or carries a style attribute: table
-// alignment becomes a class, so a source cannot restyle the page.
+// Markdown to HTML for run notes, descriptions and .md artifacts (model cards), through markdown-it: CommonMark plus
+// GFM tables, strikethrough and bare URLs as links, nested lists and fenced code. Chosen over `marked` + a sanitizer
+// because it is safe by default without one: with `html: false` every raw HTML tag in the source is escaped as text,
+// attribute values are always escaped, and link and image targets pass `isSafeHref` (http(s), mailto, relative) or
+// are not links at all. Nothing it emits runs (the CSP admits only nonced scripts) or carries a style attribute:
+// table alignment becomes a class, so a source cannot restyle the page.
 import MarkdownIt, { type MarkdownIt as Renderer } from 'markdown-it';
 
 /**
