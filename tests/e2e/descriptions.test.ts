@@ -161,6 +161,8 @@ describe('structured previews [e2e]', () => {
 		await put('config.json', JSON.stringify(config));
 		await put('model/MLmodel', 'artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n    python_version: 3.11.4\n  sklearn:\n    sklearn_version: 1.5.0\nmlflow_version: 3.1.0\n');
 		await put('card.md', '| metric | value |\n| --- | --- |\n| acc | 0.93 |\n\n<script>window.__xss = 1</script>\n');
+		const big = Array.from({ length: 12_000 }, (_, i) => ({ step: i, loss: 1 / (i + 1), tags: ['a', 'b'] }));
+		await put('big.json', JSON.stringify(big));
 		const { page, errors, close } = await openTestPage(e2e.browser);
 		try {
 			await openLive(page, `/runs/${runId}`);
@@ -185,6 +187,15 @@ describe('structured previews [e2e]', () => {
 			expect(await page.locator('.preview [data-testid=preview-raw]').textContent()).toBe(JSON.stringify(config));
 			await page.click('.preview button:text-is("Rendered")');
 			await tree.waitFor();
+
+			// A large file (730 KB, 72,000 nodes) opens at its first level, 200 entries at a time.
+			const started = Date.now();
+			await page.click('[data-path="big.json"]');
+			await page.locator('.preview [data-testid=data-tree] button:text("Show 200 more of 11800")').waitFor();
+			console.log(`descriptions: 12,000-item JSON (730 KB) preview shown in ${Date.now() - started} ms`);
+			expect(await page.locator('.preview [data-testid=data-tree] [data-testid=tree-fold]').count()).toBe(201);
+			await page.click('.preview [data-testid=data-tree] button:text("Show 200 more of 11800")');
+			await page.locator('.preview [data-testid=data-tree] button:text("Show 200 more of 11600")').waitFor();
 
 			await page.click('[data-path="model"]');
 			await page.click('[data-path="model/MLmodel"]');
