@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readNotes } from './run';
-import { applyNotesEdit, createNotesUndo, hasNeverHeldNotes, mirrorNotesToTag, NOTE_TAG, observeNotes, readNoteTag, readNoteWrite, setNotes } from './notes';
+import { applyNotesEdit, createNotesUndo, formatNoteTag, hasNeverHeldNotes, mirrorNotesToTag, NOTE_TAG, observeNotes, readNoteTag, readNoteWrite, setNotes } from './notes';
 import { createRun } from './experiment';
 import { transformIndex, type TextDeltaOp } from '../text-diff';
 
@@ -127,6 +127,13 @@ describe('the notes as the run’s mlflow.note.content tag', () => {
 		expect(mirrorNotesToTag(exp, '1', RUN, run)).toBe(true);
 		expect(readNoteTag(exp, '1', RUN)).toBeNull();
 		expect(mirrorNotesToTag(experimentWithRun(), '1', 'cd'.repeat(16), run)).toBe(false);
+	});
+
+	it('cuts the tag of long notes at MLflow’s 8,000-character tag limit, never inside a surrogate pair', () => {
+		expect(formatNoteTag('')).toBeNull();
+		expect(formatNoteTag('short')).toBe('short');
+		expect(formatNoteTag('x'.repeat(9000))).toBe('x'.repeat(8000));
+		expect(formatNoteTag(`${'x'.repeat(7999)}😀tail`)).toBe('x'.repeat(7999));
 	});
 
 	it('tells notes that never held text from notes emptied since', () => {

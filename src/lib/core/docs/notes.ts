@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import { readNotes, readNotesText } from './run';
 import { readRun, updateRun } from './experiment';
+import { MLFLOW_LIMITS } from '../mlflow/keys';
 import { diffText, transformIndex, type TextDeltaOp, type TextSplice } from '../text-diff';
 
 /**
@@ -92,11 +93,22 @@ export function readNoteTag(exp: Y.Doc, experimentId: string, runId: string): st
 }
 
 /**
- * Makes the run header's note tag read the run's notes (absent when they are empty, as MLflow has no tag for no
- * description); writes nothing when it does already. Returns whether it wrote.
+ * The note tag for notes `text`: cut at MLflow's run tag limit (MLflow cuts longer tag values there too, and the
+ * experiment document must not grow with every long note), never inside a surrogate pair; null for empty notes.
+ */
+export function formatNoteTag(text: string): string | null {
+	const max = MLFLOW_LIMITS.tagValueLength;
+	if (text.length <= max) return text || null;
+	const cut = /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max;
+	return text.slice(0, cut);
+}
+
+/**
+ * Makes the run header's note tag read the run's notes (formatNoteTag: absent when they are empty, as MLflow has no
+ * tag for no description); writes nothing when it does already. Returns whether it wrote.
  */
 export function mirrorNotesToTag(exp: Y.Doc, experimentId: string, runId: string, run: Y.Doc): boolean {
-	const want = readNotes(run) || null;
+	const want = formatNoteTag(readNotes(run));
 	if (readNoteTag(exp, experimentId, runId) === want) return false;
 	return updateRun(exp, runId, want === null ? { deleteTags: [NOTE_TAG] } : { tags: { [NOTE_TAG]: want } });
 }
