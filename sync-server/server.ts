@@ -39,6 +39,13 @@ import { watchRevocations } from './auth/revocation';
 import { grantRelayCreators } from './auth/creator-grants';
 import type { RateLimitOptions } from './auth/rate-limit';
 import { collectWhenIdle } from './idle-gc';
+import { createGovernanceService } from './tracking/registry-governance';
+import { addRegistryGovernanceApi } from './http/registry-governance-api';
+import { openWebhookStore } from './webhooks/webhook-store';
+import { startWebhookOutbox } from './webhooks/webhook-outbox';
+import { readWebhookSettings, type WebhookSettings } from './webhooks/webhook-delivery';
+import { addMlflowWebhookApi } from './mlflow/webhook-endpoints';
+import { readWebhookUrlSettings } from '../src/lib/core/webhooks/webhook-url';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -79,6 +86,8 @@ export interface ServerOptions {
 	/** Browser origins allowed to call the API besides the server's own. */
 	allowedOrigins?: string[];
 	rateLimit?: RateLimitOptions;
+	/** Webhook delivery settings; by default MLflow's, read from MLFLOW_WEBHOOK_* (and TANDEM_WEBHOOK_BACKOFF_MS). */
+	webhooks?: Partial<WebhookSettings>;
 }
 
 export interface TandemServer {
@@ -172,6 +181,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 		);
 	const registry = createRegistryService(relay, { runs, loggedModel });
 	addMlflowRegistryApi(router, { registry });
+	addRegistryGovernanceApi(router, { governance: createGovernanceService(relay) });
+	const webhookSettings = { ...readWebhookSettings(process.env, readWebhookUrlSettings(process.env)), ...opts.webhooks };
+	const webhookStore = openWebhookStore(path.join(dataDir, 'webhooks.db'));
+	const outbox = startWebhookOutbox({ store: webhookStore, relay, flush: () => store.flush(), settings: webhookSettings, log });
+	addMlflowWebhookApi(router, { store: webhookStore, settings: webhookSettings, kick: outbox.kick });
 	addMlflowTrackingApi(router, { experiments, runs, models });
 	const blobs = await createFsBlobStore(path.join(dataDir, 'blobs'));
 	const artifacts = addArtifactsApi(router, { access: relay, runs, models, blobs, maxUploadBytes: opts.maxArtifactBytes });
@@ -243,7 +257,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 				stopIdleGc();
 				revocations.stop();
 				await runs.settleNotes();
+				await outbox.close();
 				await relay.close();
+				webhookStore.close();
 				auth.close();
 				if (!opts.store) await store.close();
 				else await store.flush();

@@ -130,6 +130,20 @@ export function routeNeed(method: string, pathname: string, query: URLSearchPara
 		return need('READ', name ? { kind: 'registered_model', name } : null);
 	}
 
+	// Registry governance: READ to read a model's timeline, protection and requests, MANAGE to change its protection,
+	// EDIT to request a move and to approve or reject one (registry-governance-api.ts).
+	const gov = /^\/api\/registry\/models\/([^/]+)\/(timeline|protection|requests)(\/.*)?$/.exec(pathname);
+	if (gov) {
+		let name: string;
+		try {
+			name = decodeURIComponent(gov[1]);
+		} catch {
+			return { kind: 'admin' };
+		}
+		const level: Permission = !write ? 'READ' : gov[2] === 'protection' ? 'MANAGE' : 'EDIT';
+		return need(level, { kind: 'registered_model', name });
+	}
+
 	// The native API.
 	if (pathname === '/api/experiments') return write ? { kind: 'signed-in', write: true } : { kind: 'filtered' };
 	const exp = /^\/api\/experiments\/([^/]+)(?:\/(runs|first-screen))?$/.exec(pathname);

@@ -31,6 +31,8 @@ import { readPage } from '../../src/lib/core/mlflow/paging';
 import { checkVersionSource, isUriWithinRoot, parseModelUri } from '../../src/lib/core/mlflow/registry-source';
 import type { SearchRequest } from '../../src/lib/core/mlflow/registry-request';
 import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
+import { readProtection, type MoveRequest } from '../../src/lib/core/docs/registry-governance';
+import { PendingApprovalError, requestIfProtected } from './registry-governance';
 
 const REGISTRY = docNames.registry;
 
@@ -50,6 +52,12 @@ export interface NewVersionInput {
 	loggedModelId: string | null;
 	description: string | null;
 	tags: Record<string, string>;
+}
+
+/** Throws for a move that became a request; else returns nothing (the move was made). */
+function throwIfPending(r: unknown): undefined {
+	if (r && typeof r === 'object' && 'requestedBy' in r) throw new PendingApprovalError(r as MoveRequest);
+	return undefined;
 }
 
 const modelNotFound = (name: string) => notFound(`Registered Model with name=${name} not found`);
@@ -171,14 +179,22 @@ export function createRegistryService(access: DocAccess, opts: RegistryLookups &
 		deleteModelTag: (name: string, key: string) =>
 			write((doc) => void updateRegisteredModel(doc, requireModel(doc, name).id, { deleteTags: [key] })),
 
+		/** A protected alias is not moved: a request is made, and PendingApprovalError thrown once it is durable. */
 		setAlias: (name: string, alias: string, version: number, who: string) =>
 			write((doc) => {
 				const target = requireVersion(doc, name, version);
-				moveAlias(doc, { model: target.model, alias, version: target.version, who, now: now() });
-			}),
+				const pending = requestIfProtected(doc, target.model, { kind: 'alias', alias, version }, who, now());
+				if (!pending) moveAlias(doc, { model: target.model, alias, version: target.version, who, now: now() });
+				return pending;
+			}).then(throwIfPending),
 
 		deleteAlias: (name: string, alias: string, who: string) =>
-			write((doc) => void moveAlias(doc, { model: requireModel(doc, name), alias, version: null, who, now: now() })),
+			write((doc) => {
+				const model = requireModel(doc, name);
+				const pending = model.aliases.some((a) => a.alias === alias) ? requestIfProtected(doc, model, { kind: 'alias', alias, version: null }, who, now()) : null;
+				if (!pending) moveAlias(doc, { model, alias, version: null, who, now: now() });
+				return pending;
+			}).then(throwIfPending),
 
 		/** `latest` (any case) is the highest live version, as MLflow resolves it. */
 		getVersionByAlias: (name: string, alias: string) =>
@@ -233,16 +249,21 @@ export function createRegistryService(access: DocAccess, opts: RegistryLookups &
 				return requireVersion(doc, name, version).version;
 			}),
 
+		/** A move to a protected stage is not made: a request is, and PendingApprovalError thrown once it is durable. */
 		transitionStage: (name: string, version: number, stage: ModelStage, archiveExisting: boolean, who: string) =>
 			write((doc) => {
 				const target = requireVersion(doc, name, version);
+				const pending = target.version.stage === stage ? null : requestIfProtected(doc, target.model, { kind: 'stage', version, stage, archiveExisting }, who, now());
+				if (pending) return pending;
 				moveStage(doc, { model: target.model, version: target.version, stage, archiveExisting, who, now: now() });
 				return requireVersion(doc, name, version).version;
-			}),
+			}).then((r) => throwIfPending(r) ?? (r as ModelVersionRecord)),
 
 		deleteVersion: (name: string, version: number, who: string) =>
 			write((doc) => {
 				const target = requireVersion(doc, name, version);
+				const held = readProtection(doc, target.model.id).aliases.filter((a) => target.version.aliases.includes(a));
+				if (held.length) throw new ApiError('INVALID_STATE', `Model Version (name=${name}, version=${version}) holds the protected alias ${held.join(', ')}: move it through an approved request first`);
 				deleteModelVersion(doc, { model: target.model, version: target.version, who, now: now() });
 			}),
 

@@ -9,7 +9,8 @@ export const KEYS = {
 	live: { metrics: 'metrics', batches: 'batches' },
 	run: { meta: 'meta', notes: 'notes', artifacts: 'artifacts', series: 'series' },
 	series: { chunks: 'chunks', meta: 'meta' },
-	registry: { models: 'models', versions: 'versions', audit: 'audit' },
+	/** `protected` (model id → its protected stages and aliases) and `requests` (id → a move awaiting approval): server-written. */
+	registry: { models: 'models', versions: 'versions', audit: 'audit', protected: 'protected', requests: 'requests' },
 	/** `exp/<id>/models`: one header per logged model of the experiment, its tags, and when they were last edited. */
 	models: { models: 'models', tags: 'tags', touched: 'touched' },
 	/** `model/<modelId>`: the experiment it belongs to, params and the artifact manifest (same key as a run's). */

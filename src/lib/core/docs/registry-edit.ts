@@ -190,8 +190,8 @@ export function updateModelVersion(doc: Y.Doc, versionId: string, patch: ModelVe
 }
 
 function appendAudit(doc: Y.Doc, e: AuditEntry): void {
-	const { alias, ...rest } = e;
-	auditArray(doc).push([alias === undefined ? rest : { ...rest, alias }]);
+	const entry = Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined));
+	auditArray(doc).push([entry as unknown as AuditEntry]);
 }
 
 export interface StageMove {
@@ -202,18 +202,20 @@ export interface StageMove {
 	archiveExisting?: boolean;
 	who: string;
 	now: number;
+	/** The approved request this move carries out (server only). */
+	requestId?: string;
 }
 
 /** Moves a version to a stage and appends one audit entry per version whose stage changed. */
 export function moveStage(doc: Y.Doc, move: StageMove): void {
-	const { model, version, stage, who, now } = move;
+	const { model, version, stage, who, now, requestId } = move;
 	const set = (v: ModelVersionRecord, to: ModelStage) => {
 		const e = readEntry(versionsMap(doc), v.id);
 		if (!e) return;
 		setIfChanged(e, FV.lastUpdateTime, now);
 		if (v.stage === to) return;
 		e.set(FV.stage, to);
-		appendAudit(doc, { at: now, who, model: model.name, modelId: model.id, version: String(v.version), kind: 'stage', from: v.stage, to });
+		appendAudit(doc, { at: now, who, model: model.name, modelId: model.id, version: String(v.version), kind: 'stage', from: v.stage, to, requestId });
 	};
 	doc.transact(() => {
 		if (move.archiveExisting) for (const other of model.versions) if (other.id !== version.id && other.stage === stage) set(other, 'Archived');
@@ -223,8 +225,8 @@ export function moveStage(doc: Y.Doc, move: StageMove): void {
 }
 
 /** Points `alias` at `version` (null removes it) and appends an audit entry if the target changed. */
-export function moveAlias(doc: Y.Doc, move: { model: RegisteredModelRecord; alias: string; version: ModelVersionRecord | null; who: string; now: number }): void {
-	const { model, alias, version, who, now } = move;
+export function moveAlias(doc: Y.Doc, move: { model: RegisteredModelRecord; alias: string; version: ModelVersionRecord | null; who: string; now: number; requestId?: string }): void {
+	const { model, alias, version, who, now, requestId } = move;
 	const m = readEntry(modelsMap(doc), model.id);
 	if (!m) return;
 	const before = model.aliases.find((a) => a.alias === alias)?.version ?? null;
@@ -236,7 +238,7 @@ export function moveAlias(doc: Y.Doc, move: { model: RegisteredModelRecord; alia
 		} else if (aliases.has(alias)) aliases.delete(alias);
 		if (before === after) return;
 		const shown = String(after ?? before);
-		appendAudit(doc, { at: now, who, model: model.name, modelId: model.id, version: shown, kind: 'alias', alias, from: before === null ? null : String(before), to: after === null ? null : String(after) });
+		appendAudit(doc, { at: now, who, model: model.name, modelId: model.id, version: shown, kind: 'alias', alias, from: before === null ? null : String(before), to: after === null ? null : String(after), requestId });
 	});
 }
 

@@ -76,6 +76,8 @@ export interface AuditEntry {
 	/** Stage names for 'stage'; version numbers (null = unset) for 'alias'. */
 	from: string | null;
 	to: string | null;
+	/** The approved request this move carried out (written by the server only, see registry-governance.ts). */
+	requestId?: string;
 }
 
 /** A random 128-bit id (32 hex chars) for a new model or version entry. */

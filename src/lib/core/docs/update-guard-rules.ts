@@ -42,6 +42,8 @@ export interface DocSchema {
 	what: string;
 	/** Each root's schema, or 'server' for a root only the server writes. */
 	roots: Readonly<Record<string, NodeSchema | 'server'>>;
+	/** A rule every write the schema allows must also pass, whoever writes it, seeing the document before the update. */
+	rule?: (write: Write, doc: Y.Doc) => string | null;
 }
 
 /** The content of an inserted item, as far as the rules care. */

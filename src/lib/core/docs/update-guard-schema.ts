@@ -8,6 +8,7 @@ import { LIMITS } from '../validate';
 import { MLFLOW_LIMITS } from '../mlflow/keys';
 import { REGISTRY_LIMITS, readAliasName, readModelName } from '../mlflow/registry-request';
 import { MODEL_STAGES } from './registry';
+import { checkProtectedWrite } from './registry-governance';
 import { isRunColor } from '../run-color';
 import { NOTE_TAG } from './notes';
 import type { ArraySchema, DocSchema, KeyCheck, MapSchema, Slot, ValueCheck } from './update-guard-rules';
@@ -165,8 +166,11 @@ const SCHEMAS = {
 		roots: {
 			[KEYS.registry.models]: { kind: 'map', entries: { key: idKey(isRunId, 'a registry id'), slot: mapSlot(registeredModel, 'create', true) } },
 			[KEYS.registry.versions]: { kind: 'map', entries: { key: idKey(isRunId, 'a registry id'), slot: mapSlot(modelVersion, 'create', true) } },
-			[KEYS.registry.audit]: auditLog
-		}
+			[KEYS.registry.audit]: auditLog,
+			[KEYS.registry.protected]: 'server',
+			[KEYS.registry.requests]: 'server'
+		},
+		rule: checkProtectedWrite
 	},
 	models: {
 		what: 'logged models document',

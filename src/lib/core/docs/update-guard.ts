@@ -78,7 +78,7 @@ function resolveNewItems(doc: Y.Doc, update: DecodedUpdate, resolver: PathResolv
 }
 
 function findViolation(doc: Y.Doc, update: DecodedUpdate, schema: DocSchema, policy: WritePolicy | undefined): string | null {
-	const check = (write: Write): string | null => checkWrite(schema, write) ?? policy?.(write, doc) ?? null;
+	const check = (write: Write): string | null => checkWrite(schema, write) ?? schema.rule?.(write, doc) ?? policy?.(write, doc) ?? null;
 	const resolver = createPathResolver(doc, update);
 	const items = resolveNewItems(doc, update, resolver);
 	// A map value with a live successor in this update (an item placed right after it, at the same key) is

@@ -1,0 +1,131 @@
+// The webhook outbox at work: watches the `registry` document (changes made over the API and by clients over the
+// relay alike), queues the events a change fires once it is durable, and delivers queued rows at least once: due rows
+// are sent by up to maxWorkers at a time, retried with exponential backoff on 429, 5xx and network errors, and marked
+// delivered or failed in the database. Rows left pending by a crash are picked up when the server starts again.
+import type * as Y from 'yjs';
+import { docNames } from '../../src/lib/core/schema';
+import { readRegisteredModels } from '../../src/lib/core/docs/registry';
+import { diffRegistry } from '../../src/lib/core/webhooks/webhook-events';
+import type { Relay } from '../relay/relay-api';
+import type { Delivery, WebhookStore } from './webhook-store';
+import { isRetryable, readRetryDelay, sendWebhook, type WebhookSettings } from './webhook-delivery';
+
+export interface WebhookOutboxOptions {
+	store: WebhookStore;
+	relay: Pick<Relay, 'open' | 'on'>;
+	/** Resolves once every document update so far is durable (the doc store's flush). */
+	flush: () => Promise<void>;
+	settings: WebhookSettings;
+	log: (msg: string) => void;
+}
+
+export function startWebhookOutbox(opts: WebhookOutboxOptions) {
+	const { store, settings, log } = opts;
+	const inflight = new Set<string>();
+	let timer: ReturnType<typeof setTimeout> | null = null;
+	let closed = false;
+
+	async function deliver(d: Delivery): Promise<void> {
+		const hook = store.get(d.webhookId);
+		const now = () => Date.now();
+		if (!hook || hook.status !== 'ACTIVE') return store.finish(d.id, 'failed', hook ? 'webhook disabled' : 'webhook deleted', now());
+		const result = await sendWebhook(hook, d.id, d.body, settings);
+		if (closed) return; // a closing server leaves the row pending: it is sent again after the restart
+		if (result.kind === 'response' && result.status < 400) return store.finish(d.id, 'delivered', null, now());
+		const error = result.kind === 'response' ? `HTTP ${result.status}` : result.error;
+		if (isRetryable(result) && d.attempts < settings.maxRetries) {
+			const delay = readRetryDelay(d.attempts + 1, settings, result.kind === 'response' ? result.retryAfterMs : null);
+			store.retryAt(d.id, now() + delay, error);
+			return;
+		}
+		log(`webhook ${hook.name}: delivery ${d.id} (${d.event}) failed after ${d.attempts + 1} attempts: ${error}`);
+		store.finish(d.id, 'failed', error, now());
+	}
+
+	function pump(): void {
+		if (closed) return;
+		if (timer) clearTimeout(timer);
+		timer = null;
+		const free = settings.maxWorkers - inflight.size;
+		if (free > 0) {
+			for (const d of store.due(Date.now(), settings.maxWorkers + inflight.size)) {
+				if (inflight.size >= settings.maxWorkers) break;
+				if (inflight.has(d.id)) continue;
+				inflight.add(d.id);
+				void deliver(d)
+					.catch((e: Error) => log(`webhook delivery ${d.id}: ${e.message}`))
+					.finally(() => {
+						inflight.delete(d.id);
+						pump();
+					});
+			}
+		}
+		const next = store.nextDue();
+		if (next !== null && inflight.size < settings.maxWorkers) {
+			timer = setTimeout(pump, Math.max(0, next - Date.now()) + 1);
+			timer.unref?.();
+		}
+	}
+
+	// Watching the registry: changes are coalesced, read, made durable, then diffed against the rows seen.
+	let seen = store.readSeen();
+	let dirty = false;
+	let running: Promise<void> | null = null;
+	async function reconcile(): Promise<void> {
+		while (dirty && !closed) {
+			dirty = false;
+			const handle = await opts.relay.open(docNames.registry);
+			let models;
+			try {
+				models = readRegisteredModels(handle.doc);
+			} finally {
+				handle.release();
+			}
+			await opts.flush(); // what was read is durable now: its events may be queued
+			if (closed) return;
+			const seed = !store.isSeeded();
+			const diff = diffRegistry(seen, models);
+			if (diff.changes.length === 0 && !seed) continue;
+			const queued = store.record(diff.changes, seed ? [] : diff.events, Date.now(), seed);
+			seen = new Map(seen);
+			for (const [k, v] of diff.changes) {
+				if (v === null) seen.delete(k);
+				else seen.set(k, v);
+			}
+			if (queued > 0) pump();
+		}
+	}
+	const schedule = () => {
+		dirty = true;
+		running ??= reconcile()
+			.catch((e: Error) => log(`webhooks: reading the registry failed: ${e.message}`))
+			.finally(() => {
+				running = null;
+				if (dirty && !closed) schedule();
+			});
+	};
+	const off = opts.relay.on('room-loaded', (name, doc) => {
+		if (name !== docNames.registry) return;
+		(doc as Y.Doc).on('update', schedule);
+		schedule();
+	});
+	schedule();
+	pump();
+
+	return {
+		/** Sends what is due now (after a webhook changed). */
+		kick: pump,
+		/** Resolves once the registry changes so far are queued (tests, and the server's close). */
+		settled: async () => {
+			while (running) await running;
+		},
+		async close() {
+			await this.settled();
+			closed = true;
+			off();
+			if (timer) clearTimeout(timer);
+		}
+	};
+}
+
+export type WebhookOutbox = ReturnType<typeof startWebhookOutbox>;
