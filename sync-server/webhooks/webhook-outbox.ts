@@ -110,6 +110,7 @@ export function startWebhookOutbox(opts: WebhookOutboxOptions) {
 		schedule();
 	});
 	schedule();
+	store.resumePending(Date.now());
 	pump();
 
 	return {

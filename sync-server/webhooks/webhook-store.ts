@@ -72,6 +72,7 @@ export function openWebhookStore(file: string) {
 		due: db.prepare<[number, number], { id: string; webhook_id: string; event: string; body: string; attempts: number; next_at: number }>(
 			"SELECT id, webhook_id, event, body, attempts, next_at FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, queued, id LIMIT ?"
 		),
+		resume: db.prepare("UPDATE outbox SET next_at = ? WHERE state = 'pending' AND next_at > ?"),
 		nextAt: db.prepare<[], { at: number | null }>("SELECT MIN(next_at) AS at FROM outbox WHERE state = 'pending'"),
 		finish: db.prepare('UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, done_at = ? WHERE id = ?'),
 		retry: db.prepare('UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?'),
@@ -129,6 +130,8 @@ export function openWebhookStore(file: string) {
 		due(now: number, limit: number): Delivery[] {
 			return q.due.all(now, limit).map((r) => ({ id: r.id, webhookId: r.webhook_id, event: r.event, body: r.body, attempts: r.attempts, nextAt: r.next_at }));
 		},
+		/** Makes every pending delivery due at `now` (a restarted server retries what it left pending at once). */
+		resumePending: (now: number) => void q.resume.run(now, now),
 		/** The earliest pending attempt time, or null. */
 		nextDue: (): number | null => q.nextAt.get()?.at ?? null,
 		finish: (id: string, state: 'delivered' | 'failed', error: string | null, at: number) => void q.finish.run(state, error, at, id),

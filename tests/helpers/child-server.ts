@@ -14,9 +14,11 @@ export interface ChildServer {
 	output(): string;
 }
 
-export function spawnServer(dataDir: string, args: string[] = [], timeoutMs = 30_000): Promise<ChildServer> {
+/** `env`: variables set for the child besides this process's own. */
+export function spawnServer(dataDir: string, args: string[] = [], timeoutMs = 30_000, env: Record<string, string> = {}): Promise<ChildServer> {
 	const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server', 'cli.ts'), '--port', '0', '--data', dataDir, ...args], {
 		cwd: root,
+		env: { ...process.env, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let out = '';
