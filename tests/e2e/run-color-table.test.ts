@@ -1,6 +1,7 @@
 // A run's colour in headless Chromium against the real server: the runs table's dot and the run page's are the same
 // colour (derived from the run id until one is picked), a colour picked in one browser shows in another (two
-// contexts: separate storage, each its own relay connection), survives a reload, and goes back to the default.
+// contexts: separate storage, each its own relay connection), survives a reload, is in what the server answers (the
+// native API, the server-rendered first screen), and goes back to the default.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultRunColor, RUN_PALETTE } from '../../src/lib/core/run-color';
@@ -57,6 +58,17 @@ describe('run colours [e2e]', () => {
 				el.dispatchEvent(new Event('change', { bubbles: true }));
 			});
 			await waitForColor(table.page, dot, '#123456', 'the other browser’s table dot');
+			// The server's readers carry it: the native API's run, and the runs table's first screen rendered into the HTML.
+			await waitFor(async () => ((await (await fetch(`${e2e.server.url}/api/runs/${run_id}`)).json()) as { run: { color?: string } }).run.color === '#123456', {
+				what: 'the colour in GET /api/runs/<id>'
+			});
+			await waitFor(
+				async () => {
+					const html = await (await fetch(`${e2e.server.url}/experiments/${experiment_id}`, { headers: { accept: 'text/html' } })).text();
+					return /class="color-dot[^"]*"[^>]*style="background: #123456;"/.test(html);
+				},
+				{ what: 'the colour dot in the server-rendered first screen' }
+			);
 			await table.page.reload();
 			await waitForText(table.page, '[role=status]', 'Live');
 			await waitForColor(table.page, dot, '#123456', 'the table dot after a reload');
