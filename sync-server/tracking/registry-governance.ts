@@ -58,8 +58,9 @@ function requireModel(doc: Y.Doc, name: string): RegisteredModelRecord {
  * version must exist; `who` is the requester.
  */
 export function requestIfProtected(doc: Y.Doc, model: RegisteredModelRecord, move: RequestedMove, who: string, now: number): MoveRequest | null {
-	if (!isProtectedMove(readProtection(doc, model.id), move)) return null;
 	const version = move.version === null ? null : model.versions.find((v) => v.version === move.version);
+	const archives = move.kind === 'stage' && move.archiveExisting && model.versions.some((v) => v.version !== move.version && v.stage === move.stage);
+	if (!isProtectedMove(readProtection(doc, model.id), move.kind === 'stage' ? { ...move, archives } : move)) return null;
 	if (version === undefined) throw notFound(`Model Version (name=${model.name}, version=${move.version}) not found`);
 	const base = { id: createRegistryId(), modelId: model.id, model: model.name, versionId: version?.id ?? null, version: version ? String(version.version) : null, requestedBy: who, requestedAt: now, status: 'pending' as const };
 	const request: MoveRequest = move.kind === 'stage' ? { ...base, kind: 'stage', stage: move.stage, archiveExisting: move.archiveExisting } : { ...base, kind: 'alias', alias: move.alias };

@@ -1,7 +1,7 @@
 // The registry pages' state: model rows, one model or one version with its audit trail, read live from the local
 // `registry` document; creates, renames, deletes, stage, alias, description and tag edits applied to that document
-// (offline too) by the same writers the server uses, so they merge through the relay. "Who" is this browser's
-// display name (registry-user.svelte.ts). An identity refused the registry reads the models list over HTTP (read-only);
+// (offline too) by the same writers the server uses, so they merge through the relay. "Who" is the signed-in user,
+// else this browser's display name (registry-user.svelte.ts); protected moves become requests. An identity refused the registry reads the models list over HTTP (read-only);
 // a model's own page needs the document.
 import type * as Y from 'yjs';
 import { docNames } from '$lib/core/schema';
@@ -28,10 +28,11 @@ import {
 import { checkModelNameInput, readModelAudit, readModelRow, type Checked, type ModelRow } from '$lib/core/registry-view';
 import { createDocsView, type DocsView } from './doc-view.svelte';
 import { openDocument } from './documents';
-import { readDisplayName } from './registry-user.svelte';
 import { withRefusalFallback } from './auth-fallback.svelte';
 import { requireDocument } from './auth-access.svelte';
 import { fetchReadableModels } from './auth-lists';
+import { readProtection } from '$lib/core/docs/registry-governance';
+import { readActor, routeProtectedMove } from './registry-governance.svelte';
 
 /** Why the registry cannot be edited by an identity refused its document. */
 const READ_ONLY = 'You may read some models but not change the registry: it is read-only here.';
@@ -153,20 +154,25 @@ export function editModel(modelId: string, patch: Omit<RegisteredModelPatch, 'no
 	return withModel(modelId, (doc) => void updateRegisteredModel(doc, modelId, { ...patch, now: Date.now() }));
 }
 
-/** Moves a version to `stage`, optionally archiving the versions already there; appends the audit entries. */
+/**
+ * Moves a version to `stage`, optionally archiving the versions already there; appends the audit entries. A
+ * protected stage is not written: a request for it goes to the server (registry-governance.svelte.ts).
+ */
 export function transitionStage(modelId: string, versionId: string, stage: ModelStage, archiveExisting: boolean): boolean {
 	return withModel(modelId, (doc, model) => {
 		const version = model.versions.find((v) => v.id === versionId);
-		if (version) moveStage(doc, { model, version, stage, archiveExisting, who: readDisplayName().current, now: Date.now() });
+		if (!version || routeProtectedMove(model, readProtection(doc, modelId), { kind: 'stage', version: version.version, stage, archiveExisting })) return;
+		moveStage(doc, { model, version, stage, archiveExisting, who: readActor(), now: Date.now() });
 	});
 }
 
-/** Points `alias` at the version (null removes the alias); appends an audit entry when its target changes. */
+/** Points `alias` at the version (null removes the alias); appends an audit entry when its target changes. A protected alias becomes a request. */
 export function setAlias(modelId: string, alias: string, versionId: string | null): boolean {
 	return withModel(modelId, (doc, model) => {
 		const version = versionId === null ? null : (model.versions.find((v) => v.id === versionId) ?? null);
 		if (versionId !== null && !version) return;
-		moveAlias(doc, { model, alias, version, who: readDisplayName().current, now: Date.now() });
+		if (routeProtectedMove(model, readProtection(doc, modelId), { kind: 'alias', alias, version: version?.version ?? null })) return;
+		moveAlias(doc, { model, alias, version, who: readActor(), now: Date.now() });
 	});
 }
 

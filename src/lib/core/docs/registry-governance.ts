@@ -120,9 +120,13 @@ export function decideRequest(r: MoveRequest, decision: Decision, who: string, a
 	return { ...r, status: decision === 'approve' ? 'approved' : 'rejected', decidedBy: who, decidedAt: at, ...(note ? { note: note.slice(0, 1000) } : {}) };
 }
 
-/** Whether moving to `stage`, or moving `alias`, on the model needs a request. */
-export function isProtectedMove(p: Protection, move: { kind: 'stage'; stage: ModelStage } | { kind: 'alias'; alias: string }): boolean {
-	return move.kind === 'stage' ? p.stages.includes(move.stage) : p.aliases.includes(move.alias);
+/**
+ * Whether moving to `stage`, or moving `alias`, on the model needs a request. `archives`: the stage move also
+ * archives other versions (archive_existing_versions with versions there), so a protected Archived counts too.
+ */
+export function isProtectedMove(p: Protection, move: { kind: 'stage'; stage: ModelStage; archives?: boolean } | { kind: 'alias'; alias: string }): boolean {
+	if (move.kind === 'alias') return p.aliases.includes(move.alias);
+	return p.stages.includes(move.stage) || (move.archives === true && p.stages.includes('Archived'));
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
