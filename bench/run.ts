@@ -5,6 +5,7 @@ import { runMlflowCompareBench } from './mlflow';
 import { runModelsBench } from './models';
 import { runTableBench } from './ui-table';
 import { runChartBench } from './ui-charts';
+import { runWorkspaceBench } from './ui-workspace';
 import { runLoadBench } from './load';
 import { runAuthOverheadBench } from './auth-overhead';
 
@@ -15,6 +16,7 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 if (!only || only === 'core') printTable('Core: ingest, storage, live sync (issue: Tandem core)', await runCoreBench({ quick }));
 if (!only || only === 'ui' || only === 'table') printTable('Web app in headless Chromium: runs table', await runTableBench({ quick }));
 if (!only || only === 'ui' || only === 'charts') printTable('Web app in headless Chromium: metric charts', await runChartBench({ quick }));
+if (!only || only === 'ui' || only === 'workspace') printTable('Web app in headless Chromium: experiment chart workspace (issue 12)', await runWorkspaceBench({ quick }));
 if (!only || only === 'mlflow') printTable('MLflow drop-in: Tandem vs mlflow server (SQLite), same Python client workload', await runMlflowCompareBench({ quick }));
 if (!only || only === 'models') printTable('MLflow Models: Tandem vs mlflow server (SQLite), and the registry live in two browsers', await runModelsBench({ quick }));
 if (!only || only === 'load') printTable('Load: live clients during heavy ingest (issue 11)', await runLoadBench({ quick, args }));
