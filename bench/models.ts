@@ -69,7 +69,7 @@ export async function runModelsBench(opts: { quick: boolean }): Promise<Row[]> {
 				value: `Tandem ${fmt(t.search.first_s * 1000, 1)} · MLflow ${fmt(m.search.first_s * 1000, 1)} ms`,
 				target: '—'
 			},
-			live
+			...live
 		];
 	} finally {
 		tandem.proc.kill('SIGTERM');

@@ -1,6 +1,7 @@
 // Registry live latency between two browsers: browser A registers a logged model as a new version through the app's
-// "Register model" dialog; browser B (its own context) has the registered model's page open. Measured from A's
-// submit to the version's row in B's DOM (a MutationObserver in B; both read the same machine clock).
+// "Register model" dialog, then moves a version's stage and an alias in the versions table; browser B (its own
+// context) has the registered model's page open. Measured from A's submit to the change in B's DOM (a
+// MutationObserver in B; both read the same machine clock).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { launchBrowser, openTestPage } from '../tests/helpers/browser';
 import { ensureAppBuilt } from '../tests/e2e/global-setup';
 import { median, ms, post, quantile } from './browser-bench';
 import type { Row } from './table';
+import type { Page } from 'playwright-core';
 
 const R = '/api/2.0/mlflow';
 const MODEL = 'live-bench';
@@ -25,7 +27,53 @@ function watchForVersion(version: number): string {
 	})`;
 }
 
-export async function measureRegistryLive(opts: { quick: boolean }): Promise<Row> {
+/** In B: resolves with Date.now() once the element `sel` reads `text` (its trimmed text contains it). */
+function watchForText(sel: string, text: string): string {
+	return `new Promise((resolve) => {
+		const sel = ${JSON.stringify(sel)}, want = ${JSON.stringify(text)};
+		const has = () => (document.querySelector(sel)?.textContent ?? '').includes(want);
+		if (has()) return resolve(Date.now());
+		const obs = new MutationObserver(() => {
+			if (has()) { obs.disconnect(); resolve(Date.now()); }
+		});
+		obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+	})`;
+}
+
+/** In A: resolves with Date.now() at the next form submit (capture, before the app handles it). */
+const nextSubmit = () => new Promise<number>((resolve) => document.addEventListener('submit', () => resolve(Date.now()), { capture: true, once: true }));
+
+/** Moves stages (v1 between Staging and Production) and an alias (@live between v1 and v2) in A; B's DOM follows. */
+async function measureMoves(a: Page, b: Page, modelUrl: string, samples: number): Promise<{ stage: number[]; alias: number[] }> {
+	await a.goto(modelUrl);
+	await a.locator('tr[data-version="2"]').waitFor();
+	const stage: number[] = [];
+	const alias: number[] = [];
+	for (let i = 0; i < samples; i++) {
+		const to = i % 2 === 0 ? 'Staging' : 'Production';
+		const seenStage = b.evaluate(watchForText('tr[data-version="1"] [data-col=stage]', to)) as Promise<number>;
+		seenStage.catch(() => {}); // awaited below; a failure before then is reported by the step that failed
+		await a.getByRole('button', { name: 'Change stage of version 1', exact: true }).click();
+		await a.getByLabel('New stage for version 1', { exact: true }).selectOption(to);
+		const submitted = a.evaluate(nextSubmit);
+		await a.getByRole('button', { name: 'Transition', exact: true }).click();
+		const [t0, t1] = await Promise.all([submitted, seenStage]);
+		stage.push(t1 - t0);
+
+		const v = (i % 2) + 1;
+		const seenAlias = b.evaluate(watchForText(`tr[data-version="${v}"] [data-col=aliases]`, '@live')) as Promise<number>;
+		seenAlias.catch(() => {});
+		await a.getByRole('button', { name: `Add alias to version ${v}`, exact: true }).click();
+		await a.getByLabel(`New alias for version ${v}`, { exact: true }).fill('live');
+		const aliasSubmitted = a.evaluate(nextSubmit);
+		await a.getByRole('button', { name: 'Set alias' }).click();
+		const [s0, s1] = await Promise.all([aliasSubmitted, seenAlias]);
+		alias.push(s1 - s0);
+	}
+	return { stage, alias };
+}
+
+export async function measureRegistryLive(opts: { quick: boolean }): Promise<Row[]> {
 	const samples = opts.quick ? 10 : 40;
 	await ensureAppBuilt();
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'tandem-registry-live-'));
@@ -65,12 +113,21 @@ export async function measureRegistryLive(opts: { quick: boolean }): Promise<Row
 			await dialog.waitFor({ state: 'hidden' });
 		}
 		const p99 = quantile(latencies, 0.99);
-		return {
-			figure: `registering a version in browser A → its row in browser B (${samples} registrations), median / p99`,
-			value: `${ms(median(latencies))} / ${ms(p99)}`,
-			target: '≤ 100 ms p99',
-			ok: p99 <= 100
+		const moves = await measureMoves(a.page, b.page, `${base}/models/${MODEL}`, samples);
+		const row = (figure: string, xs: number[]): Row => {
+			const q = quantile(xs, 0.99);
+			return { figure, value: `${ms(median(xs))} / ${ms(q)}`, target: '≤ 100 ms p99', ok: q <= 100 };
 		};
+		return [
+			{
+				figure: `registering a version in browser A → its row in browser B (${samples} registrations), median / p99`,
+				value: `${ms(median(latencies))} / ${ms(p99)}`,
+				target: '≤ 100 ms p99',
+				ok: p99 <= 100
+			},
+			row(`a stage move in browser A → browser B (${samples} moves), median / p99`, moves.stage),
+			row(`an alias move in browser A → browser B (${samples} moves), median / p99`, moves.alias)
+		];
 	} finally {
 		await browser.close();
 		server.proc.kill('SIGTERM');
