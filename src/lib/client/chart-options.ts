@@ -20,6 +20,14 @@ export interface ChartOptionsInput {
 	onCursor(u: uPlot): void;
 }
 
+/** Past this many lines a chart draws them as hairlines. */
+const DENSE_LINES = 10;
+
+/** CSS px per device pixel, as uPlot scales stroke widths by it. */
+function uPlotPxRatio(): number {
+	return typeof devicePixelRatio === 'number' && devicePixelRatio > 0 ? devicePixelRatio : 1;
+}
+
 /** Tick spacings for steps: whole numbers only. */
 const STEP_INCRS = Array.from({ length: 45 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
 /** Tick spacings for durations in ms: round seconds, minutes and hours. */
@@ -39,9 +47,12 @@ function readYAxisSize(_u: uPlot, values: string[] | null): number {
 export function createChartOptions(o: ChartOptionsInput): uPlot.Options {
 	const axis = { stroke: cssVar('--text-muted'), grid: { stroke: cssVar('--border'), width: 1 }, ticks: { stroke: cssVar('--border'), width: 1 }, font: '11px system-ui, sans-serif' };
 	const series: uPlot.Series[] = [{}];
+	// Many overlaid lines are drawn one device pixel wide: a hairline rasterises several times faster than a wider
+	// stroke (and 100 lines of a thousand segments each are what a workspace panel draws).
+	const width = o.lines.length > DENSE_LINES ? 1 / uPlotPxRatio() : o.smoothed ? 1.6 : 1.25;
 	for (const l of o.lines) {
-		if (o.smoothed) series.push({ label: l.label, stroke: l.color, width: 1, alpha: 0.28, points: { show: false } });
-		series.push({ label: l.label, stroke: l.color, width: o.smoothed ? 1.6 : 1.25, points: { show: false } });
+		if (o.smoothed) series.push({ label: l.label, stroke: l.color, width: 1 / uPlotPxRatio(), alpha: 0.28, points: { show: false } });
+		series.push({ label: l.label, stroke: l.color, width, points: { show: false } });
 	}
 	return {
 		width: o.width,
