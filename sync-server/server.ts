@@ -42,6 +42,7 @@ import { collectWhenIdle } from './idle-gc';
 import { createGovernanceService } from './tracking/registry-governance';
 import { addRegistryGovernanceApi } from './http/registry-governance-api';
 import { openWebhookStore } from './webhooks/webhook-store';
+import { createSecretCipher } from './webhooks/webhook-secret';
 import { startWebhookOutbox } from './webhooks/webhook-outbox';
 import { readWebhookSettings, type WebhookSettings } from './webhooks/webhook-delivery';
 import { addMlflowWebhookApi } from './mlflow/webhook-endpoints';
@@ -125,6 +126,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const log = opts.log ?? (() => {});
 	const dataDir = path.resolve(opts.dataDir ?? 'tandem-data');
 	const bindHost = opts.host ?? '127.0.0.1';
+	const secretCipher = createSecretCipher(process.env.MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY); // throws for a malformed key
 	const auth = openAuthStore(path.join(dataDir, 'auth.db'));
 	if (!isLoopbackAddress(bindHost) && !auth.hasUsers() && !opts.insecure) {
 		auth.close();
@@ -183,7 +185,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	addMlflowRegistryApi(router, { registry });
 	addRegistryGovernanceApi(router, { governance: createGovernanceService(relay) });
 	const webhookSettings = { ...readWebhookSettings(process.env, readWebhookUrlSettings(process.env)), ...opts.webhooks };
-	const webhookStore = openWebhookStore(path.join(dataDir, 'webhooks.db'));
+	const webhookStore = openWebhookStore(path.join(dataDir, 'webhooks.db'), secretCipher);
 	const outbox = startWebhookOutbox({ store: webhookStore, relay, flush: () => store.flush(), settings: webhookSettings, log });
 	addMlflowWebhookApi(router, { store: webhookStore, settings: webhookSettings, kick: outbox.kick });
 	addMlflowTrackingApi(router, { experiments, runs, models });

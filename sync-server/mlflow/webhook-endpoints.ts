@@ -16,7 +16,7 @@ import { checkWebhookUrl } from '../../src/lib/core/webhooks/webhook-url';
 import { readExamplePayload } from '../../src/lib/core/webhooks/webhook-events';
 import { readQueryMessage } from '../../src/lib/core/mlflow/message';
 import type { Router } from '../http/router';
-import type { WebhookStore } from '../webhooks/webhook-store';
+import type { StoredWebhook, WebhookStore } from '../webhooks/webhook-store';
 import { checkResolvedHost, sendWebhook, type WebhookSettings } from '../webhooks/webhook-delivery';
 
 export interface WebhookApiDeps {
@@ -42,7 +42,7 @@ export function addMlflowWebhookApi(router: Router, deps: WebhookApiDeps): void 
 	const now = deps.now ?? Date.now;
 	const base = '^/(?:api|ajax-api)/2\\.0/mlflow/webhooks';
 	const one = new RegExp(`${base}/([^/]+)$`);
-	const require = (id: string): WebhookRecord => {
+	const require = (id: string): StoredWebhook => {
 		const hook = store.get(id);
 		if (!hook) throw notFound(`Webhook with ID ${id} not found.`);
 		return hook;
@@ -65,7 +65,9 @@ export function addMlflowWebhookApi(router: Router, deps: WebhookApiDeps): void 
 		const patch = parseUpdateWebhook(await ctx.json());
 		const hook = require(ctx.params[0]);
 		if (patch.url !== undefined) await checkUrl(patch.url, settings);
-		const updated: WebhookRecord = { ...hook, ...patch, lastUpdatedTimestamp: now() };
+		if (hook.secretError && patch.secret === undefined) throw invalid(`${hook.secretError}, or set a new secret`);
+		const { secretError: _unread, ...stored } = hook;
+		const updated: WebhookRecord = { ...stored, ...patch, lastUpdatedTimestamp: now() };
 		store.update(updated);
 		deps.kick();
 		return { webhook: toWebhookJson(updated) };
@@ -79,6 +81,7 @@ export function addMlflowWebhookApi(router: Router, deps: WebhookApiDeps): void 
 		const event = parseTestWebhook(await ctx.json()) ?? hook.events[0];
 		const [entity, action] = event.split('.');
 		const body = JSON.stringify({ entity, action, timestamp: new Date(now()).toISOString(), data: readExamplePayload(event) });
+		if (hook.secretError) return { result: { success: false, error_message: `Failed to test webhook: ${hook.secretError}` } };
 		const result = await sendWebhook(hook, randomUUID(), body, settings);
 		if (result.kind !== 'response') return { result: { success: false, error_message: `Failed to test webhook: ${result.error}` } };
 		return { result: { success: result.status < 400, response_status: result.status, response_body: result.body } };

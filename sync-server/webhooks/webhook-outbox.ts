@@ -29,6 +29,10 @@ export function startWebhookOutbox(opts: WebhookOutboxOptions) {
 		const hook = store.get(d.webhookId);
 		const now = () => Date.now();
 		if (!hook || hook.status !== 'ACTIVE') return store.finish(d.id, 'failed', hook ? 'webhook disabled' : 'webhook deleted', now());
+		if (hook.secretError) {
+			log(`webhook ${hook.name}: delivery ${d.id} not sent: ${hook.secretError}`);
+			return store.finish(d.id, 'failed', hook.secretError, now());
+		}
 		const result = await sendWebhook(hook, d.id, d.body, settings);
 		if (closed) return; // a closing server leaves the row pending: it is sent again after the restart
 		if (result.kind === 'response' && result.status < 400) return store.finish(d.id, 'delivered', null, now());
@@ -53,7 +57,11 @@ export function startWebhookOutbox(opts: WebhookOutboxOptions) {
 				if (inflight.has(d.id)) continue;
 				inflight.add(d.id);
 				void deliver(d)
-					.catch((e: Error) => log(`webhook delivery ${d.id}: ${e.message}`))
+					.catch((e: Error) => {
+						// Never retried in a loop: an unexpected failure ends the delivery (and is logged).
+						log(`webhook delivery ${d.id}: ${e.message}`);
+						store.finish(d.id, 'failed', e.message, Date.now());
+					})
 					.finally(() => {
 						inflight.delete(d.id);
 						pump();

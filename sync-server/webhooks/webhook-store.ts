@@ -1,13 +1,14 @@
 // The webhook database (`webhooks.db` in the data directory, SQLite in WAL mode, synchronous FULL): the webhooks
 // themselves, the durable outbox of deliveries (one row per event and webhook, with its stable delivery id, attempts
 // and next attempt time), and the registry rows already seen (webhook-events.ts), updated in the same transaction
-// that queues their events, so a change's events are queued exactly once.
+// that queues their events, so a change's events are queued exactly once. Secrets are sealed (webhook-secret.ts).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { WebhookRecord, WebhookStatus } from '../../src/lib/core/webhooks/webhook-request';
 import type { FiredEvent } from '../../src/lib/core/webhooks/webhook-events';
+import { createSecretCipher, type SecretCipher } from './webhook-secret';
 
 export interface Delivery {
 	id: string;
@@ -34,19 +35,29 @@ interface WebhookRow {
 	updated: number;
 }
 
-const toRecord = (r: WebhookRow): WebhookRecord => ({
-	id: r.id,
-	name: r.name,
-	description: r.description,
-	url: r.url,
-	events: JSON.parse(r.events) as string[],
-	status: r.status as WebhookStatus,
-	secret: r.secret,
-	creationTimestamp: r.created,
-	lastUpdatedTimestamp: r.updated
-});
+/** A stored webhook; `secretError` says why its secret could not be read (a key missing or changed). */
+export type StoredWebhook = WebhookRecord & { secretError?: string };
 
-export function openWebhookStore(file: string) {
+export function openWebhookStore(file: string, cipher: SecretCipher = createSecretCipher(undefined)) {
+	const toRecord = (r: WebhookRow): StoredWebhook => {
+		const record: StoredWebhook = {
+			id: r.id,
+			name: r.name,
+			description: r.description,
+			url: r.url,
+			events: JSON.parse(r.events) as string[],
+			status: r.status as WebhookStatus,
+			secret: null,
+			creationTimestamp: r.created,
+			lastUpdatedTimestamp: r.updated
+		};
+		try {
+			record.secret = cipher.open(r.secret);
+		} catch (e) {
+			record.secretError = (e as Error).message;
+		}
+		return record;
+	};
 	mkdirSync(path.dirname(file), { recursive: true });
 	const db = new Database(file);
 	db.pragma('journal_mode = WAL');
@@ -108,16 +119,16 @@ export function openWebhookStore(file: string) {
 	return {
 		create(w: Omit<WebhookRecord, 'id'>): WebhookRecord {
 			const id = randomUUID();
-			q.insert.run(id, w.name, w.description, w.url, JSON.stringify(w.events), w.status, w.secret, w.creationTimestamp, w.lastUpdatedTimestamp);
+			q.insert.run(id, w.name, w.description, w.url, JSON.stringify(w.events), w.status, cipher.seal(w.secret), w.creationTimestamp, w.lastUpdatedTimestamp);
 			return { ...w, id };
 		},
-		get: (id: string): WebhookRecord | null => {
+		get: (id: string): StoredWebhook | null => {
 			const row = q.get.get(id);
 			return row ? toRecord(row) : null;
 		},
 		list: (limit: number, offset: number): WebhookRecord[] => q.list.all(limit, offset).map(toRecord),
 		update(w: WebhookRecord): void {
-			q.update.run(w.name, w.description, w.url, JSON.stringify(w.events), w.status, w.secret, w.lastUpdatedTimestamp, w.id);
+			q.update.run(w.name, w.description, w.url, JSON.stringify(w.events), w.status, cipher.seal(w.secret), w.lastUpdatedTimestamp, w.id);
 		},
 		delete: (id: string, at: number): boolean => q.delete.run(at, at, id).changes > 0,
 
