@@ -39,6 +39,16 @@ describe('route access', () => {
 		expect(need('POST', '/api/admin/gc')).toEqual({ kind: 'admin' });
 		expect(need('GET', '/api/experiments')).toEqual({ kind: 'filtered' });
 	});
+	it('keeps webhooks to admins, and maps registry governance to the model it names', () => {
+		expect(need('POST', '/api/2.0/mlflow/webhooks', { name: 'h', experiment_id: '1', run_id: RUN })).toEqual({ kind: 'admin' });
+		expect(need('POST', '/ajax-api/2.0/mlflow/webhooks/abc/test')).toEqual({ kind: 'admin' });
+		const model = [{ kind: 'registered_model', name: 'fraud v2' }];
+		expect(need('GET', '/api/registry/models/fraud%20v2/timeline?at=5')).toEqual({ kind: 'resource', level: 'READ', refs: model });
+		expect(need('PUT', '/api/registry/models/fraud%20v2/protection')).toEqual({ kind: 'resource', level: 'MANAGE', refs: model });
+		expect(need('POST', '/api/registry/models/fraud%20v2/requests')).toEqual({ kind: 'resource', level: 'EDIT', refs: model });
+		expect(need('POST', `/api/registry/models/fraud%20v2/requests/${RUN}/approve`)).toEqual({ kind: 'resource', level: 'EDIT', refs: model });
+		expect(need('GET', '/api/registry/models/%E0%A4%A/timeline')).toEqual({ kind: 'admin' });
+	});
 	it('maps artifact paths and documents to what they belong to', () => {
 		expect(artifactPathRef(`3/${RUN}/artifacts/x`)).toEqual({ kind: 'run', id: RUN });
 		expect(artifactPathRef(`3/models/m-${'e'.repeat(32)}/artifacts/x`)).toEqual({ kind: 'logged_model', id: `m-${'e'.repeat(32)}` });

@@ -114,6 +114,8 @@ export function routeNeed(method: string, pathname: string, query: URLSearchPara
 	const ml = MLFLOW.exec(pathname);
 	if (ml) {
 		const path = ml[1];
+		// Webhooks are admin only (MLflow's auth app: sender_is_admin), whatever ids a body might carry.
+		if (path === 'webhooks' || path.startsWith('webhooks/')) return { kind: 'admin' };
 		if (path === 'upload-artifact') return need('EDIT', runOfQuery(query));
 		if (path === 'get-artifact' || path === 'artifacts/list') return need('READ', runOfQuery(query));
 		if (path === 'logged-models' && method === 'POST') return need('EDIT', mlflowRefs('', message())[0] ?? null);
