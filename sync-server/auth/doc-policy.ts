@@ -1,6 +1,7 @@
 // What a signed-in socket may change inside a document that holds many resources, write by write (the relay's
 // WritePolicy): in `workspace` and `registry`, EDIT on the experiment or registered model an entry belongs to
-// (MANAGE to delete or restore it, a write-scoped token to create one); in `exp/<id>`, MANAGE to delete or restore a
+// (MANAGE to delete or restore it, a write-scoped token to create one), EDIT on the experiment of a saved view (made
+// in the writer's own name); in `exp/<id>`, MANAGE to delete or restore a
 // run; registry audit entries only in the writer's own name. The same levels as the HTTP routes.
 import type * as Y from 'yjs';
 import { allows, type Permission, type Principal } from '../../src/lib/core/access';
@@ -34,6 +35,14 @@ export function createWritePolicy(control: AccessControl, principal: Principal, 
 				return owner.entries.every((e) => (e as { who?: unknown } | null)?.who === principal.user)
 					? null
 					: `Permission denied: audit entries are recorded in the writer's own name (${principal.user})`;
+			case 'view': {
+				if (owner.createdBy !== undefined && owner.createdBy !== principal.user) {
+					return `Permission denied: views are saved in the writer's own name (${principal.user})`;
+				}
+				if (owner.experimentId === null) return principal.scope === 'read' ? `Permission denied: token scope 'read' cannot save views` : null;
+				const have = control.levelOn(principal, 'experiment', owner.experimentId);
+				return allows(have, 'EDIT') ? null : denied(principal, have, 'EDIT', `experiment ${owner.experimentId} (its saved views)`);
+			}
 			case 'experiment':
 			case 'registered_model': {
 				const resource = owner.kind === 'experiment' ? owner.id : owner.name;

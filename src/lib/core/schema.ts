@@ -4,7 +4,8 @@ import { isExperimentId, isRunId } from './ids';
 
 /** Top-level shared types of each document kind. */
 export const KEYS = {
-	workspace: { experiments: 'experiments' },
+	/** `views`: the named views saved for experiments (docs/saved-views.ts), keyed by a random view id. */
+	workspace: { experiments: 'experiments', views: 'views' },
 	experiment: { runs: 'runs' },
 	live: { metrics: 'metrics', batches: 'batches' },
 	run: { meta: 'meta', notes: 'notes', artifacts: 'artifacts', series: 'series' },
@@ -14,7 +15,9 @@ export const KEYS = {
 	/** `exp/<id>/models`: one header per logged model of the experiment, its tags, and when they were last edited. */
 	models: { models: 'models', tags: 'tags', touched: 'touched' },
 	/** `model/<modelId>`: the experiment it belongs to, params and the artifact manifest (same key as a run's). */
-	model: { meta: 'meta', params: 'params', artifacts: 'artifacts' }
+	model: { meta: 'meta', params: 'params', artifacts: 'artifacts' },
+	/** `exp/<id>/comments` and `registry/comments`: comment records, deletions and thread states (core/comments). */
+	comments: { comments: 'comments', deleted: 'deleted', threads: 'threads' }
 } as const;
 
 /** Fields of an experiment entry (a Y.Map inside workspace.experiments). `tags` is a nested Y.Map<string>. */
@@ -25,6 +28,16 @@ export const EXPERIMENT_FIELDS = {
 	lastUpdateTime: 'lastUpdateTime',
 	artifactLocation: 'artifactLocation',
 	tags: 'tags'
+} as const;
+
+/** Fields of a saved view (a Y.Map inside workspace.views): the experiment page's URL query under a name. */
+export const SAVED_VIEW_FIELDS = {
+	experimentId: 'experimentId',
+	name: 'name',
+	query: 'query',
+	createdBy: 'createdBy',
+	creationTime: 'creationTime',
+	lastUpdateTime: 'lastUpdateTime'
 } as const;
 
 /** Fields of a run header (a Y.Map inside exp/<id>.runs). `params` and `tags` are nested Y.Map<string>. */
@@ -115,6 +128,10 @@ export const docNames = {
 	experiment: (experimentId: string) => `exp/${experimentId}`,
 	live: (experimentId: string) => `exp/${experimentId}/live`,
 	models: (experimentId: string) => `exp/${experimentId}/models`,
+	/** Comment threads on the experiment and its runs (pinned ones included). */
+	comments: (experimentId: string) => `exp/${experimentId}/comments`,
+	/** Comment threads on registered models and their versions. */
+	registryComments: 'registry/comments',
 	model: (modelId: string) => `model/${modelId}`,
 	run: (runId: string) => `run/${runId}`,
 	series: (runId: string, key: string, part = 0) => `series/${runId}/${key}${part > 0 ? `@${part}` : ''}`
@@ -126,6 +143,8 @@ export type DocRef =
 	| { kind: 'experiment'; experimentId: string }
 	| { kind: 'live'; experimentId: string }
 	| { kind: 'models'; experimentId: string }
+	| { kind: 'comments'; experimentId: string }
+	| { kind: 'registryComments' }
 	| { kind: 'model'; modelId: string }
 	| { kind: 'run'; runId: string }
 	| { kind: 'series'; runId: string; key: string; part: number };
@@ -146,9 +165,11 @@ export function isValidKey(key: unknown): key is string {
 export function parseDocName(name: string): DocRef | null {
 	if (name === 'workspace') return { kind: 'workspace' };
 	if (name === 'registry') return { kind: 'registry' };
-	const exp = /^exp\/([0-9]+)(?:\/(live|models))?$/.exec(name);
+	if (name === 'registry/comments') return { kind: 'registryComments' };
+	const exp = /^exp\/([0-9]+)(?:\/(live|models|comments))?$/.exec(name);
 	if (exp && isExperimentId(exp[1])) {
 		if (exp[2] === 'live') return { kind: 'live', experimentId: exp[1] };
+		if (exp[2] === 'comments') return { kind: 'comments', experimentId: exp[1] };
 		return exp[2] === 'models' ? { kind: 'models', experimentId: exp[1] } : { kind: 'experiment', experimentId: exp[1] };
 	}
 	const model = /^model\/(m-[0-9a-f]{32})$/.exec(name);

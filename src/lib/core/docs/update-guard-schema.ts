@@ -2,12 +2,13 @@
 // docs/*.ts (tag edits, renames, delete/restore, notes, registry edits, logged-model tags), with types and sizes
 // checked; every field the server owns (a run's meta, series directory and artifact manifest, params, statuses,
 // times, logged-model headers) is refused.
-import { EXPERIMENT_FIELDS as XF, KEYS, LIFECYCLES, REGISTRY_FIELDS, RUN_FIELDS as RF, isValidKey, parseDocName } from '../schema';
+import { EXPERIMENT_FIELDS as XF, SAVED_VIEW_FIELDS as VF, KEYS, LIFECYCLES, REGISTRY_FIELDS, RUN_FIELDS as RF, isValidKey, parseDocName } from '../schema';
 import { isExperimentId, isModelId, isRunId } from '../ids';
 import { LIMITS } from '../validate';
 import { MLFLOW_LIMITS } from '../mlflow/keys';
 import { REGISTRY_LIMITS, readAliasName, readModelName } from '../mlflow/registry-request';
 import { MODEL_STAGES } from './registry';
+import { SAVED_VIEW_LIMITS } from './saved-views';
 import { checkProtectedWrite } from './registry-governance';
 import { isRunColor } from '../run-color';
 import { NOTE_TAG } from './notes';
@@ -155,10 +156,28 @@ const auditEntry: ValueCheck = (v) => {
 		move(e.to);
 	return ok ? null : 'not an audit entry (at, who, model, modelId, version, kind, alias, from, to)';
 };
+/** A saved view (docs/saved-views.ts): made whole by the app; its name and query edited later; deleted whole. */
+const savedView: MapSchema = {
+	kind: 'map',
+	fields: {
+		[VF.experimentId]: once(id(isExperimentId, 'an experiment id')),
+		[VF.name]: client(text(SAVED_VIEW_LIMITS.nameLength, true)),
+		[VF.query]: client(text(SAVED_VIEW_LIMITS.queryLength)),
+		[VF.createdBy]: once(text(SAVED_VIEW_LIMITS.userLength)),
+		[VF.creationTime]: once(time),
+		[VF.lastUpdateTime]: client(time)
+	}
+};
 const auditLog: ArraySchema = { kind: 'array', item: auditEntry, delete: false };
 
 const SCHEMAS = {
-	workspace: { what: 'workspace', roots: { [KEYS.workspace.experiments]: { kind: 'map', entries: { key: idKey(isExperimentId, 'an experiment id'), slot: mapSlot(experimentEntry, 'create') } } } },
+	workspace: {
+		what: 'workspace',
+		roots: {
+			[KEYS.workspace.experiments]: { kind: 'map', entries: { key: idKey(isExperimentId, 'an experiment id'), slot: mapSlot(experimentEntry, 'create') } },
+			[KEYS.workspace.views]: { kind: 'map', entries: { key: idKey(isRunId, 'a view id'), slot: mapSlot(savedView, 'create', true) } }
+		}
+	},
 	experiment: { what: 'experiment document', roots: { [KEYS.experiment.runs]: { kind: 'map', entries: { key: idKey(isRunId, 'a run id'), slot: mapSlot(runHeader, 'server') } } } },
 	run: { what: 'run document', roots: { [KEYS.run.notes]: { kind: 'text' }, [KEYS.run.meta]: 'server', [KEYS.run.series]: 'server', [KEYS.run.artifacts]: 'server' } },
 	registry: {

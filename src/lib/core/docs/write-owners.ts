@@ -1,8 +1,9 @@
 // Whose entry a client write touches in a document that holds many resources (DESIGN.md §7): the experiment of a
-// `workspace` entry or of a run header in `exp/<id>`, the registered model (by name) of a `registry` model or
+// `workspace` entry, of a saved view or of a run header in `exp/<id>`, the registered model (by name) of a `registry` model or
 // version, or an audit entry. Access control then checks the writer's level on that resource. Pure.
 import * as Y from 'yjs';
-import { EXPERIMENT_FIELDS, KEYS, REGISTRY_FIELDS, RUN_FIELDS } from '../schema';
+import { EXPERIMENT_FIELDS, KEYS, REGISTRY_FIELDS, RUN_FIELDS, SAVED_VIEW_FIELDS } from '../schema';
+import { readViewExperiment } from './saved-views';
 import { modelsMap, readEntry, versionsMap } from './registry';
 import type { Write } from './update-guard';
 
@@ -12,6 +13,8 @@ export type WriteOwner =
 	/** `name` null: a model the update creates, or a version whose model the update names elsewhere. */
 	| { kind: 'registered_model'; name: string | null; created: boolean; removes: boolean }
 	| { kind: 'audit'; entries: readonly unknown[] }
+	/** A saved view of experiment `experimentId` (null: not known from this write); `createdBy` when the write sets it. */
+	| { kind: 'view'; experimentId: string | null; createdBy?: unknown }
 	| { kind: 'other' };
 
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -29,6 +32,12 @@ export function readWriteOwner(docKind: 'workspace' | 'registry' | 'experiment',
 	if (docKind === 'workspace' && path[0] === KEYS.workspace.experiments) {
 		const exists = doc.getMap(KEYS.workspace.experiments).has(entryId);
 		return { kind: 'experiment', id: entryId, created: !exists, removes: field === EXPERIMENT_FIELDS.lifecycle || (path.length === 1 && write.op === 'delete') };
+	}
+	if (docKind === 'workspace' && path[0] === KEYS.workspace.views) {
+		const value = write.op === 'insert' && write.value.kind === 'any' ? write.value.values[0] : undefined;
+		const owner: WriteOwner = { kind: 'view', experimentId: readViewExperiment(doc, entryId, { field, value }) };
+		if (field === SAVED_VIEW_FIELDS.createdBy && write.op === 'insert') owner.createdBy = value;
+		return owner;
 	}
 	if (docKind === 'experiment' && path[0] === KEYS.experiment.runs && experimentId !== undefined) {
 		return { kind: 'experiment', id: experimentId, created: false, removes: field === RUN_FIELDS.lifecycle || (path.length === 1 && write.op === 'delete') };
