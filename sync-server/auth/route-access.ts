@@ -82,6 +82,7 @@ export function docRef(name: string): ResourceRef | null {
 		case 'experiment':
 		case 'live':
 		case 'models':
+		case 'comments':
 			return { kind: 'experiment', id: ref.experimentId };
 		case 'run':
 		case 'series':

@@ -24,7 +24,7 @@ type Value = any;
 function readRoots(doc: Y.Doc, name: string): Shared[] {
 	const kind = parseDocName(name)?.kind;
 	const roots: Shared[] = [];
-	const keys: Record<string, string> = kind ? KEYS[kind] : {};
+	const keys: Record<string, string> = kind ? KEYS[kind === 'registryComments' ? 'comments' : kind] : {};
 	for (const key of Object.values(keys)) {
 		if (key === KEYS.run.notes) roots.push(doc.getText(key));
 		else if (key === KEYS.registry.audit || (kind === 'series' && key === KEYS.series.chunks)) roots.push(doc.getArray(key));

@@ -12,6 +12,7 @@ import { SAVED_VIEW_LIMITS } from './saved-views';
 import { checkProtectedWrite } from './registry-governance';
 import { isRunColor } from '../run-color';
 import { NOTE_TAG } from './notes';
+import { isCommentId, parseComment, parseDeletion, parseThreadState } from '../comments/comment';
 import type { ArraySchema, DocSchema, KeyCheck, MapSchema, Slot, ValueCheck } from './update-guard-rules';
 
 const FM = REGISTRY_FIELDS.model;
@@ -170,6 +171,19 @@ const savedView: MapSchema = {
 };
 const auditLog: ArraySchema = { kind: 'array', item: auditEntry, delete: false };
 
+/** A comment, its deletion or its thread's state, each as one plain value (docs/comments.ts); the key last in `at`. */
+const parsed =
+	(parse: (v: unknown, id: string) => { ok: true } | { ok: false; error: string }): ValueCheck =>
+	(v, at) => {
+		const r = parse(v, String(at[at.length - 1]));
+		return r.ok ? null : r.error;
+	};
+const commentRoots: DocSchema['roots'] = {
+	[KEYS.comments.comments]: { kind: 'map', entries: { key: idKey(isCommentId, 'a comment id'), slot: client(parsed(parseComment)) } },
+	[KEYS.comments.deleted]: { kind: 'map', entries: { key: idKey(isCommentId, 'a comment id'), slot: once(parsed(parseDeletion)) } },
+	[KEYS.comments.threads]: { kind: 'map', entries: { key: idKey(isCommentId, 'a thread id'), slot: client(parsed(parseThreadState)) } }
+};
+
 const SCHEMAS = {
 	workspace: {
 		what: 'workspace',
@@ -191,6 +205,8 @@ const SCHEMAS = {
 		},
 		rule: checkProtectedWrite
 	},
+	comments: { what: 'comments document', roots: commentRoots },
+	registryComments: { what: 'registry comments document', roots: commentRoots },
 	models: {
 		what: 'logged models document',
 		roots: {
@@ -210,6 +226,8 @@ export function readDocSchema(name: string): DocSchema | null {
 		case 'run':
 		case 'registry':
 		case 'models':
+		case 'comments':
+		case 'registryComments':
 			return SCHEMAS[ref.kind];
 		default:
 			return null;
