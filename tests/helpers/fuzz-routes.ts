@@ -1,5 +1,5 @@
 // Every JSON route family the HTTP fuzz aims at — the native API and the MLflow API (experiments, runs, metrics,
-// logged models, registered models, model versions) — each as one valid request built around the sentinels; the
+// logged models, registered models, model versions, registry governance, webhook listing) — each as one valid request built around the sentinels; the
 // fuzz mutates them. Routes that delete or rename name the victims, so the sentinels stay readable.
 import type { FuzzJson } from './fuzz-values';
 import type { Sentinels, Victims } from './fuzz-sentinels';
@@ -81,6 +81,11 @@ export function listRouteTemplates(s: Sentinels): RouteTemplate[] {
 		t('registry versions', 'GET', 'model-versions/get-download-uri', { name: M, version: '1' }),
 		t('registry versions', 'POST', 'model-versions/set-tag', { name: M, version: '1', key: 'k', value: 'v' }),
 		t('registry versions', 'DELETE', 'model-versions/delete-tag', { name: v.modelName, version: '1', key: 'k' }),
+		t('registry governance', 'GET', `/api/registry/models/${M}/timeline`, { at: '1700000000000' }, false),
+		t('registry governance', 'PUT', `/api/registry/models/${v.modelName}/protection`, { stages: ['Archived'], aliases: ['guarded'] }, false),
+		t('registry governance', 'POST', `/api/registry/models/${M}/requests`, { kind: 'stage', version: '1', stage: 'Production', archive_existing_versions: false }, false),
+		t('registry governance', 'GET', `/api/registry/models/${M}/requests`, {}, false),
+		t('webhooks', 'GET', 'webhooks', { max_results: 10, page_token: '' }),
 		t('native', 'POST', '/api/experiments', { name: 'fuzz-native', tags: { a: 'b' }, artifact_location: 'mlflow-artifacts:/n' }, false),
 		t('native', 'GET', '/api/experiments', {}, false),
 		t('native', 'GET', `/api/experiments/${E}`, {}, false),
