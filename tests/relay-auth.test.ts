@@ -203,4 +203,15 @@ describe('relay access control', () => {
 		expect(s.closes[0].code).toBe(4401);
 		expect(s.closes[0].reason).toContain('revoked');
 	});
+	it("writes the signed-in user's name over the one a socket's presence claims, and drops it when the socket closes", async () => {
+		const spoofer = connect(docNames.experiment(experimentId), { token: reader });
+		const watcher = connect(docNames.experiment(experimentId), { token: writer });
+		await Promise.all([synced(spoofer.provider), synced(watcher.provider)]);
+		spoofer.provider.awareness.setLocalState({ user: { name: 'wanda', color: '#112233' }, page: '/' });
+		const seen = () => watcher.provider.awareness.getStates().get(spoofer.doc.clientID) as { user?: { name: string; color: string } } | undefined;
+		await waitFor(() => seen()?.user, { what: 'the spoofer at the watcher', events: [[watcher.provider.awareness, 'change']] });
+		expect(seen()!.user).toEqual({ name: 'rita', color: '#112233' });
+		spoofer.provider.destroy();
+		await waitFor(() => seen() === undefined, { what: 'the spoofer gone', events: [[watcher.provider.awareness, 'change']] });
+	});
 });

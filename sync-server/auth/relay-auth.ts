@@ -11,7 +11,7 @@ import { createWritePolicy } from './doc-policy';
 import type { WritePolicy } from '../../src/lib/core/docs/update-guard';
 
 export type RelayAccess =
-	| { ok: true; canWrite: boolean; tag: string; readOnlyReason?: string; writePolicy?: WritePolicy; principal: Principal }
+	| { ok: true; canWrite: boolean; tag: string; readOnlyReason?: string; writePolicy?: WritePolicy; principal: Principal; user?: string }
 	| { ok: false; code: number; reason: string };
 
 /** Close codes in y-websocket's permanent range (4400-4499): the provider stops reconnecting and reports why. */
@@ -34,6 +34,7 @@ export function createRelayAuth(opts: { control: AccessControl; origins: OriginP
 		const principal = auth.principal;
 		const tag = relayTag(principal, req);
 		if (principal.tokenId === null) return { ok: true, canWrite: true, tag, principal };
+		const user = principal.user; // what presence shows of this socket, whatever its states claim
 		const ref = docRef(docName);
 		let level: Permission;
 		if (ref) level = await control.level(principal, ref);
@@ -42,8 +43,8 @@ export function createRelayAuth(opts: { control: AccessControl; origins: OriginP
 		// The shared documents are written entry by entry, each checked against its experiment or model (doc-policy.ts).
 		const shared = ref === null;
 		const canWrite = principal.scope !== 'read' && (shared || allows(level, 'EDIT'));
-		if (canWrite) return { ok: true, canWrite, tag, principal, writePolicy: createWritePolicy(control, principal, docName, level) ?? undefined };
+		if (canWrite) return { ok: true, canWrite, tag, principal, user, writePolicy: createWritePolicy(control, principal, docName, level) ?? undefined };
 		const why = principal.scope === 'read' ? `${principal.user}'s token has scope 'read'` : `${principal.user} has ${level} on ${docName}; EDIT is needed`;
-		return { ok: true, canWrite: false, tag, principal, readOnlyReason: `Permission denied: ${why}` };
+		return { ok: true, canWrite: false, tag, principal, user, readOnlyReason: `Permission denied: ${why}` };
 	};
 }

@@ -12,7 +12,7 @@ import type { WritePolicy } from '../../src/lib/core/docs/update-guard';
  * y-websocket treats 4400–4499 as permanent) and a reason.
  */
 export type Authorization =
-	| { ok: true; canWrite: boolean; tag: string; readOnlyReason?: string; writePolicy?: WritePolicy }
+	| { ok: true; canWrite: boolean; tag: string; readOnlyReason?: string; writePolicy?: WritePolicy; user?: string }
 	| { ok: false; code: number; reason: string };
 
 export type Authorize = (req: IncomingMessage, docName: string) => Promise<Authorization>;
@@ -45,6 +45,7 @@ export function createAdmission(opts: { authorize?: Authorize; maxConnectionsPer
 		}
 		byTag.set(answer.tag, sockets.add(conn));
 		conn.tag = answer.tag;
+		conn.user = answer.user ?? null;
 		conn.canWrite = answer.canWrite;
 		if (!answer.canWrite) conn.readOnlyReason = answer.readOnlyReason ?? 'this connection may read but not write';
 		conn.writePolicy = answer.writePolicy ?? null;

@@ -1,7 +1,9 @@
 // Awareness (presence) from untrusted sockets: a socket owns the client ids it announces first, at most a few, and
 // may set only their states, each of bounded size. y-websocket clients echo every state they receive, so an entry
-// for an id another socket owns is dropped silently (an echo, or a spoof), never applied.
+// for an id another socket owns is dropped silently (an echo, or a spoof), never applied. A socket with a signed-in
+// user cannot claim another's name: the user's name is written over the one in its states.
 import { applyAwarenessUpdate, type Awareness } from 'y-protocols/awareness';
+import { withUserName } from '../../src/lib/core/presence/state';
 import { encodeAwarenessEntries, type AwarenessEntry } from './protocol';
 import type { Connection } from './socket';
 
@@ -43,7 +45,7 @@ export function createAwarenessGate(awareness: Awareness, limits: AwarenessLimit
 					owners.set(e.clientId, conn);
 					conn.awarenessClients.add(e.clientId);
 				}
-				kept.push(e);
+				kept.push(conn.user === null || e.state === 'null' ? e : { ...e, state: JSON.stringify(withUserName(JSON.parse(e.state), conn.user)) });
 			}
 			if (kept.length === 0) return null;
 			try {

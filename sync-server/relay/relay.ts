@@ -136,6 +136,7 @@ export function createRelay(opts: RelayOptions): Relay {
 			ws,
 			docName: name,
 			awarenessClients: new Set(),
+			user: null,
 			tag: null,
 			canWrite: true,
 			readOnlyReason: '',

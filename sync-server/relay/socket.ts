@@ -32,6 +32,8 @@ export interface Connection {
 	readonly docName: string;
 	/** Awareness client ids this socket owns (the ones it announced first); removed from the room when it closes. */
 	readonly awarenessClients: Set<number>;
+	/** The signed-in user behind the socket (`authorize`), written over the name its awareness states claim; null: no users. */
+	user: string | null;
 	/** Identifies the token the socket was admitted with (`authorize`); null when there is no authorize hook. */
 	tag: string | null;
 	/** False: its document updates are dropped and answered with a permission-denied message saying `readOnlyReason`. */

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { messageAuth, WebsocketProvider } from 'y-websocket';
 import { readAuthMessage } from 'y-protocols/auth';
+import type { Awareness } from 'y-protocols/awareness';
 import { parseDocName } from '../core/schema';
 import { createPool, type Pool } from './pool';
 import { isCachedLocally, isSurelyUncached, noteCachedLocally, readDatabaseName, waitAtMost } from './idb-cache';
@@ -19,6 +20,8 @@ export const IDLE_CLOSE_MS = 60_000;
 export interface DocumentHandle {
 	readonly name: string;
 	readonly doc: Y.Doc;
+	/** The provider's awareness (presence) on this document's socket: shared by every holder of the document. */
+	readonly awareness: Awareness;
 	/** Resolves once the state cached in IndexedDB has been applied to `doc` (or IndexedDB gave up). */
 	readonly local: Promise<void>;
 	/** Resolves when `doc` first synced with the relay; stays pending while offline. */
@@ -50,6 +53,7 @@ export interface DocumentStore {
 
 interface OpenDocument {
 	doc: Y.Doc;
+	awareness: Awareness;
 	local: Promise<void>;
 	synced: Promise<void>;
 	refused: Promise<string>;
@@ -156,6 +160,7 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 		notify();
 		const entry: OpenDocument = {
 			doc,
+			awareness: provider.awareness,
 			local,
 			synced,
 			refused,
@@ -189,6 +194,7 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 			return {
 				name,
 				doc: open.doc,
+				awareness: open.awareness,
 				local: open.local,
 				synced: open.synced,
 				refused: open.refused,
