@@ -10,6 +10,7 @@ import { SeriesBuffer } from '$lib/core/series/series-buffer';
 import type { SeriesColumns } from '$lib/core/chunk';
 import { openDocument } from './documents';
 import { fetchDocDiff } from './doc-fetch';
+import { runInSlice } from './frame-budget';
 import { isCachedLocally, noteCachedLocally, readDatabaseName, waitAtMost } from './idb-cache';
 
 /** Series streamed live at once; past this a running series is polled over HTTP (each live one holds a socket). */
@@ -40,7 +41,8 @@ interface Part {
 async function topUp(name: string, doc: Y.Doc): Promise<boolean> {
 	try {
 		const update = await fetchDocDiff(name, Y.encodeStateVector(doc));
-		if (update.byteLength > 2) Y.applyUpdate(doc, update);
+		// A batch answers a hundred series at once: they are decoded a frame's budget at a time.
+		if (update.byteLength > 2) await runInSlice(() => Y.applyUpdate(doc, update));
 		return true;
 	} catch {
 		return false; // offline: the cached copy is all there is

@@ -1,0 +1,66 @@
+// Spreads bursts of heavy main-thread work over frames, so a page that receives a hundred series at once (the chart
+// workspace) keeps painting and scrolling: chart draws run in animation frames, at most FRAME_BUDGET_MS of them per
+// frame (always at least one), and decoding runs in tasks of that size with the browser free to render between.
+
+/** ms of queued work one frame or task may take before the rest waits for the next. */
+export const FRAME_BUDGET_MS = 12;
+
+/** Runs queued work in order until the queue is empty or the budget is spent (at least one item); true if some is left. */
+function drain(queue: (() => void)[]): boolean {
+	const start = performance.now();
+	do queue.shift()!();
+	while (queue.length > 0 && performance.now() - start < FRAME_BUDGET_MS);
+	return queue.length > 0;
+}
+
+const draws: (() => void)[] = [];
+let frameRequested = false;
+
+function runDraws(): void {
+	frameRequested = false;
+	if (drain(draws)) requestFrame();
+}
+
+function requestFrame(): void {
+	if (frameRequested) return;
+	frameRequested = true;
+	requestAnimationFrame(runDraws);
+}
+
+/** Runs `draw` in an animation frame: this one if the frame's budget allows, else a later one (in queue order). */
+export function scheduleDraw(draw: () => void): void {
+	draws.push(draw);
+	requestFrame();
+}
+
+const tasks: (() => void)[] = [];
+let taskPosted = false;
+const channel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
+
+function runTasks(): void {
+	taskPosted = false;
+	if (drain(tasks)) postTask();
+}
+
+function postTask(): void {
+	if (taskPosted) return;
+	taskPosted = true;
+	if (channel) channel.port2.postMessage(null);
+	else setTimeout(runTasks, 0);
+}
+if (channel) channel.port1.onmessage = runTasks;
+
+/** Runs `work` in a task shared with other queued work up to the budget (the browser may render between such tasks);
+ * resolves with what it returned, or rejects with what it threw. */
+export function runInSlice<T>(work: () => T): Promise<T> {
+	return new Promise((resolve, reject) => {
+		tasks.push(() => {
+			try {
+				resolve(work());
+			} catch (err) {
+				reject(err);
+			}
+		});
+		postTask();
+	});
+}
