@@ -1,7 +1,8 @@
 // MLflow-compatible webhooks against the real server: CRUD and validation with MLflow's answers; MLflow's safety
 // defaults (https only, no private targets) and the settings that lift them; every registry event delivered exactly
 // once to a receiver on loopback, signed, whether the change came over the MLflow API or a client over the relay;
-// retries with exponential backoff on 503 and 429 under one delivery id; and MLflow's own Python client.
+// retries with exponential backoff on 503 and 429 under one delivery id; MLflow's own Python client; and the
+// resolved address checked again at delivery (a host name that resolves privately is never reached).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,6 +17,9 @@ import { startWebhookReceiver, type Received, type WebhookReceiver } from './hel
 import { readRegisteredModel } from '../src/lib/core/docs/registry';
 import { moveAlias } from '../src/lib/core/docs/registry-edit';
 import { WEBHOOK_EVENTS } from '../src/lib/core/webhooks/webhook-request';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { startServer } from '../sync-server/server';
 
 const ml = (s: TestServer, method: string, route: string, body?: unknown) => callJson(s.url, method, `/api/2.0/mlflow/${route}`, { body });
 const ALL_EVENTS = WEBHOOK_EVENTS.map((e) => ({ entity: e.split('.')[0].toUpperCase(), action: e.split('.')[1].toUpperCase() }));
@@ -172,5 +176,43 @@ describe('webhook delivery (http and private targets allowed, as MLFLOW_WEBHOOK_
 		const requests = (await callJson(server.url, 'GET', '/api/registry/models/py-guarded/requests')).body.requests;
 		expect(requests).toMatchObject([{ kind: 'stage', stage: 'Production', version: '1', status: 'pending' }]);
 		expect(out.protected_error).toContain(requests[0].id);
+	});
+});
+
+describe('webhook safety at delivery time', () => {
+	it('checks the address a host name resolves to when sending: a target turned private is never reached', async () => {
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'tandem-webhook-safety-'));
+		const receiver = await startWebhookReceiver();
+		const target = receiver.url.replace('127.0.0.1', 'localhost');
+		try {
+			// Created while the operator allowed private targets…
+			const open = await startServer({ port: 0, dataDir: dir, staticDir: null, webhooks: { allowedSchemes: ['http'], allowPrivateIps: true } });
+			const made = await callJson(open.url, 'POST', '/api/2.0/mlflow/webhooks', { body: { name: 'later-private', url: target, events: [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }] } });
+			expect(made.status).toBe(200);
+			await open.close();
+			// …and sent after they forbade them: localhost resolves to loopback at delivery, so nothing is sent.
+			const closed = await startServer({ port: 0, dataDir: dir, staticDir: null, webhooks: { allowedSchemes: ['http'], allowPrivateIps: false } });
+			try {
+				expect((await callJson(closed.url, 'POST', '/api/2.0/mlflow/registered-models/create', { body: { name: 'not-told' } })).status).toBe(200);
+				const failed = await waitFor(() => {
+					const db = new Database(path.join(dir, 'webhooks.db'), { readonly: true });
+					try {
+						const row = db.prepare("SELECT state, last_error FROM outbox WHERE event = 'registered_model.created'").get() as { state: string; last_error: string } | undefined;
+						return row && row.state !== 'pending' && row;
+					} finally {
+						db.close();
+					}
+				}, { what: 'the delivery settled' });
+				expect(failed).toMatchObject({ state: 'failed', last_error: expect.stringMatching(/127\.0\.0\.1 is not a public IP address|::1 is not a public IP address/) });
+				const test = await callJson(closed.url, 'POST', `/api/2.0/mlflow/webhooks/${made.body.webhook.webhook_id}/test`, { body: {} });
+				expect(test.body.result).toMatchObject({ success: false, error_message: expect.stringMatching(/not a public IP address/) });
+				expect(receiver.received).toEqual([]);
+			} finally {
+				await closed.close();
+			}
+		} finally {
+			await receiver.close();
+			await rm(dir, { recursive: true, force: true });
+		}
 	});
 });
