@@ -1,7 +1,8 @@
 // Runs table figures: a real server seeded over the native API with 10,000 runs × 50 columns, the experiment page
 // in headless Chromium, and the page's `tandem:` measures: first render (navigation start → first screen painted:
 // rendered by the server on a first visit, the remembered one on a revisit; → the page answers input; and → first
-// rows painted from the documents), filter and sort (input → next paint), frame intervals while scrolling.
+// rows painted from the documents), filter and sort (input → next paint), frame intervals while scrolling; then the
+// nested runs table's (ui-table-nested.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { launchBrowser, openTestPage } from '../tests/helpers/browser';
 import { ensureAppBuilt } from '../tests/e2e/global-setup';
 import { median, ms, post, readMeasure, waitForQuietServer } from './browser-bench';
 import type { Row } from './table';
+import { runNestedTableBench } from './ui-table-nested';
 
 const PARAMS = 20;
 const TAGS = 10;
@@ -104,6 +106,7 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 			await visit.close();
 		}
 		log(`  first visits with the app cached (ms): ${JSON.stringify(appCached)}`);
+		let flat: Row[];
 		const { page, close } = await openTestPage(browser, { viewport: { width: 1440, height: 900 } });
 		try {
 			// Revisits: the same context reloads the page, the runs are in IndexedDB (and the relay sends what changed).
@@ -163,7 +166,7 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 				const m = median(loads.map((l) => l[key]));
 				return { figure: `${what} (${size}), median of ${all(loads, key)} ms`, value: ms(m), target, ok: limit === undefined ? undefined : Math.max(...loads.map((l) => l[key])) <= limit };
 			};
-			return [
+			flat = [
 				loadRow('first visit in a new browser (nothing cached): navigation → first screen painted (rendered by the server into the HTML)', cold, 'firstScreen', '≤ 300 ms', 300),
 				loadRow('first visit in a new browser: navigation → the page answers input (app started, first screen hydrated)', cold, 'interactive', '(no target)'),
 				{
@@ -189,6 +192,7 @@ export async function runTableBench(opts: { quick: boolean }): Promise<Row[]> {
 		} finally {
 			await close();
 		}
+		return [...flat, ...(await runNestedTableBench(browser, server.url, server.proc.pid!, opts))];
 	} finally {
 		await browser.close();
 		server.proc.kill('SIGTERM');

@@ -61,46 +61,89 @@ export interface ForestNode {
 }
 
 /**
+ * Working arrays for createForestItems, one slot per row, reused across calls (a grouped table makes one forest per
+ * group): an entry counts only where `mark` holds the current call's stamp, so nothing is cleared between calls.
+ */
+export interface ForestScratch {
+	stamp: number;
+	/** Row is in the current forest. */
+	mark: Int32Array;
+	/** Row is kept: a match, or above one. */
+	kept: Int32Array;
+	/** Children as linked lists in `order`'s order: first child, last child, next sibling (-1: none). */
+	first: Int32Array;
+	last: Int32Array;
+	next: Int32Array;
+}
+
+export function createForestScratch(rows: number): ForestScratch {
+	const a = () => new Int32Array(rows);
+	return { stamp: 0, mark: a(), kept: a(), first: a(), last: a(), next: a() };
+}
+
+/**
  * The depth-first items of the forest over `order` (row indices, sorted): each row under its parent when the parent
  * is in `order` too, siblings in `order`'s order. A parent's children follow it when `isExpanded(index)`, or when it
  * is context (it is shown only for what is below it). Context rows with no match below them in `order` are left out.
+ * Linear in `order`'s length.
  */
-export function createForestItems(order: readonly number[], parent: Int32Array, shown: Uint8Array, isExpanded: (index: number) => boolean): ForestNode[] {
-	const member = new Set(order);
-	const kids = new Map<number, number[]>();
-	const roots: number[] = [];
+export function createForestItems(
+	order: readonly number[],
+	parent: Int32Array,
+	shown: Uint8Array,
+	isExpanded: (index: number) => boolean,
+	scratch: ForestScratch = createForestScratch(parent.length)
+): ForestNode[] {
+	const stamp = ++scratch.stamp;
+	const { mark, kept, first, last, next } = scratch;
 	for (const i of order) {
+		mark[i] = stamp;
+		first[i] = -1;
+		next[i] = -1;
+	}
+	const inForest = (p: number) => p >= 0 && mark[p] === stamp;
+	const roots: number[] = [];
+	let anyContext = false;
+	for (const i of order) {
+		if (shown[i] === SHOWN.context) anyContext = true;
 		const p = parent[i];
-		if (p >= 0 && member.has(p)) {
-			const list = kids.get(p);
-			if (list) list.push(i);
-			else kids.set(p, [i]);
-		} else roots.push(i);
+		if (!inForest(p)) roots.push(i);
+		else {
+			if (first[p] < 0) first[p] = i;
+			else next[last[p]] = i;
+			last[p] = i;
+		}
 	}
-	// Pre-order over every node; walked backwards, children come before their parents.
-	const pre: number[] = [];
-	const stack = roots.slice().reverse();
-	while (stack.length > 0) {
-		const i = stack.pop()!;
-		pre.push(i);
-		const list = kids.get(i);
-		if (list) for (let k = list.length - 1; k >= 0; k--) stack.push(list[k]);
+	if (anyContext) {
+		// Walked backwards, a pre-order meets every row after all of its descendants: keep what is above a match.
+		const pre: number[] = [];
+		const stack = roots.slice();
+		while (stack.length > 0) {
+			const i = stack.pop()!;
+			pre.push(i);
+			for (let c = first[i]; c >= 0; c = next[c]) stack.push(c);
+		}
+		for (let k = pre.length - 1; k >= 0; k--) {
+			const i = pre[k];
+			if (shown[i] === SHOWN.match) kept[i] = stamp;
+			if (kept[i] === stamp && inForest(parent[i])) kept[parent[i]] = stamp;
+		}
 	}
-	const kept = new Set<number>();
-	for (let k = pre.length - 1; k >= 0; k--) {
-		const i = pre[k];
-		if (shown[i] === SHOWN.match || kids.get(i)?.some((c) => kept.has(c))) kept.add(i);
-	}
+	const isKept = (i: number) => !anyContext || kept[i] === stamp;
 	const out: ForestNode[] = [];
-	const walk: { index: number; depth: number }[] = [];
-	for (let k = roots.length - 1; k >= 0; k--) if (kept.has(roots[k])) walk.push({ index: roots[k], depth: 0 });
+	const walk: number[] = [];
+	const depthOf: number[] = [];
+	for (let k = roots.length - 1; k >= 0; k--) if (isKept(roots[k])) (walk.push(roots[k]), depthOf.push(0));
+	const children: number[] = [];
 	while (walk.length > 0) {
-		const { index, depth } = walk.pop()!;
-		const children = (kids.get(index) ?? []).filter((c) => kept.has(c));
+		const index = walk.pop()!;
+		const depth = depthOf.pop()!;
+		children.length = 0;
+		for (let c = first[index]; c >= 0; c = next[c]) if (isKept(c)) children.push(c);
 		const context = shown[index] === SHOWN.context;
 		const open = children.length > 0 && (context || isExpanded(index));
 		out.push({ index, depth, children: children.length, open, context });
-		if (open) for (let k = children.length - 1; k >= 0; k--) walk.push({ index: children[k], depth: depth + 1 });
+		if (open) for (let k = children.length - 1; k >= 0; k--) (walk.push(children[k]), depthOf.push(depth + 1));
 	}
 	return out;
 }

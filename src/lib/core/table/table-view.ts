@@ -4,7 +4,7 @@
 import type { RunRow } from '../run-row';
 import { readCellValue, type CellValue, type ColumnSpec } from './columns';
 import { createTextKeys } from './text-order';
-import { createForestItems, markContextAncestors, readParentIndices, SHOWN } from './run-tree';
+import { createForestItems, createForestScratch, markContextAncestors, readParentIndices, SHOWN, type ForestScratch } from './run-tree';
 
 export interface SortSpec {
 	column: ColumnSpec;
@@ -161,9 +161,9 @@ export function createTableOrder(input: TableOrderInput): TableOrder {
 }
 
 /** The forest over `indices` (sorted) as table items of group `group`. */
-function pushForest(items: TableItem[], order: TableOrder, indices: readonly number[], group: string | null, expanded: ReadonlySet<string>): void {
+function pushForest(items: TableItem[], order: TableOrder, indices: readonly number[], group: string | null, expanded: ReadonlySet<string>, scratch: ForestScratch): void {
 	const { rows, parent, shown } = order;
-	for (const n of createForestItems(indices, parent, shown, (i) => expanded.has(rows[i].run_id))) {
+	for (const n of createForestItems(indices, parent, shown, (i) => expanded.has(rows[i].run_id), scratch)) {
 		items.push({ type: 'run', row: rows[n.index], group, depth: n.depth, children: n.children, open: n.open, context: n.context });
 	}
 }
@@ -177,8 +177,9 @@ function pushForest(items: TableItem[], order: TableOrder, indices: readonly num
 export function createTableItems(order: TableOrder, fold: TableFold): TableItem[] {
 	const { group, collapsed, expanded, now } = fold;
 	const items: TableItem[] = [];
+	const scratch = createForestScratch(order.rows.length);
 	if (group === null) {
-		pushForest(items, order, order.order, null, expanded);
+		pushForest(items, order, order.order, null, expanded, scratch);
 		return items;
 	}
 	const buckets = new Map<string, number[]>();
@@ -198,7 +199,7 @@ export function createTableItems(order: TableOrder, fold: TableFold): TableItem[
 		if (count === 0) continue; // only context rows, whose matches went to other groups
 		const isCollapsed = collapsed.has(key);
 		items.push({ type: 'group', key, label: key === NO_VALUE_GROUP ? '(no value)' : key, count, collapsed: isCollapsed });
-		if (!isCollapsed) pushForest(items, order, members, key, expanded);
+		if (!isCollapsed) pushForest(items, order, members, key, expanded, scratch);
 	}
 	return items;
 }
