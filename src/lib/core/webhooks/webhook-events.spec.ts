@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readRegisteredModels } from '../docs/registry';
-import { createModelVersion, createRegisteredModel, deleteModelVersion, moveAlias, updateModelVersion } from '../docs/registry-edit';
+import { createModelVersion, createRegisteredModel, deleteModelVersion, moveAlias, updateModelVersion, updateRegisteredModel } from '../docs/registry-edit';
 import { readRegisteredModel } from '../docs/registry';
 import { diffRegistry, readSeenRows } from './webhook-events';
 import { parseCreateWebhook, parseListWebhooks, parseUpdateWebhook, toWebhookJson, formatPageToken } from './webhook-request';
@@ -42,6 +42,31 @@ describe('webhook events from registry changes', () => {
 		deleteModelVersion(doc, { model: model(), version: model().versions[0], who: 'x', now: 6 });
 		// Deleting a version takes its aliases with it and fires nothing, as MLflow's delete_model_version.
 		expect(step()).toEqual([]);
+	});
+
+	it("fires MLflow's prompt events for a registered model tagged as a prompt", () => {
+		const doc = new Y.Doc();
+		const P = 'b'.repeat(32);
+		createRegisteredModel(doc, { id: P, name: 'greeting', tags: { 'mlflow.prompt.is_prompt': 'true', team: 'nlp' }, now: 1 });
+		createModelVersion(doc, { id: V1, modelId: P, number: 1, source: 's', tags: { 'mlflow.prompt.is_prompt': 'true', 'mlflow.prompt.text': 'Hi {{name}}', lang: 'en' }, now: 2 });
+		let seen = readSeenRows([]);
+		const step = () => {
+			const models = readRegisteredModels(doc);
+			const { events } = diffRegistry(seen, models);
+			seen = readSeenRows(models);
+			return events;
+		};
+		expect(step()).toEqual([
+			{ event: 'prompt.created', data: { name: 'greeting', tags: { team: 'nlp' }, description: null } },
+			{ event: 'prompt_version.created', data: { name: 'greeting', version: '1', template: 'Hi {{name}}', tags: { lang: 'en' }, description: null } }
+		]);
+		const prompt = () => readRegisteredModel(doc, 'greeting')!;
+		updateRegisteredModel(doc, P, { tags: { owner: 'ana' } });
+		updateModelVersion(doc, V1, { tags: { reviewed: 'yes' } });
+		moveAlias(doc, { model: prompt(), alias: 'prod', version: prompt().versions[0], who: 'x', now: 3 });
+		expect(step().map((e) => e.event).sort()).toEqual(['prompt_alias.created', 'prompt_tag.set', 'prompt_version_tag.set']);
+		updateRegisteredModel(doc, P, { deleteTags: ['owner'] });
+		expect(step()).toEqual([{ event: 'prompt_tag.deleted', data: { name: 'greeting', key: 'owner' } }]);
 	});
 
 	it('a missed change (rows never updated) is fired later from the rows still seen', () => {

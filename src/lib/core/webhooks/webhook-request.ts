@@ -3,7 +3,7 @@
 // handlers and SQL store check them, and a webhook as its JSON (the secret is never part of it).
 import { invalid } from '../errors';
 
-/** Registry events Tandem fires, as MLflow's `entity.action` strings (prompts and budgets are not Tandem's). */
+/** Registry events (registered models, versions, their tags and aliases) as MLflow's `entity.action` strings. */
 export const WEBHOOK_EVENTS = [
 	'registered_model.created',
 	'model_version.created',
@@ -12,11 +12,8 @@ export const WEBHOOK_EVENTS = [
 	'model_version_alias.created',
 	'model_version_alias.deleted'
 ] as const;
-export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
-
-/** Every event MLflow accepts (a webhook may subscribe to one Tandem never fires, as on MLflow with no prompts). */
-const MLFLOW_EVENTS: readonly string[] = [
-	...WEBHOOK_EVENTS,
+/** The same for MLflow's prompts (registered models tagged as prompts). */
+export const PROMPT_EVENTS = [
 	'prompt.created',
 	'prompt_version.created',
 	'prompt_tag.set',
@@ -24,9 +21,12 @@ const MLFLOW_EVENTS: readonly string[] = [
 	'prompt_version_tag.set',
 	'prompt_version_tag.deleted',
 	'prompt_alias.created',
-	'prompt_alias.deleted',
-	'budget_policy.exceeded'
-];
+	'prompt_alias.deleted'
+] as const;
+export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number] | (typeof PROMPT_EVENTS)[number];
+
+/** Every event MLflow accepts (budget policies are not Tandem's: a webhook may subscribe, and is never called). */
+const MLFLOW_EVENTS: readonly string[] = [...WEBHOOK_EVENTS, ...PROMPT_EVENTS, 'budget_policy.exceeded'];
 
 export const WEBHOOK_STATUSES = ['ACTIVE', 'DISABLED'] as const;
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
