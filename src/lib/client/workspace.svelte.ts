@@ -35,7 +35,8 @@ function checkName(ws: Parameters<typeof findExperimentByName>[0], name: string,
 	return null;
 }
 
-function withWorkspace<T>(fn: (ws: ReturnType<typeof openDocument>['doc']) => T, refused: T): T {
+/** Runs `fn` on the local workspace document, or answers `refused` when this identity may not read it. */
+export function withWorkspace<T>(fn: (ws: ReturnType<typeof openDocument>['doc']) => T, refused: T): T {
 	const handle = openDocument(docNames.workspace);
 	try {
 		return handle.refusal === null ? fn(handle.doc) : refused;
