@@ -70,7 +70,7 @@ interface OpenDocument {
  */
 export function shareAcrossTabs(name: string): boolean {
 	const kind = parseDocName(name)?.kind;
-	return kind === 'workspace' || kind === 'run' || kind === 'registry';
+	return kind === 'workspace' || kind === 'run' || kind === 'registry' || kind === 'comments' || kind === 'registryComments';
 }
 
 /** The documents every experiment or model shares (an identity may be refused them yet read some of what they list). */

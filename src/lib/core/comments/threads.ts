@@ -72,7 +72,7 @@ export function buildThreads(input: CommentsInput): ThreadView[] {
 export const isOpenThread = (t: ThreadView): boolean => !t.resolved?.resolved;
 
 /** The threads about `about` (a run's include its pinned ones). */
-export function selectThreads(threads: readonly ThreadView[], about: CommentTarget): ThreadView[] {
+export function selectThreads<T extends ThreadView>(threads: readonly T[], about: CommentTarget): T[] {
 	return threads.filter((t) => isTargetOf(t.target, about));
 }
 
