@@ -33,8 +33,8 @@ export function createCommentPolicy(control: AccessControl, principal: Principal
 				return null; // the schema alone decides
 			case 'comment': {
 				if (!w.record) return null;
-				if (w.record.author !== user) return notYours(user, 'comments are written');
 				if (w.stored && (w.stored.author !== user || !keepsIdentity(w.stored, w.record))) return notYours(user, 'comments are edited');
+				if (w.record.author !== user) return notYours(user, 'comments are written');
 				return needEdit(w.record.target);
 			}
 			case 'deletion': {
