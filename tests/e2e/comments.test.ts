@@ -1,5 +1,5 @@
 // Comments end to end in two Chromium contexts against the real server (issue 13 §3): a comment pinned to a chart
-// point in one is drawn as a marker in the other (run page and compare), and a click on it opens its thread; replies,
+// point in one is drawn as a marker in the other (run page, compare, chart workspace), a click on it opens its thread; replies,
 // edits, resolve, reopen and delete show in the other context; a Markdown <script> stays text; a comment written
 // while the server is down merges after it restarts, and the experiment's Comments tab lists it with a link.
 import { describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ const panel = '[data-testid=chart-comment-panel]';
 
 describe('comments [e2e]', () => {
 	it('pins a comment to a chart point in one context, draws it in the other, and syncs its thread both ways', async () => {
-		const { runId } = await createRun('e2e-comments', 100);
+		const { runId, experimentId } = await createRun('e2e-comments', 100);
 		const a = await openAs('alice');
 		const b = await openAs('bob');
 		try {
@@ -91,6 +91,13 @@ describe('comments [e2e]', () => {
 			await a.page.click(`${panel} [data-testid=comment-delete]`);
 			await waitForText(b.page, `${panel} [data-testid=comment-deleted]`, 'Comment deleted by alice.');
 			expect(await b.page.locator(`${panel} [data-testid=comment-body]`).count()).toBe(1);
+
+			// The experiment's chart workspace draws the pin on its loss panel too, and its marker opens the thread.
+			await b.page.goto(`${e2e.server.url}/experiments/${experimentId}?tab=charts`);
+			const panelMarker = b.page.locator(`[data-metric="loss"] [data-testid=comment-pin][data-step="${step}"]`);
+			await panelMarker.waitFor({ timeout: 15_000 });
+			await panelMarker.click();
+			await waitForText(b.page, `${panel} [data-testid=comment-deleted]`, 'Comment deleted by alice.');
 			expect(a.errors).toEqual([]);
 			expect(b.errors).toEqual([]);
 		} finally {
