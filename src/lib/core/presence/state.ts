@@ -70,7 +70,8 @@ export function readZoom(v: unknown): [number, number] | null {
 	return [v[0], v[1]];
 }
 
-function readSession(v: unknown): PresenceSession | null {
+/** A session part of a state (or a stored one), or null when malformed. */
+export function parsePresenceSession(v: unknown): PresenceSession | null {
 	if (!isObject(v) || typeof v.id !== 'string' || !SESSION_ID.test(v.id) || v.id.length > MAX_SESSION_ID_LENGTH) return null;
 	if (typeof v.presenting !== 'boolean') return null;
 	return { id: v.id, presenting: v.presenting, since: finite(v.since) && v.since > 0 ? v.since : 0 };
@@ -94,7 +95,7 @@ export function parsePresenceState(raw: unknown): PresenceState | null {
 		selected,
 		hover: readHover(raw.hover),
 		zoom: readZoom(raw.zoom),
-		session: readSession(raw.session)
+		session: parsePresenceSession(raw.session)
 	};
 }
 
