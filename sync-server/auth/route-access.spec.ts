@@ -60,5 +60,12 @@ describe('route access', () => {
 		expect(docRef('workspace')).toBeNull();
 		expect(need('GET', `/api/docs/${encodeURIComponent(`run/${RUN}`)}`)).toMatchObject({ level: 'READ', refs: [{ kind: 'run' }] });
 		expect(need('POST', '/api/docs', { docs: [{ name: 'exp/1' }, { name: 'exp/2' }] })).toMatchObject({ refs: [{ id: '1' }, { id: '2' }] });
+		const other = 'b'.repeat(32);
+		expect(need('POST', '/api/series/overview', { series: [{ run_id: RUN, key: 'a' }, { run_id: RUN, key: 'b' }, { run_id: other, key: 'a' }] })).toEqual({
+			kind: 'resource',
+			level: 'READ',
+			refs: [{ kind: 'run', id: RUN }, { kind: 'run', id: other }]
+		});
+		expect(need('POST', '/api/series/overview', { series: 'x' })).toEqual({ kind: 'signed-in', write: false });
 	});
 });

@@ -175,6 +175,13 @@ export function routeNeed(method: string, pathname: string, query: URLSearchPara
 		const refs = names.map((n) => (typeof n === 'string' ? docRef(n) : null)).filter((r): r is ResourceRef => r !== null);
 		return refs.length > 0 ? { kind: 'resource', level: 'READ', refs } : { kind: 'signed-in', write: false };
 	}
+	if (pathname === '/api/series/overview' && method === 'POST') {
+		// READ on every run named; a body naming none is the handler's 400.
+		const series = message().series;
+		const ids = Array.isArray(series) ? series.map((s) => (s && typeof s === 'object' ? str((s as Message).run_id) : null)) : [];
+		const refs = [...new Set(ids.filter((id): id is string => id !== null))].map((id): ResourceRef => ({ kind: 'run', id }));
+		return refs.length > 0 ? { kind: 'resource', level: 'READ', refs } : { kind: 'signed-in', write: false };
+	}
 	if (/^\/api\/blobs\//.test(pathname)) return { kind: 'signed-in', write: false };
 	return { kind: 'admin' };
 }

@@ -15,6 +15,7 @@ import { sendJsonPieces, type Router } from './router';
 import { writeInSlices } from '../tracking/yield-loop';
 import type { SeriesColumns } from '../../src/lib/core/chunk';
 import { identityOf, readableBy } from '../auth/http-gate';
+import { encodeOverviewAnswer, parseOverviewRequest } from '../../src/lib/core/series/overview-wire';
 
 /**
  * A native log batch may carry 100,000 points (~120 bytes each as rows) and 1,000 params and tags (values up to
@@ -93,6 +94,12 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 			const [runId, key] = ctx.params;
 			const cols = await runs.history(runId, key);
 			await sendJsonPieces(ctx.res, 200, writeHistoryJson(key, cols));
+			return undefined;
+		})
+		// Many series' min/max overviews at once, binary (series/overview-wire.ts): a chart workspace's screenful.
+		.add('POST', /^\/api\/series\/overview$/, async (ctx) => {
+			const req = parseOverviewRequest(await ctx.json());
+			sendBinary(ctx.res, encodeOverviewAnswer(await runs.overviews(req.series, req.points)));
 			return undefined;
 		})
 		.add('GET', /^\/api\/docs\/(.+)$/, async (ctx) => {

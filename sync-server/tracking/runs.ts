@@ -17,6 +17,7 @@ import type { ExperimentService } from './experiments';
 import { createDocMemo } from './doc-memo';
 import { createRunRowCache, type RoomEvents } from './run-rows';
 import { createSeriesReader } from './run-series';
+import { createOverviewStore } from './series-overviews';
 import { createSliceClock } from './yield-loop';
 import { createViewReader } from './run-views';
 import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
@@ -61,6 +62,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 	// A run's notes are its note tag: every read below first settles the copies of relay edits that are due.
 	const notes = createNotesMirror(access, access.on ? (access as NotesEvents) : undefined);
 	const series = createSeriesReader(access);
+	const overviewStore = createOverviewStore({ readHistory: (runId, key) => series.history(runId, key) });
 	const runCounts = createDocMemo<RunCounts>();
 	const views = createViewReader();
 	/** Experiments written to lately, whose rows are read again in the background (see keepRowsRead). */
@@ -237,8 +239,11 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 						const next: Record<string, MetricSummary> = {};
 						let i = 0;
 						for (const [key, cols] of metrics) {
-							appendSeriesChunk(seriesDocs[i++], cols);
-							setSeriesParts(run, key, targets.get(key)!.part + 1);
+							const doc = seriesDocs[i++];
+							const { part } = targets.get(key)!;
+							appendSeriesChunk(doc, cols);
+							overviewStore.noteAppended(runId, key, part, doc, cols);
+							setSeriesParts(run, key, part + 1);
 							next[key] = foldSummary(prev[key], cols);
 						}
 						setMetricSummaries(live, runId, next);
@@ -257,6 +262,15 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 		async history(runId: string, key: string): Promise<SeriesColumns> {
 			await locate(runId);
 			return series.history(runId, key);
+		},
+
+		/**
+		 * Each series' overview (core/series/overview.ts) as at most `points` points, in request order; empty columns
+		 * for a metric never logged, 404 for an unknown run.
+		 */
+		async overviews(series: readonly { runId: string; key: string }[], points: number): Promise<SeriesColumns[]> {
+			await Promise.all([...new Set(series.map((s) => s.runId))].map(locate));
+			return Promise.all(series.map((s) => overviewStore.read(s.runId, s.key, points)));
 		},
 
 		/**

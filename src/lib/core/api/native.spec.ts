@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocBatchRequest, parseDocRequest, type DocRequest } from '../doc-batch';
 import { parseCreateExperiment, parseCreateRun, parseEndRun, parseLogBatch } from '../ingest';
 import { parseFirstScreenRequest, type FirstScreenRequest } from '../table/row-view';
+import { parseOverviewRequest, type OverviewRequest } from '../series/overview-wire';
 import {
 	nativePaths,
 	type CreateExperimentBody,
@@ -15,7 +16,9 @@ import {
 	type EndStatus,
 	type FirstScreenQuery,
 	type LogBatchBody,
-	type NativeRoute
+	type NativeRoute,
+	type SeriesOverviewBody,
+	type SeriesOverviewEntry
 } from './native';
 
 /** Per wire field: a value to send, and what of the parsed result it should change. */
@@ -93,6 +96,20 @@ describe('native request shapes are what the server parses', () => {
 		const parseEntry = (d: DocBatchEntry) => parseDocBatchRequest({ docs: [d] } satisfies DocBatchBody)[0];
 		expectEveryFieldRead<DocBatchEntry, DocRequest>(parseEntry, { name: 'workspace' }, { name: ['registry', (d) => d.name], sv: ['AQID', (d) => d.sv] });
 	});
+
+	it('POST /api/series/overview', () => {
+		const run = 'a'.repeat(32);
+		const entry: SeriesOverviewEntry = { run_id: run, key: 'loss' };
+		expectEveryFieldRead<SeriesOverviewBody, OverviewRequest>(parseOverviewRequest, { series: [entry], points: 100 }, {
+			series: [[{ run_id: run, key: 'acc' }], (r) => r.series],
+			points: [200, (r) => r.points]
+		});
+		const parseEntry = (e: SeriesOverviewEntry) => parseOverviewRequest({ series: [e], points: 100 } satisfies SeriesOverviewBody).series[0];
+		expectEveryFieldRead<SeriesOverviewEntry, OverviewRequest['series'][number]>(parseEntry, entry, {
+			run_id: ['b'.repeat(32), (e) => e.runId],
+			key: ['acc', (e) => e.key]
+		});
+	});
 });
 
 describe('nativePaths', () => {
@@ -106,7 +123,8 @@ describe('nativePaths', () => {
 		['POST /api/runs', nativePaths.runs()],
 		['POST /api/runs/{run_id}/log', nativePaths.runLog('a'.repeat(32))],
 		['POST /api/runs/{run_id}/end', nativePaths.runEnd('a'.repeat(32))],
-		['POST /api/docs', nativePaths.docs()]
+		['POST /api/docs', nativePaths.docs()],
+		['POST /api/series/overview', nativePaths.seriesOverview()]
 	];
 	it.each(cases)('lands on %s', (route, path) => expect(path).toMatch(patternOf(route)));
 

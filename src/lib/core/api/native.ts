@@ -154,6 +154,23 @@ export interface DocBatchBody {
 	docs: DocBatchEntry[];
 }
 
+export interface SeriesOverviewEntry {
+	run_id: string;
+	/** A metric key. */
+	key: string;
+}
+
+/**
+ * At most MAX_OVERVIEW_SERIES (series/overview-wire.ts) series, each answered with at most `points` points (2 to
+ * MAX_OVERVIEW_POINTS; the server keeps 2 × OVERVIEW_BUCKETS a series): per bucket of steps, the actual points
+ * holding its minimum and maximum value. The answer is binary: a varuint count, then per series in request order a
+ * varuint length and one metric chunk (chunk.ts); a series never logged is an empty chunk.
+ */
+export interface SeriesOverviewBody {
+	series: SeriesOverviewEntry[];
+	points: number;
+}
+
 interface Route<Body, Answer, Query = undefined> {
 	body: Body;
 	query: Query;
@@ -162,7 +179,8 @@ interface Route<Body, Answer, Query = undefined> {
 
 /**
  * Every native route by `METHOD /path`, `{name}` standing for a path segment (`{key}` for the rest of the path).
- * The two /api/docs routes answer binary: a Yjs update, or the batch encoding of doc-batch.ts.
+ * The two /api/docs routes answer binary: a Yjs update, or the batch encoding of doc-batch.ts; so does
+ * /api/series/overview (series/overview-wire.ts).
  */
 export interface NativeApi {
 	'GET /api/experiments': Route<undefined, ListExperimentsAnswer>;
@@ -177,6 +195,7 @@ export interface NativeApi {
 	'GET /api/runs/{run_id}/metrics/{key}': Route<undefined, MetricHistoryAnswer>;
 	'GET /api/docs/{name}': Route<undefined, Uint8Array, DocDiffQuery>;
 	'POST /api/docs': Route<DocBatchBody, Uint8Array>;
+	'POST /api/series/overview': Route<SeriesOverviewBody, Uint8Array>;
 }
 
 export type NativeRoute = keyof NativeApi;
@@ -194,5 +213,6 @@ export const nativePaths = {
 	runs: () => '/api/runs',
 	runLog: (runId: string) => `/api/runs/${segment(runId)}/log`,
 	runEnd: (runId: string) => `/api/runs/${segment(runId)}/end`,
-	docs: () => '/api/docs'
+	docs: () => '/api/docs',
+	seriesOverview: () => '/api/series/overview'
 } as const;

@@ -1,0 +1,95 @@
+// The server's in-memory series overviews (core/series/overview.ts), one per `run/key`, kept up to date as points are
+// logged (runs.log is the one place every API's points land) so a chart workspace's hundreds of series answer without
+// reading their documents. Bounded by bytes, least recently used dropped first; a series not held is read from its
+// documents on first request and kept.
+import type * as Y from 'yjs';
+import type { SeriesColumns } from '../../src/lib/core/chunk';
+import { readSeries } from '../../src/lib/core/docs/series';
+import { createOverview, foldOverview, readOverview, readOverviewBytes, type SeriesOverview } from '../../src/lib/core/series/overview';
+
+/** Memory the overviews may hold: ~2,600 series of OVERVIEW_BUCKETS buckets. */
+export const OVERVIEW_CACHE_BYTES = 64 * 1024 * 1024;
+
+export interface OverviewStoreOptions {
+	/** Every point of a series (all parts), from its documents. */
+	readHistory(runId: string, key: string): Promise<SeriesColumns>;
+	maxBytes?: number;
+}
+
+export function createOverviewStore(opts: OverviewStoreOptions) {
+	const maxBytes = opts.maxBytes ?? OVERVIEW_CACHE_BYTES;
+	/** In least recently used order (a Map iterates in insertion order: a hit is re-inserted). */
+	const held = new Map<string, SeriesOverview>();
+	let bytes = 0;
+	/** Series being read from their documents: a write meanwhile marks its read stale (it may have missed the write). */
+	const reading = new Map<string, { stale: boolean; done: Promise<SeriesOverview> }>();
+	const id = (runId: string, key: string) => `${runId}/${key}`;
+
+	function keep(name: string, ov: SeriesOverview): void {
+		if (held.has(name)) return;
+		held.set(name, ov);
+		bytes += readOverviewBytes(ov);
+		for (const [old, o] of held) {
+			if (bytes <= maxBytes || old === name) break;
+			held.delete(old);
+			bytes -= readOverviewBytes(o);
+		}
+	}
+
+	async function build(runId: string, key: string, name: string): Promise<SeriesOverview> {
+		for (;;) {
+			const entry = reading.get(name)!;
+			const cols = await opts.readHistory(runId, key);
+			const ov = createOverview();
+			foldOverview(ov, cols);
+			const cur = held.get(name);
+			if (cur) return cur; // a write started one meanwhile (part 0 in hand): it holds every point
+			if (!entry.stale) return ov;
+			entry.stale = false; // read again: the write may have landed after the documents were read
+		}
+	}
+
+	return {
+		/**
+		 * Called inside the log's transaction, right after `cols` was appended to part `part` of the series (`doc`):
+		 * folds them into the overview held, or builds one from part 0 while there is room (a series' first points).
+		 */
+		noteAppended(runId: string, key: string, part: number, doc: Y.Doc, cols: SeriesColumns): void {
+			const name = id(runId, key);
+			const pending = reading.get(name);
+			if (pending) pending.stale = true;
+			const ov = held.get(name);
+			if (ov) return foldOverview(ov, cols);
+			if (part !== 0) return;
+			const fresh = createOverview();
+			if (bytes + readOverviewBytes(fresh) > maxBytes) return; // full: ingest never evicts what readers asked for
+			foldOverview(fresh, readSeries(doc));
+			keep(name, fresh);
+		},
+
+		/** The overview of one series as at most `points` points (empty for a series never logged). */
+		async read(runId: string, key: string, points: number): Promise<SeriesColumns> {
+			const name = id(runId, key);
+			let ov = held.get(name);
+			if (ov) {
+				held.delete(name);
+				held.set(name, ov);
+			} else {
+				let entry = reading.get(name);
+				if (!entry) {
+					entry = { stale: false, done: null as unknown as Promise<SeriesOverview> };
+					reading.set(name, entry);
+					entry.done = build(runId, key, name).finally(() => reading.delete(name));
+				}
+				ov = await entry.done;
+				keep(name, ov);
+			}
+			return readOverview(ov, points);
+		},
+
+		/** Bytes held (for tests and the cache's budget). */
+		heldBytes: () => bytes
+	};
+}
+
+export type OverviewStore = ReturnType<typeof createOverviewStore>;
