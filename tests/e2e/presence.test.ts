@@ -144,6 +144,7 @@ describe('presence and review sessions [e2e]', () => {
 			await left.waitFor();
 			expect(await left.textContent()).toContain('You zoomed on your own');
 			expect(await left.textContent()).toContain("Bob's session");
+			await ada.page.waitForURL((u) => u.searchParams.get('zoom') !== query(bob.page, 'zoom')); // her own zoom, in her URL
 			await left.getByRole('button', { name: 'Rejoin' }).click();
 			await ada.page.locator('[data-testid=session-bar][data-role=follower]').waitFor();
 			await ada.page.waitForURL((u) => query(bob.page, 'zoom') === u.searchParams.get('zoom'));
@@ -155,7 +156,7 @@ describe('presence and review sessions [e2e]', () => {
 			expect(await cy.page.locator('[data-testid=session-left]').textContent()).toContain('You scrolled on your own');
 
 			// Leaving is one click.
-			await ada.page.getByRole('button', { name: 'Leave' }).click();
+			await ada.page.locator('[data-testid=session-bar][data-role=follower]').getByRole('button', { name: 'Leave' }).click();
 			await ada.page.locator('[data-testid=session-bar]').waitFor({ state: 'detached' });
 			expect([...ada.errors, ...bob.errors, ...cy.errors]).toEqual([]);
 		} finally {

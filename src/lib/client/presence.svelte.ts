@@ -5,7 +5,7 @@
 import { untrack } from 'svelte';
 import type { Awareness } from 'y-protocols/awareness';
 import { docNames } from '$lib/core/schema';
-import { parsePresenceSession, parsePresenceState, type PresenceHover, type PresenceSession, type PresenceState } from '$lib/core/presence/state';
+import { HOVER_SEND_MS, parsePresenceSession, parsePresenceState, type PresenceHover, type PresenceSession, type PresenceState } from '$lib/core/presence/state';
 import type { Person } from '$lib/core/presence/session';
 import { openDocument, type DocumentHandle } from './documents';
 
@@ -20,8 +20,6 @@ function readStoredSession(): PresenceSession | null {
 	}
 }
 
-/** ms between two hover updates this tab sends: people move the pointer constantly, others need a few a second. */
-export const HOVER_SEND_MS = 250;
 
 type Listener = () => void;
 

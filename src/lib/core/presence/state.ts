@@ -31,6 +31,9 @@ export interface PresenceState {
 	session: PresenceSession | null;
 }
 
+/** ms between two hover updates a tab sends: people move the pointer constantly, others need a few a second. */
+export const HOVER_SEND_MS = 250;
+
 export const MAX_NAME_LENGTH = 64;
 export const MAX_PAGE_LENGTH = 4000;
 export const MAX_TITLE_LENGTH = 200;
