@@ -1,7 +1,8 @@
 // Comments end to end in two Chromium contexts against the real server (issue 13 §3): a comment pinned to a chart
 // point in one is drawn as a marker in the other (run page, compare, chart workspace), a click on it opens its thread; replies,
 // edits, resolve, reopen and delete show in the other context; a Markdown <script> stays text; a comment written
-// while the server is down merges after it restarts, and the experiment's Comments tab lists it with a link.
+// while the server is down merges after it restarts, and the experiment's Comments tab lists it with a link; a
+// registered model version's threads are shared too.
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { flushIndexedDb, openTestPage, waitForText } from '../helpers/browser';
@@ -54,7 +55,7 @@ describe('comments [e2e]', () => {
 			expect(step).toBeLessThan(60);
 			await action.click();
 			await a.page.fill('[data-testid=pin-body]', 'Spike **here**\n\n<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">');
-			await a.page.click('[data-testid=pin-submit]');
+			await a.page.click('[data-testid=pin-body-send]');
 			await a.page.locator(`${panel} [data-testid=comment-body] strong`).waitFor();
 			await a.page.locator(`[data-metric="loss"] [data-testid=comment-pin][data-step="${step}"]`).waitFor();
 
@@ -72,12 +73,12 @@ describe('comments [e2e]', () => {
 			expect(await b.page.locator(`${panel} [data-testid=comment-edit]`).count()).toBe(0);
 
 			// B replies; A sees it. A edits the pin's text; B sees the edit.
-			await b.page.fill(`${panel} [data-testid=comment-reply-body]`, 'seen from *compare*');
-			await b.page.click(`${panel} [data-testid=comment-reply]`);
+			await b.page.fill(`${panel} [data-testid=comment-reply]`, 'seen from *compare*');
+			await b.page.click(`${panel} [data-testid=comment-reply-send]`);
 			await a.page.locator(`${panel} [data-testid=comment-body] em`).waitFor();
 			await a.page.click(`${panel} [data-testid=comment-edit]`);
 			await a.page.fill(`${panel} [data-testid=comment-edit-body]`, 'A spike at this step, **edited**');
-			await a.page.click(`${panel} [data-testid=comment-save]`);
+			await a.page.click(`${panel} [data-testid=comment-edit-body-send]`);
 			await b.page.waitForFunction((p) => document.querySelector(`${p} [data-testid=comment-body]`)?.textContent?.includes('edited'), panel);
 
 			// B resolves (anyone may), A sees it and reopens, B sees it open again.
@@ -117,8 +118,8 @@ describe('comments [e2e]', () => {
 
 			await e2e.server.stop();
 			await waitForText(a.page, '[role=status]', 'Offline', 15_000);
-			await a.page.fill('#comments [data-testid=comment-new-body]', 'Written **offline**');
-			await a.page.click('#comments [data-testid=comment-new]');
+			await a.page.fill('#comments [data-testid=comment-new]', 'Written **offline**');
+			await a.page.click('#comments [data-testid=comment-new-send]');
 			await waitForText(a.page, '#comments [data-testid=comment-body] strong', 'offline');
 			await flushIndexedDb(a.page, `exp/${experimentId}/comments`);
 
@@ -139,6 +140,35 @@ describe('comments [e2e]', () => {
 		} finally {
 			await a.close();
 			await b?.close();
+		}
+	});
+
+	it("shares a registered model's and a version's threads between contexts", async () => {
+		const { runId } = await createRun('e2e-comments-registry', 3);
+		await post('/api/2.0/mlflow/registered-models/create', { name: 'e2e-commented' });
+		await post('/api/2.0/mlflow/model-versions/create', { name: 'e2e-commented', source: `runs:/${runId}/model`, run_id: runId });
+		const a = await openAs('alice');
+		const b = await openAs('bob');
+		try {
+			await a.page.goto(`${e2e.server.url}/models/e2e-commented/1`);
+			await b.page.goto(`${e2e.server.url}/models/e2e-commented/1`);
+			await a.page.fill('#comments [data-testid=comment-new]', 'Ready for **Production**?');
+			await a.page.click('#comments [data-testid=comment-new-send]');
+			await waitForText(b.page, '#comments [data-testid=comment-body] strong', 'Production', 15_000);
+			await b.page.fill('#comments [data-testid=comment-reply]', 'Yes');
+			await b.page.click('#comments [data-testid=comment-reply-send]');
+			await a.page.waitForFunction(() => document.querySelectorAll('#comments [data-testid=comment]').length === 2);
+			// The model's own page keeps its threads apart from its versions'.
+			await b.page.goto(`${e2e.server.url}/models/e2e-commented`);
+			await b.page.fill('#comments [data-testid=comment-new]', 'About the model');
+			await b.page.click('#comments [data-testid=comment-new-send]');
+			await waitForText(b.page, '#comments [data-testid=comment-body]', 'About the model');
+			expect(await b.page.locator('#comments [data-testid=comment-thread]').count()).toBe(1);
+			expect(a.errors).toEqual([]);
+			expect(b.errors).toEqual([]);
+		} finally {
+			await a.close();
+			await b.close();
 		}
 	});
 });
