@@ -73,10 +73,13 @@ export function shareAcrossTabs(name: string): boolean {
 	return kind === 'workspace' || kind === 'run' || kind === 'registry' || kind === 'comments' || kind === 'registryComments';
 }
 
-/** The documents every experiment or model shares (an identity may be refused them yet read some of what they list). */
+/**
+ * The documents every experiment or model shares (an identity may be refused them yet read some of what they list;
+ * refused registry comments leave a model's page as it is, without them).
+ */
 export function isSharedDocument(name: string): boolean {
 	const kind = parseDocName(name)?.kind;
-	return kind === 'workspace' || kind === 'registry';
+	return kind === 'workspace' || kind === 'registry' || kind === 'registryComments';
 }
 
 /** The relay URL for a page served by the Tandem server: same host, `ws:`/`wss:` to match http/https. */
