@@ -1,4 +1,4 @@
-// The webhook database (`webhooks.db` in the data directory, SQLite in WAL mode, synchronous FULL): the webhooks
+// The webhook database (`webhooks.db` in the data directory, SQLite in WAL mode): the webhooks
 // themselves, the durable outbox of deliveries (one row per event and webhook, with its stable delivery id, attempts
 // and next attempt time), and the registry rows already seen (webhook-events.ts), updated in the same transaction
 // that queues their events, so a change's events are queued exactly once. Secrets are sealed (webhook-secret.ts).
@@ -61,7 +61,9 @@ export function openWebhookStore(file: string, cipher: SecretCipher = createSecr
 	mkdirSync(path.dirname(file), { recursive: true });
 	const db = new Database(file);
 	db.pragma('journal_mode = WAL');
-	db.pragma('synchronous = FULL');
+	// NORMAL survives kill -9 (WAL); a power loss may drop the last commits, which only repeats work: the seen rows
+	// are diffed again from the durable registry (events re-queued) and an unmarked delivery is sent again.
+	db.pragma('synchronous = NORMAL');
 	db.exec(`
 		CREATE TABLE IF NOT EXISTS webhooks (id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT, url TEXT NOT NULL,
 			events TEXT NOT NULL, status TEXT NOT NULL, secret TEXT, created INTEGER NOT NULL, updated INTEGER NOT NULL, deleted INTEGER);
