@@ -4,6 +4,7 @@
 // A running run, or a server that cannot be reached, gets the full series (series-pool.ts: live, or IndexedDB).
 import { nativePaths, type SeriesOverviewBody } from '../core/api/native';
 import { decodeOverviewAnswer, MAX_OVERVIEW_SERIES } from '../core/series/overview-wire';
+import { OVERVIEW_BUCKETS } from '../core/series/overview';
 import { SeriesBuffer } from '../core/series/series-buffer';
 import type { SeriesColumns } from '../core/chunk';
 import { fetchApi } from './auth-events';
@@ -11,8 +12,8 @@ import { openSharedSeries, type SeriesOpener } from './series-pool';
 import type { SeriesSource, SeriesState } from './series-source';
 import { createTaskBatch } from './task-batch';
 
-/** Points asked for a line: two per pixel of a wide panel (the server keeps at most 1,024). */
-export const OVERVIEW_POINTS = 1_000;
+/** Points asked for a line: all the server keeps (two per bucket of OVERVIEW_BUCKETS), about two per pixel of a wide panel. */
+export const OVERVIEW_POINTS = 2 * OVERVIEW_BUCKETS;
 /** Overviews kept in page memory (~24 KB each), least recently used dropped first. */
 const KEPT = 2_000;
 
