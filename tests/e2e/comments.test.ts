@@ -72,6 +72,15 @@ describe('comments [e2e]', () => {
 			// Only the author edits or deletes a comment.
 			expect(await b.page.locator(`${panel} [data-testid=comment-edit]`).count()).toBe(0);
 
+			// On a wall-time x the marker stays, at that step's time (and pinning waits for x by step).
+			await b.page.goto(`${e2e.server.url}/compare?runs=${runId}&x=time`);
+			await waitForPoints(b.page, 100);
+			await marker.waitFor();
+			const timeBox = (await b.page.locator('[data-metric="loss"] .u-over').boundingBox())!;
+			const markerBox = (await marker.boundingBox())!;
+			expect(Math.abs(markerBox.x + markerBox.width / 2 - (timeBox.x + (timeBox.width * step) / 99))).toBeLessThan(4);
+			await marker.click();
+
 			// B replies; A sees it. A edits the pin's text; B sees the edit.
 			await b.page.fill(`${panel} [data-testid=comment-reply]`, 'seen from *compare*');
 			await b.page.click(`${panel} [data-testid=comment-reply-send]`);

@@ -46,13 +46,17 @@ export class ChartComments {
 		return o ? (this.threads.find((t) => t.id === o.threadId && t.docName === o.docName) ?? null) : null;
 	}
 
-	/** A marker plugin for a chart of `metric()` over the runs `runIds()` gives; `isStepAxis()`: x is the step. */
-	createPlugin(metric: () => string, runIds: () => string[], isStepAxis: () => boolean): uPlot.Plugin {
+	/**
+	 * A marker plugin for a chart of `metric()` over the runs `runIds()` gives; `readX`: where a run's step is on x
+	 * (null: nowhere); `canPin()`: x is the step.
+	 */
+	createPlugin(metric: () => string, runIds: () => string[], readX: (runId: string, step: number) => number | null, canPin: () => boolean): uPlot.Plugin {
 		return createCommentMarkers({
 			readPins: () => selectPins(this.threads, metric(), new Set(runIds())),
 			subscribe: (fn) => (this.#listeners.add(fn), () => this.#listeners.delete(fn)),
 			readRunIds: runIds,
-			isStepAxis,
+			readX,
+			canPin,
 			onOpen: (pin) => {
 				const t = this.threads.find((x) => x.id === pin.threadId);
 				if (t) (this.opened = { docName: t.docName, threadId: t.id }), (this.draft = null);

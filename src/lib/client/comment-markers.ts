@@ -1,7 +1,7 @@
 // A uPlot plugin that draws a chart's pinned comments (threads pinned to its metric at a step of one of its runs) as
 // markers over the plot, opening a thread on click, and offers "Comment" on a clicked point to pin a new one. Markers
-// are buttons in uPlot's overlay, placed at the step on x (so only when x is the step), redrawn with the plot and
-// whenever the pins change.
+// are buttons in uPlot's overlay, placed where the step is on x (step, wall or relative time; not on a metric x),
+// redrawn with the plot and whenever the pins change. Pinning needs x by step.
 import type uPlot from 'uplot';
 import type { CommentPin } from '$lib/core/comments/threads';
 
@@ -12,8 +12,10 @@ export interface CommentMarkersInput {
 	subscribe(fn: () => void): () => void;
 	/** The chart's runs, in line order. */
 	readRunIds(): string[];
-	/** Whether x is the step (markers and pinning need it). */
-	isStepAxis(): boolean;
+	/** Where a run's `step` is on x (a step, a time, a relative time), or null when it cannot be placed. */
+	readX(runId: string, step: number): number | null;
+	/** Whether a clicked point may be pinned: x is the step, so the point's x is its step. */
+	canPin(): boolean;
 	onOpen(pin: CommentPin): void;
 	onPin(point: { runId: string; step: number }): void;
 }
@@ -31,11 +33,11 @@ export function createCommentMarkers(input: CommentMarkersInput): uPlot.Plugin {
 	function place(u: uPlot): void {
 		if (!layer) return;
 		layer.replaceChildren();
-		if (!input.isStepAxis()) return;
 		const runs = new Set(input.readRunIds());
 		const [min, max] = [u.scales.x.min, u.scales.x.max];
 		for (const pin of input.readPins()) {
-			if (!runs.has(pin.runId) || min == null || max == null || pin.step < min || pin.step > max) continue;
+			const x = runs.has(pin.runId) ? input.readX(pin.runId, pin.step) : null;
+			if (x === null || !Number.isFinite(x) || min == null || max == null || x < min || x > max) continue;
 			const b = document.createElement('button');
 			b.type = 'button';
 			b.className = `comment-pin${pin.resolved ? ' resolved' : ''}`;
@@ -44,7 +46,7 @@ export function createCommentMarkers(input: CommentMarkersInput): uPlot.Plugin {
 			b.dataset.step = String(pin.step);
 			b.title = `${pin.author} at step ${pin.step}: ${pin.summary}`;
 			b.setAttribute('aria-label', `Comment by ${pin.author} at step ${pin.step}`);
-			b.style.left = `${u.valToPos(pin.step, 'x')}px`;
+			b.style.left = `${u.valToPos(x, 'x')}px`;
 			b.addEventListener('mousedown', (e) => e.stopPropagation());
 			b.addEventListener('click', (e) => (e.stopPropagation(), input.onOpen(pin)));
 			layer.append(b);
@@ -71,7 +73,7 @@ export function createCommentMarkers(input: CommentMarkersInput): uPlot.Plugin {
 		action?.remove();
 		action = null;
 		const idx = u.cursor.idx;
-		if (!layer || idx == null || !input.isStepAxis()) return;
+		if (!layer || idx == null || !input.canPin()) return;
 		const step = u.data[0][idx];
 		const runId = nearestRun(u, idx);
 		if (runId === null || !Number.isSafeInteger(step)) return;

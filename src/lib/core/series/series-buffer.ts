@@ -83,6 +83,13 @@ export class SeriesBuffer {
 		return view;
 	}
 
+	/** The timestamp (ms since the epoch) of the first point logged at `step`, or NaN when there is none. O(points). */
+	readTimestampAt(step: number): number {
+		const steps = this.#steps;
+		for (let i = 0; i < this.#length; i++) if (steps[i] === step) return this.#timestamps[i];
+		return NaN;
+	}
+
 	/** The first point's timestamp by time (ms since the epoch), or NaN when empty. */
 	readStartTime(): number {
 		if (this.#length === 0) return NaN;
