@@ -24,13 +24,15 @@ describe('SeriesBuffer', () => {
 		expect(b.readStartTime()).toBe(1000);
 	});
 
-	it('finds the timestamp of the first point logged at a step (a pinned comment on a time axis)', () => {
+	it('finds the timestamp of the first point logged at the nearest step (a pinned comment on a time axis)', () => {
 		const b = new SeriesBuffer();
+		expect(b.readTimestampAt(1)).toBeNaN();
 		b.append(cols([0, 1, 2], [10, 11, 12], [1, 2, 3]));
 		b.append(cols([1, 5], [13, 14], [4, 5]));
 		expect(b.readTimestampAt(1)).toBe(11);
 		expect(b.readTimestampAt(5)).toBe(14);
-		expect(b.readTimestampAt(4)).toBeNaN();
+		expect(b.readTimestampAt(4)).toBe(14);
+		expect(b.readTimestampAt(-3)).toBe(10);
 	});
 
 	it('returns views without copying while points arrive in order', () => {

@@ -83,11 +83,19 @@ export class SeriesBuffer {
 		return view;
 	}
 
-	/** The timestamp (ms since the epoch) of the first point logged at `step`, or NaN when there is none. O(points). */
+	/**
+	 * The timestamp (ms since the epoch) of the first point logged at the step nearest `step` (the step itself when
+	 * present; an overview may hold only some steps), or NaN when empty. O(points).
+	 */
 	readTimestampAt(step: number): number {
 		const steps = this.#steps;
-		for (let i = 0; i < this.#length; i++) if (steps[i] === step) return this.#timestamps[i];
-		return NaN;
+		let best = NaN;
+		let distance = Infinity;
+		for (let i = 0; i < this.#length && distance > 0; i++) {
+			const d = Math.abs(steps[i] - step);
+			if (d < distance) [best, distance] = [this.#timestamps[i], d];
+		}
+		return best;
 	}
 
 	/** The first point's timestamp by time (ms since the epoch), or NaN when empty. */
