@@ -1,9 +1,10 @@
 // This tab's part in a review session: start one, join (from an avatar or a link), take over, leave; as a follower,
 // go where the presenter is (page, query, zoom) and notice when the follower changed the view on their own (scrolled,
 // zoomed, or any other change of the URL the session did not make), which ends following with a notice to rejoin.
+import { untrack } from 'svelte';
 import { goto } from '$app/navigation';
 import { isAppliedView, readFollowTarget, readPresenter, readViewKey, takeOver, type Person } from '$lib/core/presence/session';
-import type { Presence } from './presence.svelte';
+import { readPresence, type Presence } from './presence.svelte';
 
 /** Targets remembered as applied: a navigation may still be landing on one of the last few. */
 const APPLIED_KEPT = 8;
@@ -20,6 +21,8 @@ export class ReviewSession {
 	readonly #presence: Presence;
 	#applied: string[] = [];
 	#lastTarget: string | null = null;
+	/** Applies a presenter's zoom on a view that keeps its zoom out of the URL (see shareZoom); null: the URL has it. */
+	zoomTarget: ((zoom: [number, number] | null) => void) | null = null;
 
 	constructor(presence: Presence) {
 		this.#presence = presence;
@@ -96,6 +99,8 @@ export class ReviewSession {
 			this.#presence.setSession({ id: own.id, presenting: false, since: 0 });
 		}
 		if (presenter.clientId === this.#presence.clientId) return;
+		const zoom = presenter.state.zoom;
+		if (this.zoomTarget && JSON.stringify(zoom) !== JSON.stringify(this.#presence.local.zoom)) this.zoomTarget(zoom);
 		const target = readFollowTarget(presenter.state);
 		if (target === this.#lastTarget && isAppliedView(currentPage, [target])) return;
 		this.#lastTarget = target;
@@ -110,6 +115,25 @@ export class ReviewSession {
 		if (!this.following || this.#lastTarget === null) return;
 		if (!isAppliedView(page, this.#applied)) this.leaveOnOwn('You changed the view on your own');
 	}
+}
+
+/**
+ * For a view whose zoom is component state rather than the URL's `zoom` (the chart workspace): publishes its zoom
+ * (a reset too) and applies a presenter's to it while following. Call while the component initialises.
+ */
+export function shareZoom(read: () => [number, number] | null, apply: (zoom: [number, number] | null) => void): void {
+	const presence = readPresence();
+	const session = readReviewSession(presence);
+	$effect(() => {
+		const zoom = read();
+		untrack(() => presence.update({ zoom }));
+	});
+	$effect(() => {
+		session.zoomTarget = apply;
+		return () => {
+			if (session.zoomTarget === apply) session.zoomTarget = null;
+		};
+	});
 }
 
 function createSessionId(): string {
