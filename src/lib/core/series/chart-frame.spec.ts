@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChartFrame, readChartXRange, type ChartLineInput } from './chart-frame';
+import { buildChartFrame, readChartXRange, snapToBuckets, type ChartLineInput } from './chart-frame';
 
 function line(n: number, f: (i: number) => number, xOffset = 0, x0 = 0): ChartLineInput {
 	const xs = Float64Array.from({ length: n }, (_, i) => x0 + i);
@@ -54,5 +54,39 @@ describe('buildChartFrame', () => {
 		const f = buildChartFrame([line(0, () => 0)], null, 100, false);
 		expect(f).toEqual({ x: [], ys: [[]], drawn: 0 });
 		expect(readChartXRange([line(0, () => 0)])).toBeNull();
+	});
+});
+
+describe('snapping many lines to bucket slots', () => {
+	it('shares xs across many lines whose points sit at different steps, keeping every spike within one bucket', () => {
+		// 40 lines of 5,000 points, each offset by a different fraction of a step, each with one spike.
+		const lines = Array.from({ length: 40 }, (_, k) => {
+			const l = line(5000, (i) => (i === 100 * k + 7 ? 1000 + k : Math.sin(i / 50)), 0, k / 40);
+			return l;
+		});
+		const buckets = 400;
+		const f = buildChartFrame(lines, null, buckets, false);
+		expect(f.x.length).toBeLessThanOrEqual(5 * buckets + 2);
+		const [lo, hi] = [f.x[0], f.x[f.x.length - 1]];
+		const width = (hi - lo) / buckets;
+		lines.forEach((_, k) => {
+			const ys = f.ys[k];
+			const at = ys.findIndex((v) => v === 1000 + k);
+			expect(at, `line ${k} keeps its spike`).toBeGreaterThanOrEqual(0);
+			expect(Math.abs(f.x[at] - (100 * k + 7 + k / 40))).toBeLessThanOrEqual(width);
+		});
+		// The same lines unsnapped (10 or fewer) keep their own xs exactly.
+		const few = buildChartFrame(lines.slice(0, 2), null, buckets, false);
+		expect(few.x).toContain(7);
+	});
+
+	it('leaves a line whose points crowd one bucket past its slots as it was', () => {
+		const xs = Float64Array.from([0, 0.1, 0.2, 0.3, 0.4, 0.5, 5]);
+		const before = Array.from(xs);
+		expect(snapToBuckets(xs, 0, 10, 10)).toBe(false);
+		expect(Array.from(xs)).toEqual(before);
+		const ok = Float64Array.from([-1, 0.2, 0.4, 3.3, 11]);
+		expect(snapToBuckets(ok, 0, 10, 10)).toBe(true);
+		expect(Array.from(ok)).toEqual([-0.5, 0.1, 0.3, 3.1, 10.5]);
 	});
 });
