@@ -60,6 +60,18 @@ describe('relay', () => {
 		expect(server.relay.stats().sockets).toBe(1);
 	});
 
+	it('keeps a joiner of a room with more people than one awareness message may carry (it echoes what it is sent)', async () => {
+		const server = await startServer();
+		const people = Array.from({ length: 40 }, () => connect(server));
+		await Promise.all(people.map(synced));
+		people.forEach((p, i) => p.awareness.setLocalState({ user: `p${i}` }));
+		const last = connect(server);
+		await synced(last);
+		await waitFor(() => last.awareness.getStates().size === 41, { what: 'all 40 states at the joiner', events: [[last.awareness, 'change']] });
+		await waitFor(() => people.every((p) => p.awareness.getStates().size === 40), { what: 'everyone sees the 40 states' });
+		expect(server.relay.stats().sockets).toBe(41);
+	});
+
 	it('keeps documents across a relay restart on the same store', async () => {
 		const store = createMemoryStore();
 		const first = await startServer({ store });

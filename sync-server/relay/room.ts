@@ -6,7 +6,7 @@ import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-proto
 import { readDocSchema, type DocSchema } from '../../src/lib/core/docs/update-guard';
 import type { DocStore } from '../store/doc-store';
 import { CloseCode, sendTo, type Connection } from './socket';
-import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type ClientMessage } from './protocol';
+import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MAX_AWARENESS_ENTRIES, type ClientMessage } from './protocol';
 import { createAwarenessGate, type AwarenessLimits } from './awareness';
 import { createClientUpdates, type Refusal } from './client-updates';
 import type { PendingLimits } from './pending';
@@ -160,9 +160,13 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		close: opts.close
 	});
 
+	// In messages of at most MAX_AWARENESS_ENTRIES: y-websocket echoes each update it applies as one message, and
+	// the relay refuses a message of more entries, so one of all of a busy room's states would close the joiner.
 	const sendAwarenessStates = (conn: Connection) => {
 		const clients = [...awareness.getStates().keys()];
-		if (clients.length > 0) sendTo(conn, encodeAwarenessMessage(encodeAwarenessUpdate(awareness, clients)));
+		for (let i = 0; i < clients.length; i += MAX_AWARENESS_ENTRIES) {
+			sendTo(conn, encodeAwarenessMessage(encodeAwarenessUpdate(awareness, clients.slice(i, i + MAX_AWARENESS_ENTRIES))));
+		}
 	};
 
 	return {

@@ -104,8 +104,8 @@ export class ReviewSession {
 		const target = readFollowTarget(presenter.state);
 		if (target === this.#lastTarget && isAppliedView(currentPage, [target])) return;
 		this.#lastTarget = target;
-		if (readViewKey(target) === readViewKey(currentPage)) return;
 		this.#applied = [...this.#applied, target].slice(-APPLIED_KEPT);
+		if (readViewKey(target) === readViewKey(currentPage)) return;
 		const samePath = new URL(target, location.origin).pathname === location.pathname;
 		void goto(target, { replaceState: samePath, noScroll: true, keepFocus: true });
 	}
