@@ -63,7 +63,7 @@ describe('relay', () => {
 	it('keeps a joiner of a room with more people than one awareness message may carry (it echoes what it is sent)', async () => {
 		const server = await startServer();
 		const people = Array.from({ length: 40 }, () => connect(server));
-		await Promise.all(people.map(synced));
+		await Promise.all(people.map((p) => synced(p)));
 		people.forEach((p, i) => p.awareness.setLocalState({ user: `p${i}` }));
 		const last = connect(server);
 		await synced(last);
