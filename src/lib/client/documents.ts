@@ -11,6 +11,7 @@ import { createPool, type Pool } from './pool';
 import { isCachedLocally, isSurelyUncached, noteCachedLocally, readDatabaseName, waitAtMost } from './idb-cache';
 import { createProviderState, readConnection, type Connection, type ProviderState } from './connection-state';
 import { emitAccessEvent, RELAY_CLOSE } from './auth-events';
+import { stopAwarenessEcho } from './awareness-echo';
 
 /** Chromium allows 255 WebSockets per page and each provider holds one (§2). */
 export const MAX_LIVE_PROVIDERS = 32;
@@ -108,6 +109,7 @@ export function createDocumentStore(opts: DocumentStoreOptions): DocumentStore {
 		const doc = new Y.Doc();
 		const persistence = new IndexeddbPersistence(readDatabaseName(name), doc);
 		const provider = new WebsocketProvider(opts.relayUrl, readRoomPath(name), doc, { connect: false, disableBc: !shareAcrossTabs(name) });
+		stopAwarenessEcho(provider);
 		const state = createProviderState();
 		states.set(name, state);
 		let disposed = false;
