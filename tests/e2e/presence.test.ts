@@ -165,4 +165,29 @@ describe('presence and review sessions [e2e]', () => {
 			await cy.close();
 		}
 	});
+	it("a follower of the chart workspace takes the presenter's zoom, which is not in the URL", async () => {
+		const { experimentId } = await seedRuns(e2e.post, 'e2e-review-workspace', [{ name: 'one', params: {}, metrics: { loss: Array.from({ length: 100 }, (_, i) => 1 / (i + 1)) } }]);
+		const ada = await openPerson('Ada');
+		const bob = await openPerson('Bob');
+		try {
+			await ada.page.goto(`${e2e.server.url}/experiments/${experimentId}?tab=charts`);
+			await waitForChart(ada.page, 'loss');
+			await ada.page.getByRole('button', { name: 'Present' }).click();
+			const link = (await ada.page.locator('[data-testid=session-bar][data-role=presenter]').getAttribute('data-link'))!;
+			await bob.page.goto(link);
+			await bob.page.locator('[data-testid=session-bar][data-role=follower]').waitFor();
+			await waitForChart(bob.page, 'loss');
+			await dragOnChart(ada.page, 'loss', 0.2, 0.6);
+			await bob.page.getByRole('button', { name: 'Reset zoom' }).first().waitFor();
+			expect(query(bob.page, 'tab')).toBe('charts');
+			// The presenter resets the zoom: so does the follower.
+			await ada.page.getByRole('button', { name: 'Reset zoom' }).first().click();
+			await bob.page.getByRole('button', { name: 'Reset zoom' }).first().waitFor({ state: 'detached' });
+			expect(await bob.page.locator('[data-testid=session-bar][data-role=follower]').count()).toBe(1);
+			expect([...ada.errors, ...bob.errors]).toEqual([]);
+		} finally {
+			await ada.close();
+			await bob.close();
+		}
+	});
 });
