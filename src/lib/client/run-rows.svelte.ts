@@ -48,13 +48,13 @@ export type InitialRows = RunRow[] | Promise<RunRow[] | null> | null;
 
 /**
  * Call while a component initialises; `experimentId` may read reactive state (a change reopens the documents).
- * `initial` may give rows to show until the documents are read (a first screen).
+ * `initial` may give rows to show until the documents are read (a first screen). `summariesAtOnce` true: the page
+ * needs the metric summaries as soon as the runs (the chart workspace), not after the rows' first paint.
  */
 export function createRunRowsView(
 	experimentId: () => string | null,
 	initial?: (experimentId: string) => InitialRows,
-	/** True when the page needs the summaries as soon as the runs (the chart workspace): no waiting for a paint. */
-	summariesAtOnce: () => boolean = () => false
+	summariesAtOnce?: () => boolean
 ): RunRowsView {
 	let rows = $state.raw<RunRow[]>([]);
 	let keys = $state.raw<ColumnKeys>(EMPTY_KEYS);
@@ -206,7 +206,7 @@ export function createRunRowsView(
 			if (first instanceof Promise) void first.then(showFirstScreen);
 			else showFirstScreen(first);
 		});
-		if (untrack(summariesAtOnce)) openLive();
+		if (summariesAtOnce && untrack(summariesAtOnce)) openLive();
 		void exp.local.then(() => {
 			if (!open) return;
 			// What IndexedDB held is showing (the live summaries follow once it is painted).
