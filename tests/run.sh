@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the tests need that npm does not (Debian's Chromium for the browser tests, Python
-# virtual environments with the official MLflow clients), type-checks (tsc, svelte-check), builds the web app, then
-# runs every vitest project.
+# `npm test`: installs what the tests need that npm does not (Debian's Chromium, PostgreSQL and Redis; Python
+# virtual environments with the official MLflow clients and an S3-compatible test server), type-checks (tsc,
+# svelte-check), builds the web app, then runs every vitest project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
-	echo "[test] installing Debian chromium for the browser tests"
-	if [ "$(id -u)" = 0 ]; then
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-	else
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-	fi
+# Debian packages the tests start for real: Chromium (browser tests), PostgreSQL and Redis (the multi-instance
+# stores and fan-out; each test starts its own server on a free loopback port and a fresh data directory).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "[test] installing Debian packages the tests need: ${missing[*]}"
+	sudo_=()
+	[ "$(id -u)" = 0 ] || sudo_=(sudo)
+	"${sudo_[@]}" apt-get update -qq && "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ -f tests/python/requirements.txt ]; then
