@@ -19,6 +19,7 @@ import { createRegistryService } from './tracking/registry';
 import { addMlflowRegistryApi } from './mlflow/registry-api';
 import { addMlflowTrackingApi } from './mlflow/tracking-api';
 import { createFsBlobStore } from './blobs/fs-blob-store';
+import type { BlobStore } from './blobs/blob-store';
 import { addArtifactsApi } from './artifacts/artifacts-api';
 import { addUiArtifactEndpoints } from './mlflow/ui-artifact-endpoints';
 import { createStaticHandler } from './http/static';
@@ -59,6 +60,8 @@ export interface ServerOptions {
 	dataDir?: string;
 	/** Use this store instead of the SQLite one under dataDir (tests, benches). */
 	store?: DocStore;
+	/** Use this blob store instead of the files under dataDir/blobs (S3, tests); the caller closes it. */
+	blobs?: BlobStore;
 	/** SQLite durability: NORMAL survives kill -9, FULL also power loss. */
 	synchronous?: 'NORMAL' | 'FULL';
 	staticDir?: string | null;
@@ -189,7 +192,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const outbox = startWebhookOutbox({ store: webhookStore, relay, flush: () => store.flush(), settings: webhookSettings, log });
 	addMlflowWebhookApi(router, { store: webhookStore, settings: webhookSettings, kick: outbox.kick });
 	addMlflowTrackingApi(router, { experiments, runs, models });
-	const blobs = await createFsBlobStore(path.join(dataDir, 'blobs'));
+	const blobs = opts.blobs ?? (await createFsBlobStore(path.join(dataDir, 'blobs')));
 	const artifacts = addArtifactsApi(router, { access: relay, runs, models, blobs, maxUploadBytes: opts.maxArtifactBytes });
 	addUiArtifactEndpoints(router, { artifacts, blobs, versionUri: (name, version) => registry.getDownloadUri(name, version) });
 	const gc = createBlobCollector({
