@@ -5,6 +5,7 @@ import type { ArtifactEntry } from '$lib/core/docs/run';
 import { parseMLmodel, readFlavorNames } from '$lib/core/mlmodel';
 import { MLMODEL_FILE } from '$lib/core/model-files';
 import { fetchPreviewText, type PreviewText } from './run-page-preview';
+import { fetchApi } from './auth-events';
 
 /** Files up to this size are kept for offline use (MLmodel and its neighbours are a few KB). */
 const KEEP_MAX_CHARS = 64 * 1024;
@@ -54,7 +55,7 @@ export function readStoredFlavors(modelId: string): string[] | null {
  */
 export async function fetchModelFlavors(modelId: string, signal?: AbortSignal): Promise<string[]> {
 	const url = `/ajax-api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}/artifacts/files?artifact_file_path=${MLMODEL_FILE}`;
-	const res = await fetch(url, { signal });
+	const res = await fetchApi(url, { signal });
 	if (res.status === 404) return [];
 	if (!res.ok) throw new Error(`The server answered ${res.status}`);
 	const parsed = parseMLmodel(await res.text());

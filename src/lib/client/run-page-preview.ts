@@ -1,6 +1,7 @@
 // Fetches the start of a text artifact for its preview: one request for the first PREVIEW_MAX_BYTES (a Range
 // request when the file is larger), decoded as UTF-8.
 import { formatBlobUrl, PREVIEW_MAX_BYTES } from '$lib/core/artifact-preview';
+import { fetchApi } from './auth-events';
 
 export interface PreviewText {
 	text: string;
@@ -11,7 +12,7 @@ export interface PreviewText {
 /** Reads up to PREVIEW_MAX_BYTES of the blob behind a manifest entry; rejects on an HTTP error or abort. */
 export async function fetchPreviewText(entry: { sha256: string; size: number }, path: string, signal: AbortSignal): Promise<PreviewText> {
 	const partial = entry.size > PREVIEW_MAX_BYTES;
-	const res = await fetch(formatBlobUrl(entry.sha256, path), {
+	const res = await fetchApi(formatBlobUrl(entry.sha256, path), {
 		signal,
 		headers: partial ? { range: `bytes=0-${PREVIEW_MAX_BYTES - 1}` } : undefined
 	});
