@@ -30,7 +30,7 @@ import { markReferencedBlobs, trackLoadedRooms } from './blobs/gc-mark';
 import type { Permission } from '../src/lib/core/access';
 import type * as Y from 'yjs';
 import { observeModelRenames } from '../src/lib/core/docs/registry';
-import { openAuthStore } from './auth/auth-store';
+import { openAuthStore, type AuthStore } from './auth/auth-store';
 import { createAccessControl } from './auth/access-control';
 import { createOriginPolicy, isLoopbackAddress } from './auth/origin-policy';
 import { createHttpGate } from './auth/http-gate';
@@ -42,7 +42,7 @@ import type { RateLimitOptions } from './auth/rate-limit';
 import { collectWhenIdle } from './idle-gc';
 import { createGovernanceService } from './tracking/registry-governance';
 import { addRegistryGovernanceApi } from './http/registry-governance-api';
-import { openWebhookStore } from './webhooks/webhook-store';
+import { openWebhookStore, type WebhookStore } from './webhooks/webhook-store';
 import { createSecretCipher } from './webhooks/webhook-secret';
 import { startWebhookOutbox } from './webhooks/webhook-outbox';
 import { readWebhookSettings, type WebhookSettings } from './webhooks/webhook-delivery';
@@ -60,6 +60,10 @@ export interface ServerOptions {
 	dataDir?: string;
 	/** Use this store instead of the SQLite one under dataDir (tests, benches). */
 	store?: DocStore;
+	/** Users, tokens and grants (e.g. on PostgreSQL, shared by every instance) instead of `auth.db`; not closed by the server. */
+	authStore?: AuthStore;
+	/** Webhooks and their outbox (e.g. on PostgreSQL) instead of `webhooks.db`; not closed by the server. */
+	webhookStore?: WebhookStore;
 	/** Use this blob store instead of the files under dataDir/blobs (S3, tests); the caller closes it. */
 	blobs?: BlobStore;
 	/** SQLite durability: NORMAL survives kill -9, FULL also power loss. */
@@ -130,9 +134,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const dataDir = path.resolve(opts.dataDir ?? 'tandem-data');
 	const bindHost = opts.host ?? '127.0.0.1';
 	const secretCipher = createSecretCipher(process.env.MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY); // throws for a malformed key
-	const auth = openAuthStore(path.join(dataDir, 'auth.db'));
+	const auth = opts.authStore ?? openAuthStore(path.join(dataDir, 'auth.db'));
 	if (!isLoopbackAddress(bindHost) && !auth.hasUsers() && !opts.insecure) {
-		auth.close();
+		if (!opts.authStore) await auth.close();
 		throw new Error(
 			`refusing to serve ${bindHost} with no users: anyone who can reach it could read and change everything. ` +
 				'Add an admin first (npm run tandem -- user add NAME --admin), or pass --insecure'
@@ -148,9 +152,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const stopIdleGc = collectWhenIdle(relay, { log });
 	// Before any room loads (the workspace loads next): creators of experiments and models made over the relay get
 	// MANAGE, and registered-model grants, keyed by name as MLflow's, follow a rename made over the API or the relay.
-	grantRelayCreators(relay, auth);
+	grantRelayCreators(relay, auth, log);
 	relay.on('room-loaded', (name, doc) => {
-		if (name === docNames.registry) observeModelRenames(doc as Y.Doc, (from, to) => auth.renameResource('registered_model', from, to));
+		if (name !== docNames.registry) return;
+		observeModelRenames(doc as Y.Doc, (from, to) =>
+			void auth.renameResource('registered_model', from, to).catch((e: Error) => log(`moving the grants of model '${from}' to '${to}' failed: ${e.message}`))
+		);
 	});
 	const experiments = createExperimentService(relay);
 	const runs = createRunService(relay, experiments);
@@ -188,7 +195,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	addMlflowRegistryApi(router, { registry });
 	addRegistryGovernanceApi(router, { governance: createGovernanceService(relay) });
 	const webhookSettings = { ...readWebhookSettings(process.env, readWebhookUrlSettings(process.env)), ...opts.webhooks };
-	const webhookStore = openWebhookStore(path.join(dataDir, 'webhooks.db'), secretCipher);
+	const webhookStore = opts.webhookStore ?? openWebhookStore(path.join(dataDir, 'webhooks.db'), secretCipher);
 	const outbox = startWebhookOutbox({ store: webhookStore, relay, flush: () => store.flush(), settings: webhookSettings, log });
 	addMlflowWebhookApi(router, { store: webhookStore, settings: webhookSettings, kick: outbox.kick });
 	addMlflowTrackingApi(router, { experiments, runs, models });
@@ -264,8 +271,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 				await runs.settleNotes();
 				await outbox.close();
 				await relay.close();
-				webhookStore.close();
-				auth.close();
+				if (!opts.webhookStore) await webhookStore.close();
+				if (!opts.authStore) await auth.close();
 				if (!opts.store) await store.close();
 				else await store.flush();
 			})())

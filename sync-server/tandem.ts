@@ -2,21 +2,24 @@
 // changes to auth.db at once). Commands:
 //   user add NAME [--admin] | user list | user remove NAME
 //   token create --user NAME --scope read|write|admin [--name LABEL] [--expires 30d] | token list | token revoke LABEL
-// Every command takes `--data DIR` (env TANDEM_DATA, default ./tandem-data). `token create` prints the token once,
-// alone on the last line; only its hash is stored.
+// Every command takes `--data DIR` (env TANDEM_DATA, default ./tandem-data), or `--store postgres://…` (env
+// TANDEM_STORE) for the users and tokens every instance shares. `token create` prints the token once, alone on the
+// last line; only its hash is stored.
 import path from 'node:path';
 import { isScope, parseTtl } from '../src/lib/core/access';
-import { AuthError, openAuthStore } from './auth/auth-store';
+import { AuthError, openAuthStore, type AuthStore } from './auth/auth-store';
 import { tokenJson } from './auth/auth-api';
 
-const USAGE = `usage: npm run tandem -- <command> [--data DIR]
+const USAGE = `usage: npm run tandem -- <command> [--data DIR | --store postgres://…]
   user add NAME [--admin]       add a user (the first one should be an admin)
   user list                     list users
   user remove NAME              remove a user, their tokens and grants
   token create --user NAME --scope read|write|admin [--name LABEL] [--expires 30d]
                                 create a token; it is printed once, on the last line
   token list                    list tokens (never the tokens themselves)
-  token revoke LABEL            revoke a token (open sockets using it are closed at once)`;
+  token revoke LABEL            revoke a token (open sockets using it are closed at once)
+  migrate --from DIR --to-store postgres://… --to-blobs s3://…
+                                copy an embedded data directory to PostgreSQL and S3, verified (migrate --help)`;
 
 class UsageError extends Error {}
 
@@ -46,7 +49,7 @@ const pad = (cells: string[][]) => {
 };
 const date = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
 
-export function runCommand(argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): void {
+export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<void> {
 	const { words, flags } = parse(argv);
 	if (flags.has('--help') || words.length === 0) {
 		out(USAGE);
@@ -57,7 +60,11 @@ export function runCommand(argv: string[], env: NodeJS.ProcessEnv, out: (line: s
 		return typeof v === 'string' ? v : undefined;
 	};
 	const dataDir = path.resolve(flag('--data') ?? env.TANDEM_DATA ?? 'tandem-data');
-	const store = openAuthStore(path.join(dataDir, 'auth.db'));
+	const pgUrl = flag('--store') ?? env.TANDEM_STORE;
+	let store: AuthStore;
+	if (pgUrl && /^postgres(ql)?:\/\//.test(pgUrl)) store = await (await import('./auth/pg-auth-store')).openPgAuthStore(pgUrl);
+	else if (pgUrl) throw new UsageError(`--store must be a postgres:// URL, not '${pgUrl}'`);
+	else store = openAuthStore(path.join(dataDir, 'auth.db'));
 	try {
 		const [noun, verb, arg] = words;
 		const need = (v: string | undefined, what: string) => {
@@ -65,13 +72,13 @@ export function runCommand(argv: string[], env: NodeJS.ProcessEnv, out: (line: s
 			return v;
 		};
 		if (noun === 'user' && verb === 'add') {
-			const u = store.addUser(need(arg, 'a NAME'), flags.get('--admin') === true);
+			const u = await store.addUser(need(arg, 'a NAME'), flags.get('--admin') === true);
 			out(`added user ${u.name}${u.admin ? ' (admin)' : ''}`);
 		} else if (noun === 'user' && verb === 'list') {
 			const users = store.users();
 			out(users.length === 0 ? 'no users (the server is open to loopback only)' : pad([['NAME', 'ADMIN', 'CREATED'], ...users.map((u) => [u.name, u.admin ? 'yes' : 'no', date(u.createdAt)])]));
 		} else if (noun === 'user' && verb === 'remove') {
-			store.removeUser(need(arg, 'a NAME'));
+			await store.removeUser(need(arg, 'a NAME'));
 			out(`removed user ${arg}`);
 		} else if (noun === 'token' && verb === 'create') {
 			const scope = need(flag('--scope'), '--scope read|write|admin');
@@ -79,30 +86,35 @@ export function runCommand(argv: string[], env: NodeJS.ProcessEnv, out: (line: s
 			const expires = flag('--expires');
 			const ttlMs = expires === undefined ? null : parseTtl(expires);
 			if (expires !== undefined && ttlMs === null) throw new UsageError(`--expires must be a duration like 30d, 12h or 90m, not '${expires}'`);
-			const { token, record } = store.createToken({ user: need(flag('--user'), '--user NAME'), scope, label: flag('--name'), ttlMs });
+			const { token, record } = await store.createToken({ user: need(flag('--user'), '--user NAME'), scope, label: flag('--name'), ttlMs });
 			out(`created token '${record.label}' for ${record.user} (scope ${record.scope}, expires ${date(record.expiresAt)}); it is shown only now:`);
 			out(token);
 		} else if (noun === 'token' && verb === 'list') {
 			const tokens = store.tokens().map(tokenJson);
 			out(tokens.length === 0 ? 'no tokens' : pad([['LABEL', 'USER', 'SCOPE', 'STATE', 'CREATED', 'EXPIRES'], ...tokens.map((t) => [t.label, t.user, t.scope, t.state, date(t.created_at), date(t.expires_at)])]));
 		} else if (noun === 'token' && verb === 'revoke') {
-			const t = store.revokeToken(need(arg, 'a LABEL'));
+			const t = await store.revokeToken(need(arg, 'a LABEL'));
 			out(`revoked token '${t.label}' of ${t.user}`);
 		} else throw new UsageError(`unknown command '${words.join(' ')}'`);
 	} finally {
-		store.close();
+		await store.close();
 	}
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]).endsWith(path.join('sync-server', 'tandem.ts'))) {
-	try {
-		runCommand(process.argv.slice(2), process.env, (line) => console.log(line));
-	} catch (e) {
+const isMain = Boolean(process.argv[1] && path.resolve(process.argv[1]).endsWith(path.join('sync-server', 'tandem.ts')));
+// `migrate` has flags of its own (migrate.ts), and is the only command that needs the S3 and PostgreSQL drivers.
+if (isMain && process.argv[2] === 'migrate') {
+	void import('./migrate')
+		.then((m) => m.runMigrateCommand(process.argv.slice(3), (line) => console.log(line), (line) => console.error(line)))
+		.then((code) => process.exit(code));
+} else if (isMain) {
+	runCommand(process.argv.slice(2), process.env, (line) => console.log(line)).catch((e: unknown) => {
 		if (e instanceof UsageError || e instanceof AuthError) {
 			console.error(`tandem: ${e.message}`);
 			if (e instanceof UsageError) console.error(USAGE);
 			process.exit(2);
 		}
-		throw e;
-	}
+		console.error(e);
+		process.exit(1);
+	});
 }

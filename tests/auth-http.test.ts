@@ -71,8 +71,8 @@ describe('users and tokens', () => {
 	});
 
 	it('enforces scopes: a read token reads and cannot write; admin routes need an admin token', async () => {
-		const { token: read } = store.createToken({ user: 'alice', scope: 'read', label: 'alice-read' });
-		const { token: write } = store.createToken({ user: 'alice', scope: 'write', label: 'alice-write' });
+		const { token: read } = await store.createToken({ user: 'alice', scope: 'read', label: 'alice-read' });
+		const { token: write } = await store.createToken({ user: 'alice', scope: 'write', label: 'alice-write' });
 		expect((await callJson(server.url, 'GET', '/api/experiments', { headers: bearer(read) })).status).toBe(200);
 		const denied = await callJson(server.url, 'POST', '/api/runs', { headers: bearer(read), body: { experiment_id: '0' } });
 		expect(denied.status).toBe(403);
@@ -100,12 +100,12 @@ describe('users and tokens', () => {
 		expect(revoked.status).toBe(401);
 		expect(revoked.body.message).toContain('revoked');
 		// The CLI, another process, revokes too: the server notices at its next request.
-		const { token: again } = store.createToken({ user: 'carol', scope: 'read', label: 'carol-2' });
+		const { token: again } = await store.createToken({ user: 'carol', scope: 'read', label: 'carol-2' });
 		expect((await callJson(server.url, 'GET', '/api/experiments', { headers: bearer(again) })).status).toBe(200);
 		expect(cli(server.dataDir, 'token', 'revoke', 'carol-2').status).toBe(0);
 		expect((await callJson(server.url, 'GET', '/api/experiments', { headers: bearer(again) })).status).toBe(401);
 		// Expiry: a token that lives 50 ms is refused once that has passed, with the reason.
-		const { token: brief } = store.createToken({ user: 'carol', scope: 'read', label: 'carol-brief', ttlMs: 50 });
+		const { token: brief } = await store.createToken({ user: 'carol', scope: 'read', label: 'carol-brief', ttlMs: 50 });
 		const expired = await waitFor(async () => {
 			const r = await callJson(server.url, 'GET', '/api/experiments', { headers: bearer(brief) });
 			return r.status === 401 ? r : null;
@@ -159,11 +159,11 @@ describe('permissions per experiment and registered model', () => {
 	beforeAll(async () => {
 		server = await startTestServer({ defaultPermission: 'NO_PERMISSIONS' });
 		store = openAuthStore(path.join(server.dataDir, 'auth.db'));
-		store.addUser('alice', false);
-		store.addUser('bob', false);
-		alice = store.createToken({ user: 'alice', scope: 'write' }).token;
-		bob = store.createToken({ user: 'bob', scope: 'write' }).token;
-		bobRead = store.createToken({ user: 'bob', scope: 'read' }).token;
+		await store.addUser('alice', false);
+		await store.addUser('bob', false);
+		alice = (await store.createToken({ user: 'alice', scope: 'write' })).token;
+		bob = (await store.createToken({ user: 'bob', scope: 'write' })).token;
+		bobRead = (await store.createToken({ user: 'bob', scope: 'read' })).token;
 	});
 	afterAll(async () => {
 		store.close();
@@ -236,8 +236,8 @@ describe('safe by default', () => {
 	it('answers 429 with Retry-After once a token exceeds its rate', async () => {
 		const server = await startTestServer({ staticDir: null, rateLimit: { perSecond: 1, burst: 3 } });
 		const store = openAuthStore(path.join(server.dataDir, 'auth.db'));
-		store.addUser('u', false);
-		const { token } = store.createToken({ user: 'u', scope: 'read' });
+		await store.addUser('u', false);
+		const { token } = await store.createToken({ user: 'u', scope: 'read' });
 		const statuses: number[] = [];
 		let retryAfter: string | null = null;
 		for (let i = 0; i < 5; i++) {

@@ -27,14 +27,14 @@ beforeAll(async () => {
 	server = await startTestServer({ staticDir: null, defaultPermission: 'READ' });
 	auth = openAuthStore(path.join(server.dataDir, 'auth.db'));
 	for (const user of ['wanda', 'eddie', 'rita']) {
-		auth.addUser(user, false);
-		tokens[user] = auth.createToken({ user, scope: 'write', label: user }).token;
+		await auth.addUser(user, false);
+		tokens[user] = (await auth.createToken({ user, scope: 'write', label: user })).token;
 	}
 	const at = { authorization: `Bearer ${tokens.wanda}` };
 	const created = await callJson(server.url, 'POST', '/api/runs', { headers: at, body: { experiment_name: 'comments-relay', run_name: 'r' } });
 	expect(created.status).toBe(200);
 	({ experiment_id: experimentId, run_id: runId } = created.body);
-	auth.setGrant('experiment', experimentId, 'eddie', 'EDIT');
+	await auth.setGrant('experiment', experimentId, 'eddie', 'EDIT');
 	expect((await callJson(server.url, 'POST', '/api/2.0/mlflow/registered-models/create', { headers: at, body: { name: 'reviewed' } })).status).toBe(200);
 });
 afterAll(async () => {
@@ -129,7 +129,7 @@ describe('comments over the relay with users', () => {
 	it('needs EDIT on the registered model for registry comments', async () => {
 		const target = { kind: 'version' as const, name: 'reviewed', version: '1' };
 		await expectRefused(/rita has READ on registered model 'reviewed'/, async () => createThread(await open(docNames.registryComments, 'rita'), target, 'rita', 'not mine to say', Date.now()));
-		auth.setGrant('registered_model', 'reviewed', 'rita', 'EDIT');
+		await auth.setGrant('registered_model', 'reviewed', 'rita', 'EDIT');
 		const rita = await open(docNames.registryComments, 'rita');
 		const id = createThread(rita, target, 'rita', 'ship it?', Date.now());
 		const wanda = await open(docNames.registryComments, 'wanda');

@@ -22,10 +22,10 @@ const providers: WebsocketProvider[] = [];
 beforeAll(async () => {
 	server = await startTestServer({ staticDir: null, defaultPermission: 'READ' });
 	auth = openAuthStore(path.join(server.dataDir, 'auth.db'));
-	auth.addUser('eve', false);
-	auth.addUser('rita', false);
-	editor = auth.createToken({ user: 'eve', scope: 'write' }).token;
-	reader = auth.createToken({ user: 'rita', scope: 'write' }).token;
+	await auth.addUser('eve', false);
+	await auth.addUser('rita', false);
+	editor = (await auth.createToken({ user: 'eve', scope: 'write' })).token;
+	reader = (await auth.createToken({ user: 'rita', scope: 'write' })).token;
 });
 afterAll(async () => {
 	for (const p of providers) p.destroy();

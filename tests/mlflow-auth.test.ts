@@ -18,9 +18,9 @@ let read: string;
 beforeAll(async () => {
 	server = await startTestServer({ staticDir: null });
 	store = openAuthStore(path.join(server.dataDir, 'auth.db'));
-	store.addUser('ada', false);
-	write = store.createToken({ user: 'ada', scope: 'write' }).token;
-	read = store.createToken({ user: 'ada', scope: 'read' }).token;
+	await store.addUser('ada', false);
+	write = (await store.createToken({ user: 'ada', scope: 'write' })).token;
+	read = (await store.createToken({ user: 'ada', scope: 'read' })).token;
 });
 afterAll(async () => {
 	store.close();

@@ -30,16 +30,16 @@ const providers: WebsocketProvider[] = [];
 beforeAll(async () => {
 	server = await startTestServer({ staticDir: null, defaultPermission: 'NO_PERMISSIONS' });
 	store = openAuthStore(path.join(server.dataDir, 'auth.db'));
-	store.addUser('wanda', false);
-	store.addUser('rita', false);
-	store.addUser('otto', false);
-	writer = store.createToken({ user: 'wanda', scope: 'write', label: 'wanda' }).token;
-	reader = store.createToken({ user: 'rita', scope: 'write', label: 'rita' }).token;
-	outsider = store.createToken({ user: 'otto', scope: 'write', label: 'otto' }).token;
+	await store.addUser('wanda', false);
+	await store.addUser('rita', false);
+	await store.addUser('otto', false);
+	writer = (await store.createToken({ user: 'wanda', scope: 'write', label: 'wanda' })).token;
+	reader = (await store.createToken({ user: 'rita', scope: 'write', label: 'rita' })).token;
+	outsider = (await store.createToken({ user: 'otto', scope: 'write', label: 'otto' })).token;
 	const created = await callJson(server.url, 'POST', '/api/runs', { headers: { authorization: `Bearer ${writer}` }, body: { experiment_name: 'relay-auth', run_name: 'r' } });
 	expect(created.status).toBe(200);
 	({ experiment_id: experimentId, run_id: runId } = created.body);
-	store.setGrant('experiment', experimentId, 'rita', 'READ');
+	await store.setGrant('experiment', experimentId, 'rita', 'READ');
 });
 afterAll(async () => {
 	for (const p of providers) p.destroy();
@@ -125,10 +125,10 @@ describe('relay access control', () => {
 		// MLflow's default (READ): everyone receives workspace and registry; each write is checked on its entry.
 		const open = await startTestServer({ staticDir: null, defaultPermission: 'READ' });
 		const auth = openAuthStore(path.join(open.dataDir, 'auth.db'));
-		auth.addUser('wanda', false);
-		auth.addUser('rita', false);
-		const w = auth.createToken({ user: 'wanda', scope: 'write' }).token;
-		const r = auth.createToken({ user: 'rita', scope: 'write' }).token;
+		await auth.addUser('wanda', false);
+		await auth.addUser('rita', false);
+		const w = (await auth.createToken({ user: 'wanda', scope: 'write' })).token;
+		const r = (await auth.createToken({ user: 'rita', scope: 'write' })).token;
 		const at = (token: string) => ({ authorization: `Bearer ${token}` });
 		const on = (name: string, token: string) => connectTo(open.url, name, token);
 		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -171,7 +171,7 @@ describe('relay access control', () => {
 			before = denials();
 			moveAlias(reg.doc, { model, alias: 'prod', version: model.versions[0], who: 'rita', now: Date.now() });
 			await waitFor(() => denials() > before, { what: 'alias move refused' });
-			auth.setGrant('registered_model', 'guarded', 'rita', 'EDIT');
+			await auth.setGrant('registered_model', 'guarded', 'rita', 'EDIT');
 			const fresh = on('registry', r);
 			await synced(fresh.provider);
 			before = denials();
@@ -195,10 +195,10 @@ describe('relay access control', () => {
 	});
 
 	it('closes an open socket as soon as its token is revoked, by the CLI store as by the API', async () => {
-		const { token } = store.createToken({ user: 'wanda', scope: 'write', label: 'short-lived' });
+		const { token } = await store.createToken({ user: 'wanda', scope: 'write', label: 'short-lived' });
 		const s = connect(docNames.run(runId), { token });
 		await synced(s.provider);
-		store.revokeToken('short-lived'); // another connection to auth.db, as the CLI is
+		await store.revokeToken('short-lived'); // another connection to auth.db, as the CLI is
 		await waitFor(() => s.closes[0], { what: 'revocation close' });
 		expect(s.closes[0].code).toBe(4401);
 		expect(s.closes[0].reason).toContain('revoked');

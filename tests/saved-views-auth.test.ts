@@ -23,10 +23,10 @@ const providers: WebsocketProvider[] = [];
 beforeAll(async () => {
 	server = await startTestServer({ staticDir: null, defaultPermission: 'READ' });
 	store = openAuthStore(path.join(server.dataDir, 'auth.db'));
-	store.addUser('wanda', false);
-	store.addUser('rita', false);
-	wanda = store.createToken({ user: 'wanda', scope: 'write' }).token;
-	rita = store.createToken({ user: 'rita', scope: 'write' }).token;
+	await store.addUser('wanda', false);
+	await store.addUser('rita', false);
+	wanda = (await store.createToken({ user: 'wanda', scope: 'write' })).token;
+	rita = (await store.createToken({ user: 'rita', scope: 'write' })).token;
 	const create = async (token: string, name: string) =>
 		(await callJson(server.url, 'POST', '/api/2.0/mlflow/experiments/create', { headers: { authorization: `Bearer ${token}` }, body: { name } })).body.experiment_id as string;
 	theirs = await create(wanda, 'wanda-views');

@@ -119,10 +119,10 @@ describe('POST /api/series/overview with users', () => {
 
 	it('needs READ on the experiment of every run it names', async () => {
 		const store = openAuthStore(path.join(server.dataDir, 'auth.db'));
-		store.addUser('owen', false);
-		store.addUser('nadia', false);
-		const owen = { authorization: `Bearer ${store.createToken({ user: 'owen', scope: 'write' }).token}` };
-		const nadia = { authorization: `Bearer ${store.createToken({ user: 'nadia', scope: 'write' }).token}` };
+		await store.addUser('owen', false);
+		await store.addUser('nadia', false);
+		const owen = { authorization: `Bearer ${(await store.createToken({ user: 'owen', scope: 'write' })).token}` };
+		const nadia = { authorization: `Bearer ${(await store.createToken({ user: 'nadia', scope: 'write' })).token}` };
 		const mine = (await callJson(server.url, 'POST', '/api/2.0/mlflow/experiments/create', { headers: owen, body: { name: 'owens' } })).body.experiment_id as string;
 		const other = (await callJson(server.url, 'POST', '/api/2.0/mlflow/experiments/create', { headers: nadia, body: { name: 'nadias' } })).body.experiment_id as string;
 		const runIn = async (exp: string, headers: Record<string, string>) => (await callJson(server.url, 'POST', '/api/runs', { headers, body: { experiment_id: exp } })).body.run_id as string;
@@ -139,7 +139,7 @@ describe('POST /api/series/overview with users', () => {
 			expect(r.series).toBeUndefined();
 		}
 		expect((await overview(server.url, body(owensRun))).status).toBe(401); // no token
-		store.setGrant('experiment', other, 'owen', 'READ');
+		await store.setGrant('experiment', other, 'owen', 'READ');
 		expect((await overview(server.url, body(owensRun, nadiasRun), owen)).series!.map((s) => s.values.length > 0)).toEqual([true, true]);
 		store.close();
 	});

@@ -108,9 +108,9 @@ export function createAccessControl(opts: { store: AuthStore; defaultPermission:
 		},
 		renameResource: (kind: ResourceKind, from: string, to: string) => store.renameResource(kind, from, to),
 		/** The creator of an experiment or registered model gets MANAGE on it (MLflow auth's rule). */
-		grantCreator(principal: Principal, kind: ResourceKind, resource: string): void {
+		async grantCreator(principal: Principal, kind: ResourceKind, resource: string): Promise<void> {
 			if (principal.tokenId === null || !store.getUser(principal.user)) return;
-			store.setGrant(kind, resource, principal.user, 'MANAGE');
+			await store.setGrant(kind, resource, principal.user, 'MANAGE');
 		}
 	};
 	return control;

@@ -23,9 +23,9 @@ const field = (o: Record<string, unknown>, key: string): string => {
 };
 
 /** AuthError → the matching MLflow-shaped ApiError. */
-function mapped<T>(fn: () => T): T {
+async function mapped<T>(fn: () => Promise<T>): Promise<T> {
 	try {
-		return fn();
+		return await fn();
 	} catch (e) {
 		if (e instanceof AuthError) throw new ApiError(e.code, e.message);
 		throw e;
@@ -68,12 +68,12 @@ export function addAuthApi(router: Router, deps: { store: AuthStore; control: Ac
 		.add('GET', /^\/api\/admin\/users$/, () => ({ users: store.users().map((u) => ({ name: u.name, admin: u.admin, created_at: u.createdAt })) }))
 		.add('POST', /^\/api\/admin\/users$/, async (ctx) => {
 			const body = await object(ctx);
-			const u = mapped(() => store.addUser(field(body, 'name'), body.admin === true));
+			const u = await mapped(() => store.addUser(field(body, 'name'), body.admin === true));
 			return { user: { name: u.name, admin: u.admin, created_at: u.createdAt } };
 		})
-		.add('DELETE', /^\/api\/admin\/users\/([^/]+)$/, (ctx) => {
+		.add('DELETE', /^\/api\/admin\/users\/([^/]+)$/, async (ctx) => {
 			const doomed = store.tokens().filter((t) => t.user === ctx.params[0]);
-			mapped(() => store.removeUser(ctx.params[0]));
+			await mapped(() => store.removeUser(ctx.params[0]));
 			for (const t of doomed) deps.onRevoke(t);
 			return {};
 		})
@@ -88,11 +88,11 @@ export function addAuthApi(router: Router, deps: { store: AuthStore; control: Ac
 				if (ttlMs === null) throw invalid(`Invalid expires '${String(body.expires)}': a duration like 30d, 12h or 90m`);
 			}
 			const label = body.name === undefined ? undefined : field(body, 'name');
-			const { token, record } = mapped(() => store.createToken({ user: field(body, 'user'), scope, label, ttlMs }));
+			const { token, record } = await mapped(() => store.createToken({ user: field(body, 'user'), scope, label, ttlMs }));
 			return { token, ...tokenJson(record) };
 		})
-		.add('DELETE', /^\/api\/admin\/tokens\/(.+)$/, (ctx) => {
-			const t = mapped(() => store.revokeToken(ctx.params[0]));
+		.add('DELETE', /^\/api\/admin\/tokens\/(.+)$/, async (ctx) => {
+			const t = await mapped(() => store.revokeToken(ctx.params[0]));
 			deps.onRevoke(t);
 			return { token: tokenJson(t) };
 		});
@@ -112,19 +112,19 @@ function addPermissionRoutes(router: Router, store: AuthStore, kind: ResourceKin
 		if (!permission) throw new ApiError('RESOURCE_DOES_NOT_EXIST', `No ${kind} permission for user '${user}' on '${resource}'`);
 		return { [`${kind}_permission`]: { [idField]: resource, user_id: user, username: user, permission } };
 	};
-	const write = (body: Record<string, unknown>) => {
+	const write = async (body: Record<string, unknown>) => {
 		const permission = field(body, 'permission');
 		if (!isPermission(permission)) throw invalid(`Invalid permission '${permission}': READ, EDIT, MANAGE or NO_PERMISSIONS`);
 		const resource = field(body, idField);
 		const user = field(body, 'username');
-		mapped(() => store.setGrant(kind, resource, user, permission));
+		await mapped(() => store.setGrant(kind, resource, user, permission));
 		return json(resource, user);
 	};
 	route('POST', 'create', write);
 	route('PATCH', 'update', write);
 	route('GET', 'get', (b) => json(field(b, idField), field(b, 'username')));
-	route('DELETE', 'delete', (b) => {
-		mapped(() => store.deleteGrant(kind, field(b, idField), field(b, 'username')));
+	route('DELETE', 'delete', async (b) => {
+		await mapped(() => store.deleteGrant(kind, field(b, idField), field(b, 'username')));
 		return {};
 	});
 }

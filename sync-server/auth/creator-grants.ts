@@ -11,7 +11,9 @@ interface Events {
 	on(event: 'room-loaded', fn: (...args: unknown[]) => void): () => void;
 }
 
-export function grantRelayCreators(relay: Events, store: AuthStore): () => void {
+export function grantRelayCreators(relay: Events, store: AuthStore, log: (msg: string) => void = () => {}): () => void {
+	const grant = (kind: 'experiment' | 'registered_model', resource: string, user: string) =>
+		void store.setGrant(kind, resource, user, 'MANAGE').catch((e: Error) => log(`granting ${user} MANAGE on ${kind} '${resource}' failed: ${e.message}`));
 	/** The user of a relay socket's token, from the transaction origin (a relay Connection carries its tag). */
 	const userOf = (origin: unknown): string | null => {
 		const tag = (origin as { tag?: unknown } | null)?.tag;
@@ -23,12 +25,12 @@ export function grantRelayCreators(relay: Events, store: AuthStore): () => void 
 		if (name === docNames.workspace) {
 			observeNewExperiments(doc as Y.Doc, (id, origin) => {
 				const user = userOf(origin);
-				if (user) store.setGrant('experiment', id, user, 'MANAGE');
+				if (user) grant('experiment', id, user);
 			});
 		} else if (name === docNames.registry) {
 			observeNewModels(doc as Y.Doc, (model, origin) => {
 				const user = userOf(origin);
-				if (user) store.setGrant('registered_model', model, user, 'MANAGE');
+				if (user) grant('registered_model', model, user);
 			});
 		}
 	});

@@ -65,8 +65,8 @@ export function createHttpGate(opts: HttpGateOptions) {
 	const { control } = opts;
 	const limiter = createRateLimiter(opts.rateLimit);
 
-	const grantFrom = (principal: Principal, kind: 'experiment' | 'registered_model', resource: unknown) => {
-		if (typeof resource === 'string' && resource) control.grantCreator(principal, kind, resource);
+	const grantFrom = async (principal: Principal, kind: 'experiment' | 'registered_model', resource: unknown): Promise<void> => {
+		if (typeof resource === 'string' && resource) await control.grantCreator(principal, kind, resource);
 	};
 
 	return {

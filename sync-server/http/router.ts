@@ -142,7 +142,7 @@ export function sendError(res: ServerResponse, err: unknown, log?: (msg: string)
 }
 
 /** Runs before a matched route's handler (access control); may return what to run with the handler's answer. */
-export type BeforeHandler = (ctx: RequestContext) => Promise<((answer: unknown) => void) | undefined>;
+export type BeforeHandler = (ctx: RequestContext) => Promise<((answer: unknown) => void | Promise<void>) | undefined>;
 
 export interface RouterOptions {
 	/**
@@ -207,7 +207,7 @@ export function createRouter(opts: RouterOptions = {}) {
 			try {
 				const after = opts.before ? await opts.before(ctx) : undefined;
 				const out = await route.handler(ctx);
-				after?.(out);
+				await after?.(out); // a creator's grant is in place before the answer is sent
 				if (out !== undefined && !res.headersSent) sendJson(res, 200, out);
 			} catch (err) {
 				// Drain what is left of a refused body so the client can read the error instead of an EPIPE.

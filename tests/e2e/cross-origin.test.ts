@@ -162,8 +162,8 @@ describe('a cross-origin page [e2e]', () => {
 	});
 
 	it('reads and changes nothing on a server with users, its victim signed in in the same browser', async () => {
-		store.addUser('victim', true);
-		const { token } = store.createToken({ user: 'victim', scope: 'admin', label: 'victim-admin' });
+		await store.addUser('victim', true);
+		const { token } = await store.createToken({ user: 'victim', scope: 'admin', label: 'victim-admin' });
 		const t = await openTestPage(e2e.browser);
 		try {
 			// The victim signs in to Tandem under both names: each keeps its own cookie.

@@ -18,12 +18,12 @@ const MODEL = 'guarded-e2e';
 
 let store: AuthStore;
 const tokens: Record<string, string> = {};
-beforeAll(() => {
+beforeAll(async () => {
 	store = openAuthStore(path.join(e2e.server.dataDir, 'auth.db'));
-	store.addUser('root', true);
-	store.addUser('alice', false);
-	store.addUser('bob', false);
-	for (const user of ['root', 'alice', 'bob']) tokens[user] = store.createToken({ user, scope: user === 'root' ? 'admin' : 'write', label: `${user}-e2e` }).token;
+	await store.addUser('root', true);
+	await store.addUser('alice', false);
+	await store.addUser('bob', false);
+	for (const user of ['root', 'alice', 'bob']) tokens[user] = (await store.createToken({ user, scope: user === 'root' ? 'admin' : 'write', label: `${user}-e2e` })).token;
 });
 afterAll(() => store.close());
 
@@ -60,8 +60,8 @@ describe('protected stages with approvals, and concurrent alias moves [e2e]', ()
 	it('a protected-stage request made by alice is approved by bob (never by alice), recorded in the timeline, and the move happens', async () => {
 		await api('root', 'POST', `${R}/registered-models/create`, { name: MODEL });
 		for (const n of [1, 2]) await api('root', 'POST', `${R}/model-versions/create`, { name: MODEL, source: `s3://b/${n}` });
-		store.setGrant('registered_model', MODEL, 'alice', 'MANAGE');
-		store.setGrant('registered_model', MODEL, 'bob', 'EDIT');
+		await store.setGrant('registered_model', MODEL, 'alice', 'MANAGE');
+		await store.setGrant('registered_model', MODEL, 'bob', 'EDIT');
 		const alice = await openAs('alice');
 		const bob = await openAs('bob');
 		try {

@@ -64,11 +64,11 @@ describe('a server without users [e2e]', () => {
 describe('sign-in [e2e]', () => {
 	let store: AuthStore;
 	let write: string;
-	beforeAll(() => {
+	beforeAll(async () => {
 		store = openAuthStore(path.join(e2e.server.dataDir, 'auth.db'));
-		store.addUser('alice', false);
-		store.setGrant('experiment', '0', 'alice', 'EDIT');
-		write = store.createToken({ user: 'alice', scope: 'write', label: 'alice-write' }).token;
+		await store.addUser('alice', false);
+		await store.setGrant('experiment', '0', 'alice', 'EDIT');
+		write = (await store.createToken({ user: 'alice', scope: 'write', label: 'alice-write' })).token;
 	});
 	afterAll(() => store.close());
 
@@ -112,12 +112,12 @@ describe('sign-in [e2e]', () => {
 
 	it('a token revoked while the page is open drops it back to sign-in, which says why', async () => {
 		const base = e2e.server.url;
-		const { token } = store.createToken({ user: 'alice', scope: 'write', label: 'alice-doomed' });
+		const { token } = await store.createToken({ user: 'alice', scope: 'write', label: 'alice-doomed' });
 		const t = await openTestPage(e2e.browser);
 		try {
 			await openSignedIn(t.page, base, token, '/experiments/0');
 			await waitForText(t.page, 'header [role=status]', 'Live');
-			store.revokeToken('alice-doomed');
+			await store.revokeToken('alice-doomed');
 			await t.page.waitForURL(`${base}/signin?next=${encodeURIComponent('/experiments/0')}`, { timeout: 5_000 });
 			await t.page.waitForSelector('[data-testid=signin-reason]');
 			expect(await t.page.textContent('[data-testid=signin-reason]')).toContain('revoked');
@@ -130,7 +130,7 @@ describe('sign-in [e2e]', () => {
 	it("a read-scoped user sees the runs, but a tag edit in the page never reaches the server, and the page says why", async () => {
 		const base = e2e.server.url;
 		const { run_id } = await api(base, write, 'POST', '/api/runs', { experiment_id: '0', run_name: 'read-only-run', tags: { team: 'vision' } });
-		const { token: read } = store.createToken({ user: 'alice', scope: 'read', label: 'alice-read' });
+		const { token: read } = await store.createToken({ user: 'alice', scope: 'read', label: 'alice-read' });
 		const t = await openTestPage(e2e.browser);
 		try {
 			await openSignedIn(t.page, base, read, `/runs/${run_id}`);
@@ -162,17 +162,17 @@ describe('a user refused the shared documents [e2e]', () => {
 	beforeAll(async () => {
 		server = await startTestServer({ defaultPermission: 'NO_PERMISSIONS' });
 		store = openAuthStore(path.join(server.dataDir, 'auth.db'));
-		store.addUser('root', true);
-		store.addUser('bob', false);
-		admin = store.createToken({ user: 'root', scope: 'admin', label: 'root-admin' }).token;
-		bob = store.createToken({ user: 'bob', scope: 'write', label: 'bob-write' }).token;
+		await store.addUser('root', true);
+		await store.addUser('bob', false);
+		admin = (await store.createToken({ user: 'root', scope: 'admin', label: 'root-admin' })).token;
+		bob = (await store.createToken({ user: 'bob', scope: 'write', label: 'bob-write' })).token;
 		for (const name of ['bob-can-read', 'bob-cannot-read']) {
 			ids[name] = (await api(server.url, admin, 'POST', '/api/2.0/mlflow/experiments/create', { name })).experiment_id;
 			await api(server.url, admin, 'POST', '/api/runs', { experiment_id: ids[name], run_name: `${name}-run` });
 		}
 		for (const name of ['model-bob-reads', 'model-bob-cannot']) await api(server.url, admin, 'POST', '/api/2.0/mlflow/registered-models/create', { name });
-		store.setGrant('experiment', ids['bob-can-read'], 'bob', 'READ');
-		store.setGrant('registered_model', 'model-bob-reads', 'bob', 'READ');
+		await store.setGrant('experiment', ids['bob-can-read'], 'bob', 'READ');
+		await store.setGrant('registered_model', 'model-bob-reads', 'bob', 'READ');
 	});
 	afterAll(async () => {
 		store.close();
