@@ -1,0 +1,85 @@
+// The Fanout contract suite (sync-server/fanout/fanout-contract.ts) against the in-process hub and against a real
+// redis-server started for each case; plus what only Redis has: entries trimmed before an instance read them.
+import { afterEach, expect, it } from 'vitest';
+import { createClient } from 'redis';
+import { runFanoutContract } from '../sync-server/fanout/fanout-contract';
+import { createMemoryHub } from '../sync-server/fanout/memory-fanout';
+import { createRedisFanout, FANOUT_STREAM } from '../sync-server/fanout/redis-fanout';
+import { FanoutUnavailableError, type Fanout } from '../sync-server/fanout/fanout';
+import { startRedis, type TestRedis } from './helpers/redis';
+import { waitFor } from './helpers/wait';
+
+runFanoutContract('in-process hub', async () => {
+	const hub = createMemoryHub();
+	const open: Fanout[] = [];
+	return {
+		connect: async () => {
+			const f = hub.connect();
+			open.push(f);
+			return f;
+		},
+		outage: async () => hub.setReachable(false),
+		restore: async () => hub.setReachable(true),
+		cleanup: async () => void (await Promise.all(open.map((f) => f.close())))
+	};
+});
+
+runFanoutContract('redis streams', async () => {
+	const redis = await startRedis();
+	const open: Fanout[] = [];
+	return {
+		connect: async () => {
+			const f = await createRedisFanout({ url: redis.url, blockMs: 500 });
+			open.push(f);
+			return f;
+		},
+		outage: () => redis.kill(),
+		restore: () => redis.restart(),
+		cleanup: async () => {
+			await Promise.all(open.map((f) => f.close()));
+			await redis.stop();
+		}
+	};
+});
+
+let redis: TestRedis | null = null;
+afterEach(async () => {
+	await redis?.stop();
+	redis = null;
+});
+
+it('redis: an instance whose unread entries were trimmed away resyncs (onGap)', async () => {
+	redis = await startRedis();
+	const [a, b] = [await createRedisFanout({ url: redis.url }), await createRedisFanout({ url: redis.url })];
+	const admin = createClient({ url: redis.url });
+	await admin.connect();
+	try {
+		let gaps = 0;
+		b.onGap(() => gaps++);
+		const got: string[] = [];
+		b.subscribe((m) => got.push(m.doc));
+		await a.publish({ doc: 'seen', kind: 'update', data: new Uint8Array([1]) });
+		await waitFor(() => got.includes('seen'), { what: 'the first message' });
+		// Entries B has not read yet, trimmed in one MULTI so B's blocked XREAD wakes only once they are gone.
+		await admin
+			.multi()
+			.xAdd(FANOUT_STREAM, '*', { i: 'elsewhere', d: 'trimmed', k: 'update', v: 'x' })
+			.xAdd(FANOUT_STREAM, '*', { i: 'elsewhere', d: 'trimmed', k: 'update', v: 'y' })
+			.xAdd(FANOUT_STREAM, '*', { i: 'elsewhere', d: 'kept', k: 'update', v: 'z' })
+			.xTrim(FANOUT_STREAM, 'MAXLEN', 1)
+			.exec();
+		await waitFor(() => got.includes('kept'), { what: 'the entry that was kept' });
+		await waitFor(() => gaps === 1, { what: 'onGap' });
+		expect(got).toEqual(['seen', 'kept']);
+	} finally {
+		await admin.close();
+		await Promise.all([a.close(), b.close()]);
+	}
+});
+
+it('redis: an unreachable server is a FanoutUnavailableError at start', async () => {
+	redis = await startRedis();
+	await redis.kill();
+	await expect(createRedisFanout({ url: redis.url })).rejects.toBeInstanceOf(FanoutUnavailableError);
+	await expect(createRedisFanout({ url: 'http://127.0.0.1:1' })).rejects.toThrow(/redis:\/\//);
+});
