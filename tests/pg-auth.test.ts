@@ -1,0 +1,234 @@
+// Users, tokens and grants on PostgreSQL (sync-server/auth/pg-auth-store.ts) against a real server started here:
+// the store-level behaviours of auth.db checked against both implementations, then what only sharing brings: what
+// instance A writes is honoured by instance B within a second (a token revoked on A is refused by B), a missed
+// notification is recovered by poll(), concurrent writers meet PostgreSQL's unique constraints, and the CLI writes
+// through `--store postgres://`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import postgres from 'postgres';
+import { AuthError, openAuthStore, type AuthStore } from '../sync-server/auth/auth-store';
+import { openPgAuthStore } from '../sync-server/auth/pg-auth-store';
+import { createAccessControl, readTokenProblem } from '../sync-server/auth/access-control';
+import { runCommand } from '../sync-server/tandem';
+import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
+import { waitFor } from './helpers/wait';
+
+let pg: PostgresServer;
+let tmp: string;
+let dbCount = 0;
+const freshDb = () => createDatabase(pg.url, `auth_${++dbCount}`);
+
+beforeAll(async () => {
+	pg = await startPostgres();
+	tmp = await mkdtemp(path.join(os.tmpdir(), 'tandem-pg-auth-'));
+}, 60_000);
+afterAll(async () => {
+	await pg?.stop();
+	if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+async function code(p: Promise<unknown>): Promise<string> {
+	try {
+		await p;
+	} catch (e) {
+		if (e instanceof AuthError) return e.code;
+		throw e;
+	}
+	return 'resolved';
+}
+
+const implementations: [string, () => Promise<AuthStore>][] = [
+	['SQLite', async () => openAuthStore(path.join(tmp, `auth-${++dbCount}.db`))],
+	['PostgreSQL', async () => openPgAuthStore(await freshDb())]
+];
+
+describe.each(implementations)('auth store on %s', (_name, open) => {
+	it('adds users once, with valid names only, and says who is an admin', async () => {
+		const s = await open();
+		try {
+			expect(s.hasUsers()).toBe(false);
+			const u = await s.addUser('ada', true);
+			expect(u).toMatchObject({ name: 'ada', admin: true });
+			expect(s.getUser('ada')).toEqual(u);
+			expect(s.hasUsers()).toBe(true);
+			expect(await code(s.addUser('ada', false))).toBe('RESOURCE_ALREADY_EXISTS');
+			expect(await code(s.addUser('no spaces', false))).toBe('INVALID_PARAMETER_VALUE');
+			await s.setAdmin('ada', false);
+			expect(s.getUser('ada')?.admin).toBe(false);
+			expect(await code(s.setAdmin('nobody', true))).toBe('RESOURCE_DOES_NOT_EXIST');
+			expect(s.users().map((x) => x.name)).toEqual(['ada']);
+		} finally {
+			await s.close();
+		}
+	});
+
+	it('creates tokens stored by hash, with unique labels and scopes the user may hold, and revokes them', async () => {
+		const s = await open();
+		try {
+			await s.addUser('bo', false);
+			await s.addUser('root', true);
+			const { token, record } = await s.createToken({ user: 'bo', scope: 'write', label: 'bo-1', ttlMs: 60_000 });
+			expect(token).toMatch(/^tdm_[A-Za-z0-9_-]{43}$/);
+			expect(record).toMatchObject({ label: 'bo-1', user: 'bo', scope: 'write', revokedAt: null });
+			expect(record.expiresAt! - record.createdAt).toBe(60_000);
+			expect(s.findToken(token)).toEqual(record);
+			expect(s.findToken('tdm_nope')).toBeNull();
+			expect(await code(s.createToken({ user: 'bo', scope: 'read', label: 'bo-1' }))).toBe('RESOURCE_ALREADY_EXISTS');
+			expect(await code(s.createToken({ user: 'ghost', scope: 'read' }))).toBe('RESOURCE_DOES_NOT_EXIST');
+			expect(await code(s.createToken({ user: 'bo', scope: 'admin' }))).toBe('INVALID_PARAMETER_VALUE');
+			expect((await s.createToken({ user: 'root', scope: 'admin' })).record.label).toMatch(/^root-[0-9a-f]{6}$/);
+			const revoked = await s.revokeToken('bo-1');
+			expect(revoked.revokedAt).not.toBeNull();
+			expect(s.findToken(token)?.revokedAt).toBe(revoked.revokedAt);
+			expect((await s.revokeToken('bo-1')).revokedAt).toBe(revoked.revokedAt); // revoking again changes nothing
+			expect(await code(s.revokeToken('missing'))).toBe('RESOURCE_DOES_NOT_EXIST');
+			expect(s.tokens().map((t) => t.label).sort()).toEqual(['bo-1', expect.stringMatching(/^root-/)]);
+		} finally {
+			await s.close();
+		}
+	});
+
+	it('keeps grants per resource and user, moves them on a rename, and drops a removed user with their tokens', async () => {
+		const s = await open();
+		try {
+			await s.addUser('cy', false);
+			await s.addUser('di', false);
+			const { token } = await s.createToken({ user: 'cy', scope: 'read' });
+			await s.setGrant('registered_model', 'm1', 'cy', 'READ');
+			await s.setGrant('registered_model', 'm1', 'cy', 'EDIT');
+			await s.setGrant('registered_model', 'm1', 'di', 'MANAGE');
+			await s.setGrant('registered_model', 'm2', 'di', 'READ');
+			await s.setGrant('experiment', '7', 'cy', 'MANAGE');
+			expect(s.grant('registered_model', 'm1', 'cy')).toBe('EDIT');
+			expect(await code(s.setGrant('experiment', '7', 'ghost', 'READ'))).toBe('RESOURCE_DOES_NOT_EXIST');
+			expect(await code(s.deleteGrant('experiment', '8', 'cy'))).toBe('RESOURCE_DOES_NOT_EXIST');
+			await s.renameResource('registered_model', 'm1', 'm2'); // di's READ on m2 gives way to MANAGE from m1
+			expect(s.grantsOn('registered_model', 'm1')).toEqual([]);
+			expect(s.grantsOn('registered_model', 'm2').sort((a, b) => a.user.localeCompare(b.user))).toEqual([
+				{ kind: 'registered_model', resource: 'm2', user: 'cy', permission: 'EDIT' },
+				{ kind: 'registered_model', resource: 'm2', user: 'di', permission: 'MANAGE' }
+			]);
+			await s.renameResource('registered_model', 'm1', 'm3'); // nothing left to move
+			expect(s.grantsOn('registered_model', 'm3')).toEqual([]);
+			await s.deleteGrant('experiment', '7', 'cy');
+			expect(s.grant('experiment', '7', 'cy')).toBeUndefined();
+			let changes = 0;
+			const off = s.onChange(() => changes++);
+			await s.removeUser('cy');
+			off();
+			expect(changes).toBeGreaterThan(0);
+			expect(s.getUser('cy')).toBeNull();
+			expect(s.findToken(token)).toBeNull();
+			expect(s.grantsOn('registered_model', 'm2').map((g) => g.user)).toEqual(['di']);
+			expect(await code(s.removeUser('cy'))).toBe('RESOURCE_DOES_NOT_EXIST');
+		} finally {
+			await s.close();
+		}
+	});
+});
+
+const request = (token: string) => ({ headers: { authorization: `Bearer ${token}` }, url: '/' }) as unknown as IncomingMessage;
+const noLookups = { experimentOfRun: async () => null, experimentOfModel: async () => null };
+
+describe('auth on PostgreSQL shared by two instances', () => {
+	it('honours on B, within a second, the users, tokens and grants A writes, and refuses on B a token revoked on A', async () => {
+		const url = await freshDb();
+		const a = await openPgAuthStore(url);
+		const b = await openPgAuthStore(url);
+		try {
+			const control = createAccessControl({ store: b, defaultPermission: 'NO_PERMISSIONS', lookups: noLookups });
+			await a.addUser('eve', false);
+			const { token } = await a.createToken({ user: 'eve', scope: 'write', label: 'eve-w' });
+			await a.setGrant('experiment', '42', 'eve', 'EDIT');
+			const seen = await waitFor(
+				() => {
+					const auth = control.authenticate(request(token), { allowUrlToken: false });
+					return auth.ok && control.levelOn(auth.principal, 'experiment', '42') === 'EDIT' ? auth : null;
+				},
+				{ timeoutMs: 1000, what: "B honouring A's token and grant" }
+			);
+			expect(seen.principal.user).toBe('eve');
+			let changed = 0;
+			const off = b.onChange(() => changed++);
+			await a.revokeToken('eve-w');
+			const refused = await waitFor(
+				() => {
+					const auth = control.authenticate(request(token), { allowUrlToken: false });
+					return auth.ok ? null : auth;
+				},
+				{ timeoutMs: 1000, what: 'B refusing the token revoked on A' }
+			);
+			off();
+			expect(refused.ok || refused.error.message).toBe("Token 'eve-w' was revoked");
+			expect(changed).toBeGreaterThan(0); // B's revocation sweep runs on this
+		} finally {
+			await a.close();
+			await b.close();
+		}
+	});
+
+	it('recovers a missed notification on poll() (a write that fired no trigger, only the version moved)', async () => {
+		const url = await freshDb();
+		const b = await openPgAuthStore(url);
+		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		try {
+			await raw.begin(async (tx) => {
+				await tx`SET LOCAL session_replication_role = replica`; // triggers off: no NOTIFY is sent
+				await tx`INSERT INTO tandem_users (name, admin, created_at) VALUES ('quiet', false, ${Date.now()})`;
+				await tx`UPDATE tandem_auth_version SET version = version + 1`;
+			});
+			expect(b.getUser('quiet')).toBeNull();
+			await waitFor(
+				() => {
+					b.poll();
+					return b.getUser('quiet');
+				},
+				{ timeoutMs: 1000, pollMs: 100, what: 'poll() noticing the version' }
+			);
+		} finally {
+			await raw.end({ timeout: 5 });
+			await b.close();
+		}
+	});
+
+	it('lets PostgreSQL decide between two instances adding one user name or one token label at once', async () => {
+		const url = await freshDb();
+		const a = await openPgAuthStore(url);
+		const b = await openPgAuthStore(url);
+		try {
+			const users = await Promise.all([code(a.addUser('twin', false)), code(b.addUser('twin', true))]);
+			expect(users.sort()).toEqual(['RESOURCE_ALREADY_EXISTS', 'resolved']);
+			const labels = await Promise.all([code(a.createToken({ user: 'twin', scope: 'read', label: 'same' })), code(b.createToken({ user: 'twin', scope: 'read', label: 'same' }))]);
+			expect(labels.sort()).toEqual(['RESOURCE_ALREADY_EXISTS', 'resolved']);
+			// A token for a user removed on the other instance meanwhile is refused, not orphaned.
+			await waitFor(() => b.getUser('twin'), { timeoutMs: 1000 });
+			await a.removeUser('twin');
+			expect(await code(b.setGrant('experiment', '1', 'twin', 'READ'))).toBe('RESOURCE_DOES_NOT_EXIST');
+			expect(await code(b.createToken({ user: 'twin', scope: 'read' }))).toBe('RESOURCE_DOES_NOT_EXIST');
+			expect(b.getUser('twin')).toBeNull();
+		} finally {
+			await a.close();
+			await b.close();
+		}
+	});
+
+	it('takes the CLI commands through --store postgres:// to every instance', async () => {
+		const url = await freshDb();
+		const b = await openPgAuthStore(url);
+		try {
+			const out: string[] = [];
+			await runCommand(['user', 'add', 'ops', '--admin', '--store', url], {}, (l) => out.push(l));
+			await runCommand(['token', 'create', '--user', 'ops', '--scope', 'admin', '--name', 'ops-cli'], { TANDEM_STORE: url }, (l) => out.push(l));
+			const token = out[out.length - 1];
+			const record = await waitFor(() => b.findToken(token), { timeoutMs: 1000, what: "B seeing the CLI's token" });
+			expect(readTokenProblem(b, record, Date.now())).toBeNull();
+			expect(b.getUser('ops')?.admin).toBe(true);
+			await expect(runCommand(['user', 'list', '--store', 'mysql://x'], {}, () => {})).rejects.toThrow(/postgres:\/\//);
+		} finally {
+			await b.close();
+		}
+	});
+});
