@@ -1,5 +1,6 @@
 // The BlobStore port: immutable, content-addressed (sha256) byte storage for artifacts, streamed in and out.
-// Implementations: files (fs-blob-store.ts, the default) and in-memory (memory-blob-store.ts); blob-contract.ts covers both.
+// Implementations: files (fs-blob-store.ts, the default), in-memory (memory-blob-store.ts) and S3-compatible object
+// storage (s3-blob-store.ts); blob-contract.ts covers them all.
 import { ApiError, invalid } from '../../src/lib/core/errors';
 
 export interface BlobInfo {
@@ -113,5 +114,17 @@ export class BlobDigestMismatchError extends ApiError {
 		super('INVALID_PARAMETER_VALUE', `content has sha256 ${actual}, expected ${expected}`);
 		this.expected = expected;
 		this.actual = actual;
+	}
+}
+
+/**
+ * The store's backend (an object store) could not be reached or failed on its side (a 5xx): the HTTP edge answers
+ * 503, since retrying later may work. `cause` holds the backend's own error.
+ */
+export class BlobStoreUnavailableError extends ApiError {
+	override readonly status: number = 503;
+	constructor(message: string, cause?: unknown) {
+		super('INTERNAL_ERROR', message);
+		if (cause !== undefined) this.cause = cause;
 	}
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the pinned Python clients for the MLflow-compatibility tests: .venv-test (MLflow 3.x, requirements.txt)
-# and .venv-test2 (MLflow 2.15.0, requirements-2x.txt, also MLflow's own suite). Idempotent: a venv is rebuilt only
+# and .venv-test2 (MLflow 2.15.0, requirements-2x.txt, also MLflow's own suite), and .venv-s3 (moto, the S3 server for
+# tests/s3-blob-store.test.ts, requirements-s3.txt). Idempotent: a venv is rebuilt only
 # when its requirements changed and it does not already hold every pin; an up-to-date venv is never touched.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,3 +39,4 @@ setup_venv() {
 
 setup_venv .venv-test tests/python/requirements.txt
 setup_venv .venv-test2 tests/python/requirements-2x.txt
+setup_venv .venv-s3 tests/python/requirements-s3.txt
