@@ -1,5 +1,6 @@
 // The DocStore port: durable storage of Yjs documents as an append-only update log plus snapshots.
-// Implementations: SQLite (sqlite-store.ts, the default) and in-memory (memory-store.ts); one contract suite covers both.
+// Implementations: SQLite (sqlite-store.ts, the default), PostgreSQL (pg-store.ts, several instances) and in-memory
+// (memory-store.ts); one contract suite (store-contract.ts) covers all three.
 
 /** What a document's history looks like when loaded: apply `snapshot` (if any), then every update in order. */
 export interface StoredDoc {
@@ -30,4 +31,13 @@ export interface DocStore {
 	list(): Promise<string[]>;
 	/** Flushes and releases resources. */
 	close(): Promise<void>;
+}
+
+/** The store's backend (PostgreSQL) cannot be reached: nothing was lost, the work stays queued; answer 503 and retry. */
+export class StoreUnavailableError extends Error {
+	constructor(message: string, cause?: unknown) {
+		super(message);
+		this.name = 'StoreUnavailableError';
+		if (cause !== undefined) this.cause = cause;
+	}
 }

@@ -1,0 +1,299 @@
+// PostgreSQL DocStore, for several Tandem instances sharing one database: a `tandem_updates` log and
+// `tandem_snapshots`, written by group commit like the SQLite store (every update appended in one tick goes into
+// one multi-row INSERT; flush() resolves after its COMMIT). Compaction merges into the snapshot whatever it cannot
+// prove the caller's snapshot holds, under a per-document advisory lock, so it never drops another instance's updates.
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import * as Y from 'yjs';
+import { StoreUnavailableError, type DocStore, type StoredDoc } from './doc-store';
+import { assertDocName } from './sqlite-store';
+
+export interface PgStoreOptions {
+	/** `postgres://user[:password]@host:port/db`. */
+	url: string;
+	log?: (msg: string) => void;
+	/** Connections in the pool (default 4): one commit, loads and compactions share them. */
+	max?: number;
+}
+
+/** Counters since open, for tests and benches. */
+export interface PgStoreStats {
+	/** Group commits that succeeded (each holding ≥ 1 appended update). */
+	commits: number;
+	/** Updates written by those commits. */
+	updates: number;
+}
+
+export interface PgDocStore extends DocStore {
+	readStats(): PgStoreStats;
+}
+
+const SCHEMA_VERSION = 1;
+/** Namespace (first key) of this store's advisory locks: 'TAND'. */
+const LOCK_CLASS = 0x54414e44;
+/** Rows per INSERT statement: 3 parameters a row (+1), under PostgreSQL's 65 535 per statement. */
+const ROWS_PER_INSERT = 20_000;
+
+type Sql = postgres.Sql;
+interface PendingUpdate {
+	name: string;
+	data: Uint8Array;
+	/** This store's append counter: compaction knows which of its own rows the caller's snapshot holds. */
+	seq: number;
+}
+interface FlushWaiter {
+	resolve: () => void;
+	reject: (err: unknown) => void;
+}
+
+const UNREACHABLE_CODES = new Set([
+	'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+	'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED',
+	'57P01', '57P02', '57P03', '53300' // admin/crash shutdown, starting up, too many connections
+]);
+
+/** True if `err` says PostgreSQL could not be reached (rather than refusing the statement). */
+function isUnreachable(err: unknown): boolean {
+	const code = (err as { code?: unknown } | null)?.code;
+	if (typeof code !== 'string') return false;
+	return UNREACHABLE_CODES.has(code) || code.startsWith('08'); // SQLSTATE class 08: connection exception
+}
+
+/** Unreachable → StoreUnavailableError naming `what`; any other error is returned as it is. */
+function toStoreError(err: unknown, what: string): unknown {
+	if (!isUnreachable(err)) return err;
+	const e = err as { code: string; message?: string };
+	return new StoreUnavailableError(`PostgreSQL unavailable (${what}: ${e.code} ${e.message ?? ''}); retry`.replace(/\s+\)/, ')'), err);
+}
+
+/** A plain Uint8Array view of a Buffer the driver returned. */
+function toBytes(buf: Buffer): Uint8Array {
+	return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** Throws unless `name` is a valid document name PostgreSQL stores unchanged (no lone surrogates). */
+function assertPgDocName(name: string): void {
+	assertDocName(name);
+	if (!name.isWellFormed()) throw new Error('document name contains a lone surrogate');
+}
+
+async function openSchema(sql: Sql): Promise<void> {
+	const [row] = await sql.begin(async (tx) => {
+		// Instances starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
+		await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, 0)`;
+		await tx.unsafe(`
+			CREATE TABLE IF NOT EXISTS tandem_meta (key text PRIMARY KEY, value text NOT NULL);
+			CREATE TABLE IF NOT EXISTS tandem_updates (
+				id bigserial PRIMARY KEY, name text NOT NULL, data bytea NOT NULL, origin uuid NOT NULL, seq bigint NOT NULL);
+			CREATE INDEX IF NOT EXISTS tandem_updates_by_name ON tandem_updates (name, id);
+			CREATE TABLE IF NOT EXISTS tandem_snapshots (name text PRIMARY KEY, data bytea NOT NULL, origin uuid);
+			INSERT INTO tandem_meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING;
+		`);
+		return tx`select value from tandem_meta where key = 'schema_version'`;
+	});
+	const version = Number(row?.value);
+	if (version > SCHEMA_VERSION) throw new Error(`PostgreSQL schema version ${version} is newer than this server (${SCHEMA_VERSION})`);
+}
+
+/** Writes `batch` in one transaction (one statement unless it is huge), in order. */
+async function writeBatch(sql: Sql, origin: string, batch: PendingUpdate[]): Promise<void> {
+	const insert = (q: Pick<Sql, 'unsafe'>, rows: PendingUpdate[]) => {
+		const values = rows.map((_, i) => `($${3 * i + 2}, $${3 * i + 3}, $1, $${3 * i + 4})`).join(',');
+		const params: unknown[] = [origin];
+		for (const u of rows) params.push(u.name, u.data, u.seq);
+		return q.unsafe(`INSERT INTO tandem_updates (name, data, origin, seq) VALUES ${values}`, params as postgres.ParameterOrJSON<never>[], {
+			prepare: false
+		});
+	};
+	if (batch.length <= ROWS_PER_INSERT) {
+		await insert(sql, batch); // a single statement commits atomically on its own
+		return;
+	}
+	await sql.begin(async (tx) => {
+		for (let i = 0; i < batch.length; i += ROWS_PER_INSERT) await insert(tx, batch.slice(i, i + ROWS_PER_INSERT));
+	});
+}
+
+/**
+ * Connects to `opts.url`, creating the tables if missing. Rejects with StoreUnavailableError if PostgreSQL cannot
+ * be reached.
+ *
+ * A failed commit rejects the flushes waiting on it (StoreUnavailableError when PostgreSQL is unreachable) and
+ * keeps its updates queued in order; the next append or flush retries them. A commit whose COMMIT reply was lost
+ * may have landed: the retry then writes those updates twice, which Yjs applies as once — never is an update
+ * reported durable that was not committed.
+ */
+export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
+	const max = opts.max ?? 4;
+	if (!Number.isInteger(max) || max < 1 || max > 100) throw new Error(`PostgreSQL pool size must be an integer in 1..100 (got ${max})`);
+	const sql = postgres(opts.url, { max, connect_timeout: 5, onnotice: () => {}, fetch_types: false });
+	try {
+		await openSchema(sql);
+	} catch (err) {
+		await sql.end({ timeout: 1 });
+		throw toStoreError(err, 'opening the store');
+	}
+	const log = opts.log ?? (() => {});
+	const origin = randomUUID();
+	const stats: PgStoreStats = { commits: 0, updates: 0 };
+
+	let pending: PendingUpdate[] = [];
+	let pendingWaiters: FlushWaiter[] = [];
+	let inFlight: Promise<void> | null = null;
+	let inFlightBatch: PendingUpdate[] = [];
+	let inFlightWaiters: FlushWaiter[] = [];
+	/** Loads between capturing `pending` and reading the tables: no commit may start meanwhile (see load). */
+	let loadsReading = 0;
+	let scheduled: NodeJS.Immediate | null = null;
+	let appendSeq = 0;
+	let unavailable = false;
+	let closed = false;
+
+	const assertOpen = () => {
+		if (closed) throw new Error('store is closed');
+	};
+	const schedule = () => {
+		if (!inFlight && pending.length > 0) scheduled ??= setImmediate(startCommit);
+	};
+
+	/** Starts writing everything queued, unless a commit or a load's read is under way (they call schedule after). */
+	function startCommit(): void {
+		scheduled = null;
+		if (inFlight || loadsReading > 0 || pending.length === 0) return;
+		const batch = pending;
+		const waiters = (inFlightWaiters = pendingWaiters);
+		pending = [];
+		pendingWaiters = [];
+		inFlightBatch = batch;
+		inFlight = writeBatch(sql, origin, batch).then(
+			() => {
+				stats.commits++;
+				stats.updates += batch.length;
+				if (unavailable) log(`PostgreSQL reachable again: committed ${batch.length} queued updates`);
+				unavailable = false;
+				inFlight = null;
+				inFlightBatch = [];
+				for (const w of waiters) w.resolve();
+				schedule();
+			},
+			(err: unknown) => {
+				const error = toStoreError(err, 'committing updates');
+				if (!unavailable) log(`${(error as Error).message ?? String(error)}: ${batch.length + pending.length} updates kept queued`);
+				unavailable = error instanceof StoreUnavailableError;
+				pending = batch.concat(pending); // keep append order for the retry
+				inFlight = null;
+				inFlightBatch = [];
+				for (const w of waiters) w.reject(error);
+				// Retry at once only for flushes that came in meanwhile; otherwise at the next append or flush.
+				if (pendingWaiters.length > 0) schedule();
+			}
+		);
+	}
+
+	const flush = (): Promise<void> => {
+		if (closed) return Promise.reject(new Error('store is closed'));
+		return flushOpen();
+	};
+	const flushOpen = (): Promise<void> => {
+		if (pending.length === 0 && !inFlight) return Promise.resolve();
+		return new Promise<void>((resolve, reject) => {
+			if (pending.length > 0) {
+				pendingWaiters.push({ resolve, reject });
+				schedule();
+			} else inFlightWaiters.push({ resolve, reject });
+		});
+	};
+
+	return {
+		async load(name): Promise<StoredDoc> {
+			assertOpen();
+			assertPgDocName(name);
+			// Appends not yet committed belong to the history too. So that each update is counted exactly once, the
+			// read runs with no commit in flight and none starts until it returns: what is queued now is not in it.
+			while (inFlight) await inFlight;
+			loadsReading++;
+			const queued = pending.filter((u) => u.name === name).map((u) => u.data);
+			let rows: postgres.RowList<postgres.Row[]>;
+			try {
+				// One statement: the snapshot and the log are read from one consistent view.
+				rows = await sql`
+					select 0 as k, 0::int8 as id, data from tandem_snapshots where name = ${name}
+					union all
+					select 1, id, data from tandem_updates where name = ${name}
+					order by k, id`;
+			} catch (err) {
+				throw toStoreError(err, `loading ${JSON.stringify(name)}`);
+			} finally {
+				loadsReading--;
+				if (loadsReading === 0) schedule();
+			}
+			const snapshot = rows.length > 0 && rows[0].k === 0 ? toBytes(rows[0].data as Buffer) : null;
+			const updates = rows.slice(snapshot ? 1 : 0).map((r) => toBytes(r.data as Buffer));
+			updates.push(...queued);
+			const bytes = (snapshot?.byteLength ?? 0) + updates.reduce((n, u) => n + u.byteLength, 0);
+			return { snapshot, updates, bytes };
+		},
+		append(name, update) {
+			assertOpen();
+			assertPgDocName(name);
+			pending.push({ name, data: update.slice(), seq: ++appendSeq });
+			schedule();
+		},
+		flush,
+		async compact(name, snapshot) {
+			assertOpen();
+			assertPgDocName(name);
+			const own = snapshot.slice();
+			// `own` holds this store's appends up to here, and the snapshot of its own last pure compaction.
+			const cut = appendSeq;
+			await flush();
+			try {
+				await sql.begin(async (tx) => {
+					await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(${name}))`;
+					const [current] = await tx`select data, origin from tandem_snapshots where name = ${name}`;
+					const rows = await tx`select id, data, origin, seq from tandem_updates where name = ${name} order by id`;
+					const parts: Uint8Array[] = [];
+					if (current && current.origin !== origin) parts.push(toBytes(current.data as Buffer));
+					parts.push(own);
+					for (const r of rows) if (r.origin !== origin || Number(r.seq) > cut) parts.push(toBytes(r.data as Buffer));
+					// Only merged when something may be missing from `own` (another instance's updates, or its snapshot).
+					const pure = parts.length === 1;
+					const data = pure ? own : Y.mergeUpdates(parts);
+					await tx`
+						insert into tandem_snapshots (name, data, origin) values (${name}, ${data}, ${pure ? origin : null})
+						on conflict (name) do update set data = excluded.data, origin = excluded.origin`;
+					if (rows.length > 0) {
+						const ids = `{${rows.map((r) => String(r.id)).join(',')}}`;
+						await tx`delete from tandem_updates where id = any(${ids}::int8[])`;
+					}
+				});
+			} catch (err) {
+				throw toStoreError(err, `compacting ${JSON.stringify(name)}`);
+			}
+		},
+		async list() {
+			assertOpen();
+			// Queued or being committed now: the read below may not see them yet.
+			const names = new Set<string>();
+			for (const u of inFlightBatch) names.add(u.name);
+			for (const u of pending) names.add(u.name);
+			try {
+				const rows = await sql`select name from tandem_snapshots union select distinct name from tandem_updates`;
+				for (const r of rows) names.add(r.name as string);
+			} catch (err) {
+				throw toStoreError(err, 'listing documents');
+			}
+			return [...names];
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			try {
+				await flushOpen();
+			} finally {
+				await sql.end({ timeout: 5 });
+			}
+		},
+		readStats: () => ({ ...stats })
+	};
+}
