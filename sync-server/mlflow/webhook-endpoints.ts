@@ -42,8 +42,8 @@ export function addMlflowWebhookApi(router: Router, deps: WebhookApiDeps): void 
 	const now = deps.now ?? Date.now;
 	const base = '^/(?:api|ajax-api)/2\\.0/mlflow/webhooks';
 	const one = new RegExp(`${base}/([^/]+)$`);
-	const require = (id: string): StoredWebhook => {
-		const hook = store.get(id);
+	const require = async (id: string): Promise<StoredWebhook> => {
+		const hook = await store.get(id);
 		if (!hook) throw notFound(`Webhook with ID ${id} not found.`);
 		return hook;
 	};
@@ -52,32 +52,32 @@ export function addMlflowWebhookApi(router: Router, deps: WebhookApiDeps): void 
 		const input = parseCreateWebhook(await ctx.json());
 		await checkUrl(input.url, settings);
 		const at = now();
-		return { webhook: toWebhookJson(store.create({ ...input, creationTimestamp: at, lastUpdatedTimestamp: at })) };
+		return { webhook: toWebhookJson(await store.create({ ...input, creationTimestamp: at, lastUpdatedTimestamp: at })) };
 	});
-	router.add('GET', new RegExp(`${base}$`), (ctx) => {
+	router.add('GET', new RegExp(`${base}$`), async (ctx) => {
 		const { maxResults, offset } = parseListWebhooks(readQueryMessage(ctx.url.searchParams, []) as Record<string, unknown>);
-		const page = store.list(maxResults + 1, offset);
+		const page = await store.list(maxResults + 1, offset);
 		const more = page.length > maxResults;
 		return { webhooks: page.slice(0, maxResults).map(toWebhookJson), ...(more ? { next_page_token: formatPageToken(offset + maxResults) } : {}) };
 	});
-	router.add('GET', one, (ctx) => ({ webhook: toWebhookJson(require(ctx.params[0])) }));
+	router.add('GET', one, async (ctx) => ({ webhook: toWebhookJson(await require(ctx.params[0])) }));
 	router.add('PATCH', one, async (ctx) => {
 		const patch = parseUpdateWebhook(await ctx.json());
-		const hook = require(ctx.params[0]);
+		const hook = await require(ctx.params[0]);
 		if (patch.url !== undefined) await checkUrl(patch.url, settings);
 		if (hook.secretError && patch.secret === undefined) throw invalid(`${hook.secretError}, or set a new secret`);
 		const { secretError: _unread, ...stored } = hook;
 		const updated: WebhookRecord = { ...stored, ...patch, lastUpdatedTimestamp: now() };
-		store.update(updated);
+		await store.update(updated);
 		deps.kick();
 		return { webhook: toWebhookJson(updated) };
 	});
-	router.add('DELETE', one, (ctx) => {
-		if (!store.delete(ctx.params[0], now())) throw notFound(`Webhook with ID ${ctx.params[0]} not found.`);
+	router.add('DELETE', one, async (ctx) => {
+		if (!(await store.delete(ctx.params[0], now()))) throw notFound(`Webhook with ID ${ctx.params[0]} not found.`);
 		return {};
 	});
 	router.add('POST', new RegExp(`${base}/([^/]+)/test$`), async (ctx) => {
-		const hook = require(ctx.params[0]);
+		const hook = await require(ctx.params[0]);
 		const event = parseTestWebhook(await ctx.json()) ?? hook.events[0];
 		const [entity, action] = event.split('.');
 		const body = JSON.stringify({ entity, action, timestamp: new Date(now()).toISOString(), data: readExamplePayload(event) });

@@ -19,6 +19,9 @@ export interface WebhookSettings extends WebhookUrlSettings {
 	/** The first retry's delay, doubled after each (MLflow's backoff factor: 1 s); capped at 60 s. */
 	backoffMs: number;
 	backoffMaxMs: number;
+	/** How long an instance sharing the outbox holds a delivery it claimed (TANDEM_WEBHOOK_CLAIM_MS; default: the
+	 * request timeout + 10 s): a claim left by an instance that died is taken up again once it lapses. */
+	claimMs?: number;
 }
 
 /** MLflow's settings from its environment (and TANDEM_WEBHOOK_BACKOFF_MS for the first retry's delay). */
@@ -33,7 +36,8 @@ export function readWebhookSettings(env: Readonly<Record<string, string | undefi
 		maxRetries: int('MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES', 3),
 		maxWorkers: int('MLFLOW_WEBHOOK_DELIVERY_MAX_WORKERS', 10, 1),
 		backoffMs: int('TANDEM_WEBHOOK_BACKOFF_MS', 1000, 1),
-		backoffMaxMs: 60_000
+		backoffMaxMs: 60_000,
+		...(env.TANDEM_WEBHOOK_CLAIM_MS !== undefined ? { claimMs: int('TANDEM_WEBHOOK_CLAIM_MS', 0, 100) || undefined } : {})
 	};
 }
 

@@ -2,7 +2,9 @@
 // relay alike), queues the events a change fires once it is durable, and delivers queued rows at least once: due rows
 // are sent by up to maxWorkers at a time, retried with exponential backoff on 429, 5xx and network errors, and marked
 // delivered or failed in the database. Rows left pending by a crash are picked up when the server starts again.
-import type * as Y from 'yjs';
+// On a store shared by several instances, each claims the rows it sends (a dead instance's claims lapse after
+// claimMs), and the registry is recorded with its snapshot so that only a view covering the last one recorded counts.
+import * as Y from 'yjs';
 import { docNames } from '../../src/lib/core/schema';
 import { readRegisteredModels } from '../../src/lib/core/docs/registry';
 import { diffRegistry } from '../../src/lib/core/webhooks/webhook-events';
@@ -24,9 +26,10 @@ export function startWebhookOutbox(opts: WebhookOutboxOptions) {
 	const inflight = new Set<string>();
 	let timer: ReturnType<typeof setTimeout> | null = null;
 	let closed = false;
+	const leaseMs = settings.claimMs ?? settings.timeoutMs + 10_000;
 
 	async function deliver(d: Delivery): Promise<void> {
-		const hook = store.get(d.webhookId);
+		const hook = await store.get(d.webhookId);
 		const now = () => Date.now();
 		if (!hook || hook.status !== 'ACTIVE') return store.finish(d.id, 'failed', hook ? 'webhook disabled' : 'webhook deleted', now());
 		if (hook.secretError) {
@@ -39,44 +42,62 @@ export function startWebhookOutbox(opts: WebhookOutboxOptions) {
 		const error = result.kind === 'response' ? `HTTP ${result.status}` : result.error;
 		if (isRetryable(result) && d.attempts < settings.maxRetries) {
 			const delay = readRetryDelay(d.attempts + 1, settings, result.kind === 'response' ? result.retryAfterMs : null);
-			store.retryAt(d.id, now() + delay, error);
-			return;
+			return store.retryAt(d.id, now() + delay, error);
 		}
 		log(`webhook ${hook.name}: delivery ${d.id} (${d.event}) failed after ${d.attempts + 1} attempts: ${error}`);
-		store.finish(d.id, 'failed', error, now());
+		return store.finish(d.id, 'failed', error, now());
 	}
 
-	function pump(): void {
-		if (closed) return;
+	function start(d: Delivery): void {
+		inflight.add(d.id);
+		void deliver(d)
+			.catch(async (e: Error) => {
+				// Never retried in a loop: an unexpected failure ends the delivery (and is logged).
+				log(`webhook delivery ${d.id}: ${e.message}`);
+				if (!closed) await store.finish(d.id, 'failed', e.message, Date.now());
+			})
+			.catch((e: Error) => log(`webhook delivery ${d.id}: marking it failed failed too: ${e.message}`))
+			.finally(() => {
+				inflight.delete(d.id);
+				pump();
+			});
+	}
+
+	async function pumpOnce(): Promise<void> {
 		if (timer) clearTimeout(timer);
 		timer = null;
 		const free = settings.maxWorkers - inflight.size;
-		if (free > 0) {
-			for (const d of store.due(Date.now(), settings.maxWorkers + inflight.size)) {
-				if (inflight.size >= settings.maxWorkers) break;
-				if (inflight.has(d.id)) continue;
-				inflight.add(d.id);
-				void deliver(d)
-					.catch((e: Error) => {
-						// Never retried in a loop: an unexpected failure ends the delivery (and is logged).
-						log(`webhook delivery ${d.id}: ${e.message}`);
-						store.finish(d.id, 'failed', e.message, Date.now());
-					})
-					.finally(() => {
-						inflight.delete(d.id);
-						pump();
-					});
-			}
-		}
-		const next = store.nextDue();
-		if (next !== null && inflight.size < settings.maxWorkers) {
+		if (free > 0) for (const d of await store.claimDue(Date.now(), free, leaseMs, inflight)) if (!closed && !inflight.has(d.id)) start(d);
+		if (closed) return;
+		const next = await store.nextDue();
+		if (next !== null && inflight.size < settings.maxWorkers && !closed) {
+			if (timer) clearTimeout(timer);
 			timer = setTimeout(pump, Math.max(0, next - Date.now()) + 1);
 			timer.unref?.();
 		}
 	}
+	// One pass at a time; a call during a pass runs one more after it.
+	let pumping = false;
+	let again = false;
+	function pump(): void {
+		if (closed) return;
+		if (pumping) {
+			again = true;
+			return;
+		}
+		pumping = true;
+		void pumpOnce()
+			.catch((e: Error) => log(`webhooks: reading the outbox failed: ${e.message}`))
+			.finally(() => {
+				pumping = false;
+				if (again) {
+					again = false;
+					pump();
+				}
+			});
+	}
 
 	// Watching the registry: changes are coalesced, read, made durable, then diffed against the rows seen.
-	let seen = store.readSeen();
 	let dirty = false;
 	let running: Promise<void> | null = null;
 	async function reconcile(): Promise<void> {
@@ -84,22 +105,16 @@ export function startWebhookOutbox(opts: WebhookOutboxOptions) {
 			dirty = false;
 			const handle = await opts.relay.open(docNames.registry);
 			let models;
+			let snapshot: Uint8Array | undefined;
 			try {
 				models = readRegisteredModels(handle.doc);
+				if (store.shared) snapshot = Y.encodeSnapshot(Y.snapshot(handle.doc));
 			} finally {
 				handle.release();
 			}
 			await opts.flush(); // what was read is durable now: its events may be queued
 			if (closed) return;
-			const seed = !store.isSeeded();
-			const diff = diffRegistry(seen, models);
-			if (diff.changes.length === 0 && !seed) continue;
-			const queued = store.record(diff.changes, seed ? [] : diff.events, Date.now(), seed);
-			seen = new Map(seen);
-			for (const [k, v] of diff.changes) {
-				if (v === null) seen.delete(k);
-				else seen.set(k, v);
-			}
+			const queued = await store.recordRegistry({ diff: (seen) => diffRegistry(seen, models), snapshot }, Date.now());
 			if (queued > 0) pump();
 		}
 	}
@@ -118,8 +133,11 @@ export function startWebhookOutbox(opts: WebhookOutboxOptions) {
 		schedule();
 	});
 	schedule();
-	store.resumePending(Date.now());
-	pump();
+	const offWake = store.onWake(pump);
+	void store
+		.resumePending(Date.now())
+		.catch((e: Error) => log(`webhooks: resuming pending deliveries failed: ${e.message}`))
+		.finally(pump);
 
 	return {
 		/** Sends what is due now (after a webhook changed). */
@@ -132,7 +150,10 @@ export function startWebhookOutbox(opts: WebhookOutboxOptions) {
 			await this.settled();
 			closed = true;
 			off();
+			offWake();
 			if (timer) clearTimeout(timer);
+			// Another instance may send what this one claimed but is not sending (what is in flight stays claimed).
+			await store.releaseClaims(inflight).catch((e: Error) => log(`webhooks: releasing claims failed: ${e.message}`));
 		}
 	};
 }
