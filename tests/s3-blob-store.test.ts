@@ -3,7 +3,7 @@
 // paginated listing that skips temp and stray keys, no leftovers after an aborted upload, temp sweeping,
 // multipart copies, clear errors for a bad URL or a missing bucket, and BlobStoreUnavailableError when S3 is gone.
 import { createHash } from 'node:crypto';
-import { CopyObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBlobStoreContract } from '../sync-server/blobs/blob-contract';
 import { BlobStoreUnavailableError, BlobTooLargeError } from '../sync-server/blobs/blob-store';
@@ -12,6 +12,7 @@ import { readS3Url } from '../sync-server/blobs/s3-location';
 import { S3_TEST_CREDENTIALS, startS3, type S3Server } from './helpers/s3';
 
 const MiB = 1024 * 1024;
+const DAY = 24 * 3600 * 1000;
 const PREFIX = 'blobs/';
 let s3: S3Server;
 let client: S3Client;
@@ -210,6 +211,18 @@ describe('S3 blob store on moto', () => {
 		expect(await pendingIn(bucket)).toBe(0);
 	}, 60_000);
 
+	it("passes a body's own errors through, even network-looking ones (a client hanging up is not S3 failing)", async () => {
+		const { store, bucket } = await freshStore();
+		const hangUp = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+		const body = (async function* () {
+			yield* patterned(9 * MiB);
+			throw hangUp;
+		})();
+		expect(await rejection(store.put(body))).toBe(hangUp);
+		expect(await keysIn(bucket)).toEqual([]);
+		expect(await pendingIn(bucket)).toBe(0);
+	}, 60_000);
+
 	it('copies objects past the single-copy limit in parts and reads ranges across those parts', async () => {
 		const { store, bucket } = await freshStore({ maxSingleCopyBytes: 5 * MiB });
 		const data = Buffer.alloc(12 * MiB + 3);
@@ -234,13 +247,20 @@ describe('S3 blob store on moto', () => {
 		expect(await pendingIn(bucket)).toBe(0);
 	}, 60_000);
 
-	it('sweeps temp objects older than the cutoff and nothing else', async () => {
+	it('sweeps temp objects and unfinished uploads older than the cutoff, and nothing else', async () => {
 		const { store, bucket } = await freshStore();
 		const kept = await store.put(bytes('kept'));
-		await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${PREFIX}tmp/crashed-upload`, Body: 'half' }));
-		expect(await store.sweepTemp()).toBe(0);
-		expect(await store.sweepTemp({ now: Date.now() + 2 * 24 * 3600 * 1000 })).toBe(1);
+		const started = Date.now();
+		await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${PREFIX}tmp/${started}-crashed-put`, Body: 'half' }));
+		await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: `${PREFIX}tmp/${started}-crashed-multipart` }));
+		// Named by a put started three days ago: old by its name, though the server dates it now.
+		await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${PREFIX}tmp/${started - 3 * DAY}-older-crash`, Body: 'half' }));
+		expect(await store.sweepTemp()).toBe(1);
+		expect(await pendingIn(bucket)).toBe(2);
+		expect(await store.sweepTemp({ now: started + DAY - 1 })).toBe(0);
+		expect(await store.sweepTemp({ now: started + DAY })).toBe(2);
 		expect(await keysIn(bucket)).toEqual([`${PREFIX}${kept.sha256.slice(0, 2)}/${kept.sha256}`]);
+		expect(await pendingIn(bucket)).toBe(0);
 	});
 
 	it('refuses a missing bucket and a bad URL with clear errors', async () => {

@@ -1,5 +1,5 @@
 // BlobStore on S3-compatible object storage: `<prefix><sha256[0:2]>/<sha256>`. A put streams the body to
-// `<prefix>tmp/<uuid>` (s3-upload.ts: multipart, 8 MiB parts, 4 in flight) while hashing, then copies it to its content address
+// `<prefix>tmp/<ms>-<uuid>` (s3-upload.ts: multipart, 8 MiB parts, 4 in flight) while hashing, then copies it to its content address
 // (or, if that content is stored already, refreshes the stored copy's age) and deletes the temp object.
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import {
 	GetObjectCommand,
 	HeadBucketCommand,
 	HeadObjectCommand,
+	ListMultipartUploadsCommand,
 	ListObjectsV2Command,
 	UploadPartCopyCommand,
 	type HeadObjectCommandOutput,
@@ -43,8 +44,8 @@ export interface S3BlobStoreOptions {
 
 export interface S3BlobStore extends BlobStore {
 	/**
-	 * Deletes temp objects (and unfinished multipart uploads' objects) under `<prefix>tmp/` older than `olderThanMs`
-	 * (default one day) at `now` — what a put interrupted by a crash leaves behind. For the GC to call; returns how many.
+	 * Deletes temp objects under `<prefix>tmp/` and aborts multipart uploads under `<prefix>` older than `olderThanMs`
+	 * (default one day) at `now`: what puts interrupted by a crash leave behind. For the GC to call; returns how many.
 	 */
 	sweepTemp(opts?: { olderThanMs?: number; now?: number }): Promise<number>;
 	/** Closes the client's connections; the store must not be used after. */
@@ -149,7 +150,8 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<S3Blo
 	return {
 		async put(body, putOpts) {
 			const { maxBytes, expectedSha256 } = readPutOptions(putOpts);
-			const tmp = `${tmpPrefix}${randomUUID()}`;
+			// The start time in the name dates it for sweepTemp by this process's clock, whatever the server reports.
+			const tmp = `${tmpPrefix}${Date.now()}-${randomUUID()}`;
 			const hash = createHash('sha256');
 			let size = 0;
 			let uploaded = false;
@@ -210,12 +212,21 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<S3Blo
 
 		async sweepTemp({ olderThanMs = DAY_MS, now = Date.now() } = {}) {
 			let removed = 0;
+			const cutoff = now - olderThanMs;
 			for await (const obj of listObjects(client, bucket, tmpPrefix)) {
-				if (obj.lastModified > now - olderThanMs) continue;
+				if ((tempStartedAt(obj.key.slice(tmpPrefix.length)) ?? obj.lastModified) > cutoff) continue;
 				await remove(obj.key);
 				removed++;
 			}
-			if (removed > 0) opts.log?.(`blob store: removed ${removed} leftover temp object(s) under ${tmpPrefix}`);
+			// Multipart uploads a crash cut short: invisible to listings, but their parts take space until aborted.
+			// (moto reports one fixed Initiated time for every upload, hence the temp key's own start time first.)
+			for await (const up of listUploads(client, bucket, prefix)) {
+				const tmpName = up.key.startsWith(tmpPrefix) ? up.key.slice(tmpPrefix.length) : null;
+				if ((tempStartedAt(tmpName) ?? up.initiated) > cutoff) continue;
+				await callS3('AbortMultipartUpload', () => client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: up.key, UploadId: up.uploadId })));
+				removed++;
+			}
+			if (removed > 0) opts.log?.(`blob store: removed ${removed} leftover temp object(s) or unfinished upload(s) under ${prefix || '/'}`);
 			return removed;
 		},
 
@@ -246,6 +257,25 @@ async function* listObjects(client: S3Client, bucket: string, prefix: string): A
 		for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, lastModified: o.LastModified?.getTime() ?? 0 };
 		ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
 	} while (ContinuationToken);
+}
+
+/** When a put started writing the temp object `name` (ms since the epoch, from its name), or null. */
+function tempStartedAt(name: string | null): number | null {
+	const m = name === null ? null : /^(\d{13})-/.exec(name);
+	return m ? Number(m[1]) : null;
+}
+
+/** Every unfinished multipart upload under `prefix`, page by page. */
+async function* listUploads(client: S3Client, bucket: string, prefix: string): AsyncGenerator<{ key: string; uploadId: string; initiated: number }> {
+	let KeyMarker: string | undefined;
+	let UploadIdMarker: string | undefined;
+	for (;;) {
+		const page = await callS3('ListMultipartUploads', () => client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker, UploadIdMarker })));
+		for (const u of page.Uploads ?? []) if (u.Key && u.UploadId) yield { key: u.Key, uploadId: u.UploadId, initiated: u.Initiated?.getTime() ?? 0 };
+		if (!page.IsTruncated) return;
+		KeyMarker = page.NextKeyMarker;
+		UploadIdMarker = page.NextUploadIdMarker;
+	}
 }
 
 /** The body's chunks, each hashed and counted against `maxBytes` (throwing before the next one is pulled). */
