@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type * as Y from 'yjs';
 import type { DocStore } from '../store/doc-store';
+import type { Fanout } from '../fanout/fanout';
 import type { Authorize } from './admission';
 import type { AwarenessLimits } from './awareness';
 import type { PendingLimits } from './pending';
@@ -42,6 +43,12 @@ export interface RelayOptions {
 	/** …or once this many updates were (default 10 000): loading applies them one by one. */
 	compactAfterUpdates?: number;
 	log?: (msg: string) => void;
+	/**
+	 * Several instances on one shared store (DESIGN §6): rooms publish their durable updates and their sockets'
+	 * awareness here and apply what the other instances publish. Absent (the embedded default): nothing is published.
+	 * The relay subscribes at creation and unsubscribes on close; whoever made the fanout closes it.
+	 */
+	fanout?: Fanout;
 }
 
 export interface RoomHandle {
@@ -50,7 +57,7 @@ export interface RoomHandle {
 	release(): void;
 }
 
-export type RelayEvent = 'room-loaded' | 'room-unloaded' | 'socket-open' | 'socket-close';
+export type RelayEvent = 'room-loaded' | 'room-unloaded' | 'socket-open' | 'socket-close' | 'doc-changed' | 'resync';
 
 export interface Relay {
 	/** Handles an HTTP upgrade for `/sync/<doc name>` (URL-decoded, may contain '/'). */
@@ -59,14 +66,19 @@ export interface Relay {
 	 * Concurrent opens share one load. Rejects for an invalid name. */
 	open(name: string): Promise<RoomHandle>;
 	/** Loads every named doc, runs `fn` on them in one synchronous block (nested transactions with `origin`), and
-	 * resolves with its result once the updates are durable (`store.flush()`). */
+	 * resolves with its result once the updates are durable (`store.flush()`) and, with a fanout, published; rejects
+	 * with FanoutUnavailableError when a publish failed (the updates are stored: a retry is answered from them). */
 	transact<T>(names: string[], fn: (docs: Y.Doc[]) => T, origin?: unknown): Promise<T>;
 	/** The update holding everything in `name` that `stateVector` lacks (absent or empty: the whole doc). */
 	encodeDiff(name: string, stateVector?: Uint8Array): Promise<Uint8Array>;
 	stats(): { rooms: number; sockets: number };
 	/** Closes every open socket admitted with `tag` (a revoked or expired token) with `code` and `reason`; returns how many. */
 	closeTagged(tag: string, code: number, reason: string): number;
-	/** 'room-loaded' (name, doc), 'room-unloaded' (name), 'socket-open' (name), 'socket-close' (name, code, reason). Returns `off`. */
+	/**
+	 * 'room-loaded' (name, doc), 'room-unloaded' (name), 'socket-open' (name), 'socket-close' (name, code, reason);
+	 * with a fanout, 'doc-changed' (name: another instance wrote it, whether it is loaded here or not) and 'resync'
+	 * (messages may have been missed: drop whatever was read from documents not loaded here). Returns `off`.
+	 */
 	on(event: RelayEvent, fn: (...args: unknown[]) => void): () => void;
 	/** Closes every socket (1001), unloads every room and flushes the store (which stays open). */
 	close(): Promise<void>;

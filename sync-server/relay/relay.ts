@@ -1,10 +1,12 @@
 // The WebSocket relay (DESIGN §1, §4): y-websocket protocol over `ws`, one authoritative room per document name,
 // loaded on demand and unloaded when idle, durable through the DocStore; also the server's own door to documents.
+// With a fanout, the rooms of several instances on one store see each other's updates and awareness (DESIGN §6).
 import type { IncomingMessage } from 'node:http';
 import * as Y from 'yjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { KEEPALIVE_MESSAGE, parseClientMessage, readDocNameFromUrl, readStateVectorError } from './protocol';
 import { loadRoom, type Refusal, type Room } from './room';
+import { linkRelayToFanout } from '../fanout/relay-link';
 import { CloseCode, closeGracefully, closeSocket, sendTo, toBytes, type Connection } from './socket';
 import { createAdmission } from './admission';
 import type { PendingLimits } from './pending';
@@ -53,6 +55,10 @@ export function createRelay(opts: RelayOptions): Relay {
 		background.add(work);
 		void work.finally(() => background.delete(work));
 	};
+	// With a fanout (several instances): applies what the others publish, and gives each room its publish hook.
+	const link = opts.fanout
+		? linkRelayToFanout({ fanout: opts.fanout, store: opts.store, rooms, loading, emit, isClosing: () => !!closing, log, track })
+		: null;
 
 	const heartbeat = setInterval(() => {
 		for (const conn of connections) {
@@ -76,16 +82,20 @@ export function createRelay(opts: RelayOptions): Relay {
 			let pending = loading.get(name);
 			if (!pending) {
 				const serverOnly = opts.isServerOnly(name);
-				pending = loadRoom({ name, store: opts.store, serverOnly, compactAfterBytes, compactAfterUpdates, pending: pendingLimits, awareness, log, track, close: refuseConnection });
+				// Buffering starts before the load reads the store: whatever is published after that read is applied.
+				const publish = link?.startLoading(name);
+				pending = loadRoom({ name, store: opts.store, serverOnly, compactAfterBytes, compactAfterUpdates, pending: pendingLimits, awareness, log, track, close: refuseConnection, publish });
 				loading.set(name, pending);
 				pending.then(
 					(loaded) => {
 						loading.delete(name);
 						rooms.set(name, loaded);
 						emit('room-loaded', name, loaded.doc);
+						link?.endLoading(name, loaded);
 					},
 					(e: Error) => {
 						loading.delete(name);
+						link?.endLoading(name, null);
 						log(`could not load ${name}: ${e.message}`);
 					}
 				);
@@ -217,6 +227,9 @@ export function createRelay(opts: RelayOptions): Relay {
 	async function transact<T>(names: string[], fn: (docs: Y.Doc[]) => T, origin: unknown = SERVER_ORIGIN): Promise<T> {
 		const settled = await Promise.allSettled(names.map(open));
 		const handles = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+		// With a fanout: the publishes of this block's updates, which the result waits for.
+		const publishes: Promise<void>[] | null = link ? [] : null;
+		const collecting = publishes ? names.flatMap((name) => rooms.get(name) ?? []) : [];
 		let result: T;
 		try {
 			const failed = settled.find((s) => s.status === 'rejected');
@@ -224,11 +237,14 @@ export function createRelay(opts: RelayOptions): Relay {
 			const docs = handles.map((h) => h.doc);
 			// Nested transactions: each doc emits its update as its block ends, all in this tick, so one group commit holds them.
 			const nest = (i: number): T => (i === docs.length ? fn(docs) : docs[i].transact(() => nest(i + 1), origin));
+			for (const room of collecting) room.collectPublishes(publishes);
 			result = nest(0);
 		} finally {
+			for (const room of collecting) room.collectPublishes(null);
 			for (const h of handles) h.release();
 		}
 		await opts.store.flush();
+		if (publishes) await Promise.all(publishes);
 		return result;
 	}
 
@@ -287,6 +303,7 @@ export function createRelay(opts: RelayOptions): Relay {
 		close() {
 			return (closing ??= (async () => {
 				clearInterval(heartbeat);
+				link?.close();
 				await Promise.allSettled([...loading.values()]);
 				await Promise.all([...connections].map((conn) => closeGracefully(conn.ws)));
 				for (const room of [...rooms.values()]) unload(room);

@@ -1,8 +1,11 @@
 // One room: the authoritative Y.Doc of a document name, its awareness, the sockets synced to it, and the persistence
 // hook (every doc update is appended to the store and broadcast to every socket but its origin; compaction).
 // Client updates pass the update guard (client-updates.ts); awareness passes the awareness gate (awareness.ts).
+// With a fanout (DESIGN §6) it also publishes its durable updates and its sockets' awareness, and applies those of
+// other instances (REMOTE_ORIGIN: sent to its sockets, never stored or published again).
 import * as Y from 'yjs';
-import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import type { FanoutKind, FanoutMessage } from '../fanout/fanout';
 import { readDocSchema, type DocSchema } from '../../src/lib/core/docs/update-guard';
 import type { DocStore } from '../store/doc-store';
 import { CloseCode, sendTo, type Connection } from './socket';
@@ -15,6 +18,8 @@ export type { Refusal } from './client-updates';
 
 /** Origin of the transaction that applies a stored snapshot + log while loading (never stored again). */
 export const LOAD_ORIGIN = { kind: 'load' } as const;
+/** Origin of what another instance published (it stored it already): relayed to sockets, never stored or published. */
+export const REMOTE_ORIGIN = { kind: 'remote' } as const;
 
 export interface RoomOptions {
 	name: string;
@@ -32,6 +37,8 @@ export interface RoomOptions {
 	track: (work: Promise<void>) => void;
 	/** Closes a socket the room refuses outside `handleMessage` (a held update, once retried). */
 	close: (conn: Connection, refusal: Refusal) => void;
+	/** Publishes to the other instances (absent: one instance, nothing published and no promise made). */
+	publish?: (kind: FanoutKind, data: Uint8Array) => Promise<void>;
 }
 
 /** For a client-writable name with no schema (not one of Tandem's): clients may write nothing. */
@@ -53,6 +60,10 @@ export interface Room {
 	handleMessage(conn: Connection, message: ClientMessage): Refusal | null;
 	/** Sends `bytes` to every connection of the room. */
 	sendToAll(bytes: Uint8Array): void;
+	/** Applies what another instance published (REMOTE_ORIGIN). Throws on a malformed update. */
+	applyRemote(message: FanoutMessage): void;
+	/** While set, the publish of every update the doc emits is pushed onto `into` (for `transact` to wait on). */
+	collectPublishes(into: Promise<void>[] | null): void;
 	destroy(): void;
 }
 
@@ -127,7 +138,29 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 			.then(fn, (e: Error) => log(`not sending an uncommitted change of ${name}: ${e.message}`));
 	};
 
+	const { publish } = opts;
+	let collecting: Promise<void>[] | null = null;
+	/**
+	 * Publishes `update` once it is durable (never before: another instance must not hold what the store may lose),
+	 * in append order; local sends that wait for the commit do not wait for the publish.
+	 */
+	const publishAfterCommit = (update: Uint8Array) => {
+		const flushed = committed.then(() => store.flush());
+		committed = flushed.then(
+			() => {},
+			() => {}
+		);
+		const published = flushed.then(() => publish!('update', update));
+		published.catch((e: Error) => log(`could not publish an update of ${name}: ${e.message}`));
+		if (collecting) collecting.push(published);
+	};
+
 	const onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === REMOTE_ORIGIN) {
+			// Stored by the instance that made it; what this doc lacked reaches its sockets at once.
+			sendToAll(encodeSyncUpdate(update));
+			return;
+		}
 		try {
 			store.append(name, update);
 		} catch (e) {
@@ -139,6 +172,7 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		const message = encodeSyncUpdate(update);
 		if (fromClient) sendToAll(message, origin);
 		else afterCommit(() => sendToAll(message));
+		if (publish) publishAfterCommit(update);
 		noteAppended(update.byteLength, 1);
 	};
 	doc.on('update', onUpdate);
@@ -147,7 +181,12 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 	const onAwareness = ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 		const changed = [...added, ...updated, ...removed];
 		const conn = connections.has(origin as Connection) ? (origin as Connection) : null;
-		sendToAll(encodeAwarenessMessage(encodeAwarenessUpdate(awareness, changed)), conn);
+		const update = encodeAwarenessUpdate(awareness, changed);
+		sendToAll(encodeAwarenessMessage(update), conn);
+		// What this instance's sockets announced (or left behind when they closed) goes out; what came in does not.
+		if (publish && (origin as Connection | null)?.kind === 'client') {
+			publish('awareness', update).catch((e: Error) => log(`could not publish awareness of ${name}: ${e.message}`));
+		}
 	};
 	awareness.on('update', onAwareness);
 	const awarenessGate = createAwarenessGate(awareness, opts.awareness);
@@ -187,7 +226,8 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		removeConnection(conn) {
 			if (!connections.delete(conn)) return;
 			clientUpdates.drop(conn);
-			removeAwarenessStates(awareness, [...conn.awarenessClients], null);
+			// `conn` as origin (it is no longer a connection, so every socket hears of it): the removal is published.
+			removeAwarenessStates(awareness, [...conn.awarenessClients], conn);
 			awarenessGate.release(conn);
 		},
 		handleMessage(conn, message) {
@@ -211,6 +251,13 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 					sendAwarenessStates(conn);
 					return null;
 			}
+		},
+		applyRemote(message) {
+			if (message.kind === 'update') Y.applyUpdate(doc, message.data, REMOTE_ORIGIN);
+			else applyAwarenessUpdate(awareness, message.data, REMOTE_ORIGIN);
+		},
+		collectPublishes(into) {
+			collecting = into;
 		},
 		destroy() {
 			// Leave a compact snapshot behind so the next load (and the disk) pays for state, not history.
