@@ -9,6 +9,7 @@ import { docNames, isServerOnlyDoc, isValidDocName } from '../src/lib/core/schem
 import { ApiError } from '../src/lib/core/errors';
 import { createSqliteStore } from './store/sqlite-store';
 import type { DocStore } from './store/doc-store';
+import type { Fanout } from './fanout/fanout';
 import { createRelay } from './relay/relay';
 import { createExperimentService } from './tracking/experiments';
 import { createRunService } from './tracking/runs';
@@ -66,6 +67,8 @@ export interface ServerOptions {
 	webhookStore?: WebhookStore;
 	/** Use this blob store instead of the files under dataDir/blobs (S3, tests); the caller closes it. */
 	blobs?: BlobStore;
+	/** Several instances on one shared store: document and awareness updates go through this (Redis); the caller closes it. */
+	fanout?: Fanout;
 	/** SQLite durability: NORMAL survives kill -9, FULL also power loss. */
 	synchronous?: 'NORMAL' | 'FULL';
 	staticDir?: string | null;
@@ -147,7 +150,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TandemServe
 	const store = opts.store ?? createSqliteStore({ path: path.join(dataDir, 'tandem.db'), synchronous: opts.synchronous });
 	let control: ReturnType<typeof createAccessControl> | undefined;
 	const relayAuth = (...args: Parameters<ReturnType<typeof createRelayAuth>>) => createRelayAuth({ control: control!, origins })(...args);
-	const relay = createRelay({ store, isValidDocName, isServerOnly: isServerOnlyDoc, log, authorize: relayAuth, ...opts.relay });
+	const relay = createRelay({ store, isValidDocName, isServerOnly: isServerOnlyDoc, log, authorize: relayAuth, fanout: opts.fanout, ...opts.relay });
 	const loadedRooms = trackLoadedRooms(relay);
 	const stopIdleGc = collectWhenIdle(relay, { log });
 	// Before any room loads (the workspace loads next): creators of experiments and models made over the relay get
