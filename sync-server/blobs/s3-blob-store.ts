@@ -1,6 +1,6 @@
-// BlobStore on S3-compatible object storage: `<prefix><sha256[0:2]>/<sha256>`. A put streams the body to
-// `<prefix>tmp/<ms>-<uuid>` (s3-upload.ts: multipart, 8 MiB parts, 4 in flight) while hashing, then copies it to its content address
-// (or, if that content is stored already, refreshes the stored copy's age) and deletes the temp object.
+// BlobStore on S3-compatible object storage: `<prefix><sha256[0:2]>/<sha256>`. A put streams the body to a temp
+// object `<prefix>tmp/<ms>-<uuid>` (s3-upload.ts: multipart, 8 MiB parts, 4 in flight) while hashing, then copies it
+// to its content address (or, if that content is stored already, refreshes the stored copy's age) and deletes it.
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
@@ -211,6 +211,9 @@ export async function createS3BlobStore(opts: S3BlobStoreOptions): Promise<S3Blo
 		},
 
 		async sweepTemp({ olderThanMs = DAY_MS, now = Date.now() } = {}) {
+			if (!(Number.isFinite(olderThanMs) && olderThanMs >= 0 && Number.isFinite(now))) {
+				throw new RangeError(`sweepTemp needs olderThanMs ≥ 0 and a finite now, got ${olderThanMs} and ${now}`);
+			}
 			let removed = 0;
 			const cutoff = now - olderThanMs;
 			for await (const obj of listObjects(client, bucket, tmpPrefix)) {
