@@ -1,8 +1,12 @@
 // The PostgreSQL DocStore against a real PostgreSQL: the DocStore contract (a fresh database per store), plus what
 // only a shared store promises — two instances appending to one document at once, compaction on one while the
 // other appends, an outage (SIGKILL) and restart losing nothing — and a printed throughput figure.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { FanoutUnavailableError } from '../sync-server/fanout/fanout';
+import { createRouter } from '../sync-server/http/router';
 import { StoreUnavailableError, type DocStore } from '../sync-server/store/doc-store';
 import { createPgStore, type PgDocStore } from '../sync-server/store/pg-store';
 import { readStoredDoc, runDocStoreContract } from '../sync-server/store/store-contract';
@@ -149,6 +153,33 @@ describe('postgres store: outage', () => {
 			await expect(store.flush()).rejects.toBeInstanceOf(StoreUnavailableError);
 			await expect(store.compact('exp/7', Y.encodeStateAsUpdate(doc))).rejects.toBeInstanceOf(StoreUnavailableError);
 			expect(appendedDuring).toBeGreaterThan(50);
+
+			// At the HTTP edge: a write that awaits the store is answered 503 TEMPORARILY_UNAVAILABLE with Retry-After.
+			const router = createRouter()
+				.add('POST', /^\/write$/, async () => {
+					store.append('exp/8', new Uint8Array([0, 0]));
+					await store.flush();
+					return {};
+				})
+				.add('POST', /^\/publish$/, () => {
+					throw new FanoutUnavailableError('Redis unavailable (publishing an update)');
+				});
+			const http = createServer((req, res) => void router.handle(req, res));
+			await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+			try {
+				const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+				for (const [path, what] of [['/write', /PostgreSQL unavailable.*retry/], ['/publish', /Redis unavailable.*retry/]] as const) {
+					const res = await fetch(base + path, { method: 'POST', body: '{}' });
+					expect(res.status).toBe(503);
+					expect(res.headers.get('retry-after')).toBe('1');
+					const body = (await res.json()) as { error_code: string; message: string };
+					expect(body.error_code).toBe('TEMPORARILY_UNAVAILABLE');
+					expect(body.message).toMatch(what);
+				}
+			} finally {
+				await new Promise((resolve) => http.close(resolve));
+			}
+			appendedDuring++; // the write above: queued, committed after the restart
 			expect(store.readStats().updates).toBe(committedBefore);
 			expect(logs.some((m) => m.includes('PostgreSQL unavailable'))).toBe(true);
 

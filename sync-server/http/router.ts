@@ -3,6 +3,8 @@
 // status (MLflow's error shape).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../src/lib/core/errors';
+import { FanoutUnavailableError } from '../fanout/fanout';
+import { StoreUnavailableError } from '../store/doc-store';
 import { checkJsonShape, MAX_JSON_DEPTH, MAX_JSON_ITEMS } from '../../src/lib/core/json-depth';
 
 export interface RequestContext {
@@ -131,13 +133,33 @@ export async function sendJsonPieces(res: ServerResponse, status: number, pieces
 	res.end();
 }
 
+/** The StoreUnavailableError or FanoutUnavailableError `err` is or was caused by, if any. */
+function findUnavailable(err: unknown): Error | null {
+	for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+		if (e instanceof StoreUnavailableError || e instanceof FanoutUnavailableError) return e;
+	}
+	return null;
+}
+
+/**
+ * Answers `err` as MLflow does: an ApiError with its code and status; a backend that cannot be reached as 503
+ * TEMPORARILY_UNAVAILABLE with `Retry-After: 1`; anything else as a logged 500.
+ */
 export function sendError(res: ServerResponse, err: unknown, log?: (msg: string) => void): void {
-	const apiErr = err instanceof ApiError ? err : new ApiError('INTERNAL_ERROR', 'Internal server error');
-	if (!(err instanceof ApiError)) log?.(`internal error: ${(err as Error)?.stack ?? String(err)}`);
+	const unavailable = findUnavailable(err);
+	const apiErr =
+		err instanceof ApiError
+			? err
+			: unavailable
+				? new ApiError('TEMPORARILY_UNAVAILABLE', /retry/i.test(unavailable.message) ? unavailable.message : `${unavailable.message}; retry`)
+				: new ApiError('INTERNAL_ERROR', 'Internal server error');
+	if (unavailable) log?.(`unavailable: ${unavailable.message}`);
+	else if (!(err instanceof ApiError)) log?.(`internal error: ${(err as Error)?.stack ?? String(err)}`);
 	if (res.headersSent) {
 		res.destroy();
 		return;
 	}
+	if (apiErr.status === 503) res.setHeader('retry-after', '1');
 	sendJson(res, apiErr.status, apiErr.toJSON());
 }
 

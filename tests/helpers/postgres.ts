@@ -1,9 +1,9 @@
 // Starts a throwaway PostgreSQL server for tests: initdb into a fresh temp dir (trust auth), postgres on a free
-// loopback port with fsync on, a fresh database. kill() SIGKILLs the server's whole process group (an outage or a
+// loopback port with fsync on, a fresh database. kill() SIGKILLs the postmaster and every backend (an outage or a
 // crash), restart() brings it back on the same port and data dir. Root runs it as the `postgres` system user.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,12 +64,40 @@ async function findFreePort(): Promise<number> {
 	});
 }
 
-function killGroup(proc: ChildProcess): void {
-	try {
-		if (proc.pid) process.kill(-proc.pid, 'SIGKILL');
-	} catch {
-		// already gone
+/** Pids of the processes whose parent is `pid` (Linux /proc). */
+function readChildPids(pid: number): number[] {
+	const out: number[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			// Fields after the parenthesised command: state, ppid, …
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+		} catch {
+			// exited meanwhile
+		}
 	}
+	return out;
+}
+
+/**
+ * SIGKILLs the postmaster and every backend, as a crash of the machine would. The backends are not in the
+ * postmaster's process group (each calls setsid), so they are found as its children; the postmaster is stopped
+ * first so that it forks no new one meanwhile.
+ */
+function killGroup(proc: ChildProcess): void {
+	const pid = proc.pid;
+	if (!pid) return;
+	const signal = (target: number, sig: NodeJS.Signals) => {
+		try {
+			process.kill(target, sig);
+		} catch {
+			// already gone
+		}
+	};
+	signal(pid, 'SIGSTOP');
+	for (const child of readChildPids(pid)) signal(child, 'SIGKILL');
+	signal(pid, 'SIGKILL');
 }
 
 /** Waits until `url` answers `select 1`; fails early if `exited` settles first. */
@@ -140,8 +168,7 @@ export async function startPostgres(): Promise<PostgresServer> {
 	const launch = async () => {
 		const args = ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', socketDir];
 		for (const setting of ['fsync=on', 'synchronous_commit=on', 'shared_buffers=16MB', 'max_connections=50']) args.push('-c', setting);
-		// detached: the postmaster leads its own process group, so kill() reaches every backend too.
-		const child = spawn(exe('postgres'), args, { ...spawnOpts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(exe('postgres'), args, { ...spawnOpts, stdio: ['ignore', 'pipe', 'pipe'] });
 		proc = child;
 		running.add(child);
 		child.stdout!.on('data', (d: Buffer) => (log += d.toString()));

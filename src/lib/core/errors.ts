@@ -14,7 +14,9 @@ export const ERROR_STATUS = {
 	METHOD_NOT_ALLOWED: 405,
 	REQUEST_LIMIT_EXCEEDED: 413,
 	RESOURCE_EXHAUSTED: 429,
-	INTERNAL_ERROR: 500
+	INTERNAL_ERROR: 500,
+	/** A backend (PostgreSQL, Redis) cannot be reached right now: retry. */
+	TEMPORARILY_UNAVAILABLE: 503
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
