@@ -49,6 +49,11 @@ export interface BlobStore {
 	delete(sha256: string): Promise<void>;
 	/** Every stored sha256, in no particular order. */
 	list(): AsyncIterable<string>;
+	/**
+	 * Removes what puts that never finished left behind (a crash mid-upload), older than `olderThanMs` (default a
+	 * day); returns how many. The GC calls it on every pass; stores that leave nothing behind need not have it.
+	 */
+	sweepTemp?(opts?: { olderThanMs?: number; now?: number }): Promise<number>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -91,8 +91,9 @@ export function createBlobCollector(opts: BlobCollectorOptions): BlobCollector {
 		const referenced = await opts.mark(abort.signal);
 		abort.signal.throwIfAborted();
 		const swept = await collectGarbage(opts.blobs, referenced, { graceMs: opts.graceMs });
+		const leftovers = (await opts.blobs.sweepTemp?.()) ?? 0;
 		const result = { ...swept, referenced: referenced.size, ms: Math.round(performance.now() - started) };
-		log(`blob gc: deleted ${result.deleted}, spared ${result.tooYoung} too young, ${result.referenced} referenced, ${result.ms} ms`);
+		log(`blob gc: deleted ${result.deleted}, spared ${result.tooYoung} too young, ${result.referenced} referenced, ${leftovers} unfinished uploads removed, ${result.ms} ms`);
 		opts.onGc?.(result);
 		return result;
 	}
