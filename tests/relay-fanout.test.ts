@@ -14,6 +14,10 @@ import { FanoutUnavailableError, type Fanout } from '../sync-server/fanout/fanou
 import { waitFor } from './helpers/wait';
 import { createRelayKit, readRelayDoc } from './helpers/relay-clients';
 import type { RelayServer } from './helpers/relay-server';
+import type { RelayOptions } from '../sync-server/relay/relay';
+import { createRunRowCache } from '../sync-server/tracking/run-rows';
+import { createRun } from '../src/lib/core/docs/experiment';
+import { setMetricSummaries } from '../src/lib/core/docs/live';
 import { startRedis, type TestRedis } from './helpers/redis';
 import { docNames } from '../src/lib/core/schema';
 import { readNotes, readNotesText } from '../src/lib/core/docs/run';
@@ -52,12 +56,12 @@ const buses: Array<[string, () => Promise<Bus>]> = [
 ];
 
 /** `n` relays on one store, each with its own fanout on `bus`. */
-async function startRelays(bus: Bus, n: number, store: DocStore = createMemoryStore()): Promise<RelayServer[]> {
+async function startRelays(bus: Bus, n: number, opts: Partial<RelayOptions> = {}, store: DocStore = createMemoryStore()): Promise<RelayServer[]> {
 	const servers: RelayServer[] = [];
 	for (let i = 0; i < n; i++) {
 		const fanout = await bus.connect();
 		kit.defer(() => fanout.close());
-		servers.push(await kit.startServer({ store, fanout }));
+		servers.push(await kit.startServer({ ...opts, store, fanout }));
 	}
 	return servers;
 }
@@ -161,6 +165,23 @@ describe.each(buses)('relays joined by a fanout: %s', (_name, makeBus) => {
 		await waitFor(() => changed.includes(other), { what: "doc-changed for a document relay 2 has not loaded" });
 		expect(r2.relay.stats().rooms).toBe(1);
 		expect(await readRelayDoc(r2, other, readNotes)).toBe('unloaded elsewhere;');
+	});
+
+	it("drops the other relay's frozen run rows when one relay writes the experiment", async () => {
+		const [r1, r2] = await startRelays(await makeBus(), 2, { idleUnloadMs: 20 });
+		const names = [docNames.experiment('1'), docNames.live('1')];
+		await r1.relay.transact(names, ([exp]) =>
+			createRun(exp, { runId: RUN_ID, experimentId: '1', name: 'r', user: 'u', startTime: 0, status: 'RUNNING', artifactUri: 'uri', params: {} })
+		);
+		// Relay 2 reads the rows, then its documents go idle: the rows stay, frozen.
+		const rows = createRunRowCache(r2.relay);
+		const read = await r2.relay.transact(names, ([exp, live]) => rows.read('1', exp, live));
+		expect(read.map((r) => r.run_id)).toEqual([RUN_ID]);
+		await waitFor(() => rows.readFrozen('1') === read, { what: 'frozen rows on relay 2' });
+		await r1.relay.transact(names, ([, live]) => setMetricSummaries(live, RUN_ID, { loss: { last: 1, min: 1, max: 1, count: 1, step: 0, timestamp: 0 } }));
+		await waitFor(() => rows.readFrozen('1') === null, { what: "relay 1's write thaws relay 2's rows" });
+		const again = await r2.relay.transact(names, ([exp, live]) => rows.read('1', exp, live));
+		expect(again[0].metrics.loss.last).toBe(1);
 	});
 
 	it('applies what was published while a room was loading', async () => {

@@ -74,7 +74,7 @@ describe('createRunRowCache', () => {
 				}
 			};
 			/** Names, or a {name, doc} for a room loaded as that document. */
-			const emit = (event: 'room-loaded' | 'room-unloaded', ...rooms: (string | { name: string; doc: Y.Doc })[]) =>
+			const emit = (event: 'room-loaded' | 'room-unloaded' | 'doc-changed', ...rooms: (string | { name: string; doc: Y.Doc })[]) =>
 				rooms.forEach((r) => handlers.get(event)?.forEach((fn) => (typeof r === 'string' ? fn(r) : fn(r.name, r.doc))));
 			return { rooms, emit };
 		}
@@ -136,6 +136,36 @@ describe('createRunRowCache', () => {
 			expect(read).not.toBe(rows);
 			expect(read).toEqual(readRuns(again.exp, '1', (id) => readMetricSummaries(again.live, id)));
 			expect(read[0].tags).toEqual({});
+		});
+
+		it('drops the frozen rows when another instance wrote a document of the experiment (doc-changed)', () => {
+			const { cache, emit, rows } = setup();
+			emit('room-unloaded', 'exp/1', 'exp/1/live');
+			expect(cache.readFrozen('1')).toBe(rows);
+			emit('doc-changed', 'exp/2/live', 'workspace', 'run/' + ID.a);
+			expect(cache.readFrozen('1')).toBe(rows);
+			emit('doc-changed', 'exp/1/live');
+			expect(cache.readFrozen('1')).toBeNull();
+		});
+
+		it('drops every frozen row on a resync (writes may have been missed)', () => {
+			const { rooms, emit } = fakeRooms();
+			let resync = () => {};
+			const withResync: RoomEvents = {
+				on(event, fn) {
+					if (event === 'resync') resync = () => fn(undefined);
+					return rooms.on(event, fn);
+				}
+			};
+			const cache = createRunRowCache(withResync);
+			const [exp, live] = [new Y.Doc(), new Y.Doc()];
+			addRun(exp, ID.a);
+			emit('room-loaded', 'exp/1', 'exp/1/live');
+			const rows = cache.read('1', exp, live);
+			emit('room-unloaded', 'exp/1', 'exp/1/live');
+			expect(cache.readFrozen('1')).toBe(rows);
+			resync();
+			expect(cache.readFrozen('1')).toBeNull();
 		});
 
 		it('freezes nothing when a change was observed and not read before the documents unloaded', () => {

@@ -1,8 +1,9 @@
 // An experiment's run rows kept current incrementally: observeRunChanges names the runs each write touched and only
 // those are read again, so listing or searching a 10,000-run experiment while its runs log stays cheap. Once both of
-// its documents are unloaded (idle), the rows are kept, frozen, without the documents: nothing can change them until
-// a document loads again, so a first visit after a quiet spell reads them without loading 10,000 runs; and when one
-// does load, they hold for it until it changes.
+// its documents are unloaded (idle), the rows are kept, frozen, without the documents: nothing here can change them
+// until a document loads again, so a first visit after a quiet spell reads them without loading 10,000 runs; and when
+// one does load, they hold for it until it changes. Another instance's write (the relay's 'doc-changed') or a missed
+// one ('resync') thaws them: they are dropped.
 import * as Y from 'yjs';
 import { readRun, readRuns } from '../../src/lib/core/docs/experiment';
 import { readMetricSummaries } from '../../src/lib/core/docs/live';
@@ -28,9 +29,12 @@ const EXPERIMENT_DOC = /^exp\/([^/]+)(\/live)?$/;
 /** The experiment whose `exp/<id>` or `exp/<id>/live` document `name` is, else undefined. */
 const experimentOf = (name: string) => EXPERIMENT_DOC.exec(name)?.[1];
 
-/** The relay's room events, from which the cache learns which documents are loaded (and, loading, as what). */
+/**
+ * The relay's room events, from which the cache learns which documents are loaded (and, loading, as what), and, with
+ * several instances, which documents another instance wrote ('doc-changed') or that writes may have been missed ('resync').
+ */
 export interface RoomEvents {
-	on(event: 'room-loaded' | 'room-unloaded', fn: (name: unknown, doc?: unknown) => void): () => void;
+	on(event: 'room-loaded' | 'room-unloaded' | 'doc-changed' | 'resync', fn: (name: unknown, doc?: unknown) => void): () => void;
 }
 
 /** A document loaded while its experiment's rows were frozen, and whether it has had an update since. */
@@ -64,6 +68,11 @@ export function createRunRowCache(rooms?: RoomEvents) {
 		// The frozen rows still hold for the loaded documents until they change (see thaw).
 		loaded.set(String(name), frozen.has(id) && doc instanceof Y.Doc ? watchLoaded(doc) : null);
 	});
+	rooms?.on('doc-changed', (name) => {
+		const id = experimentOf(String(name));
+		if (id !== undefined) frozen.delete(id);
+	});
+	rooms?.on('resync', () => frozen.clear());
 	rooms?.on('room-unloaded', (name) => {
 		const id = experimentOf(String(name));
 		if (id === undefined) return;
