@@ -127,9 +127,8 @@ export class BlobDigestMismatchError extends ApiError {
  * 503, since retrying later may work. `cause` holds the backend's own error.
  */
 export class BlobStoreUnavailableError extends ApiError {
-	override readonly status: number = 503;
 	constructor(message: string, cause?: unknown) {
-		super('INTERNAL_ERROR', message);
+		super('TEMPORARILY_UNAVAILABLE', message);
 		if (cause !== undefined) this.cause = cause;
 	}
 }
