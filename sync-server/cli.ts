@@ -1,8 +1,13 @@
 // Command-line entry: `tsx sync-server/cli.ts [--host H] [--port P] [--data DIR] [--sync FULL|NORMAL] [--gc-interval 24h]
-// [--insecure] [--default-permission READ] [--allowed-hosts a,b] [--allowed-origins o1,o2] [--rate-limit 2000]` (env TANDEM_HOST,
+// [--insecure] [--default-permission READ] [--allowed-hosts a,b] [--allowed-origins o1,o2] [--rate-limit 2000]
+// [--store postgres://…] [--blobs s3://…] [--fanout redis://…] [--connect-timeout 30s]` (env TANDEM_HOST,
 // TANDEM_PORT, TANDEM_DATA, TANDEM_SYNC, TANDEM_GC_INTERVAL, TANDEM_INSECURE=1, TANDEM_DEFAULT_PERMISSION,
-// TANDEM_ALLOWED_HOSTS, TANDEM_ALLOWED_ORIGINS, TANDEM_RATE_LIMIT). Prints the URL; SIGINT/SIGTERM flush the store and exit.
+// TANDEM_ALLOWED_HOSTS, TANDEM_ALLOWED_ORIGINS, TANDEM_RATE_LIMIT, TANDEM_STORE, TANDEM_BLOBS, TANDEM_FANOUT,
+// TANDEM_CONNECT_TIMEOUT). Prints the URL; SIGINT/SIGTERM flush the store and exit. With no backend URL, the embedded
+// store (SQLite and files under --data) runs exactly as before and no driver is loaded.
 import { startServer } from './server';
+import { parseBackendUrls, type BackendUrls } from '../src/lib/core/backend-urls';
+import { BackendUnavailableError, DEFAULT_CONNECT_TIMEOUT_MS, describeBackends, openBackends, type Backends } from './backends';
 import { GC_INTERVAL_MS, MAX_TIMER_MS } from './blobs/gc';
 import { isPermission, type Permission } from '../src/lib/core/access';
 
@@ -18,6 +23,10 @@ interface CliOptions {
 	allowedOrigins: string[];
 	/** Requests per second per token. */
 	rateLimit: number;
+	/** PostgreSQL / S3 / Redis, each null for the embedded default. */
+	backends: BackendUrls;
+	/** How long startup keeps trying to reach a backend, ms. */
+	connectTimeoutMs: number;
 }
 
 const splitList = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -55,8 +64,17 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
 		defaultPermission: env.TANDEM_DEFAULT_PERMISSION ? readPermission(env.TANDEM_DEFAULT_PERMISSION, 'TANDEM_DEFAULT_PERMISSION') : 'READ',
 		allowedHosts: splitList(env.TANDEM_ALLOWED_HOSTS),
 		allowedOrigins: splitList(env.TANDEM_ALLOWED_ORIGINS),
-		rateLimit: env.TANDEM_RATE_LIMIT ? readRate(env.TANDEM_RATE_LIMIT, 'TANDEM_RATE_LIMIT') : 2000
+		rateLimit: env.TANDEM_RATE_LIMIT ? readRate(env.TANDEM_RATE_LIMIT, 'TANDEM_RATE_LIMIT') : 2000,
+		backends: { store: null, blobs: null, fanout: null },
+		connectTimeoutMs: env.TANDEM_CONNECT_TIMEOUT ? parseInterval(env.TANDEM_CONNECT_TIMEOUT, 'TANDEM_CONNECT_TIMEOUT') : DEFAULT_CONNECT_TIMEOUT_MS
 	};
+	// Each backend URL and where it came from (a flag overrides the environment), parsed together after the loop.
+	const urls: { store?: string; blobs?: string; fanout?: string } = {};
+	const sources = { store: '--store', blobs: '--blobs', fanout: '--fanout' };
+	for (const key of ['store', 'blobs', 'fanout'] as const) {
+		const name = `TANDEM_${key.toUpperCase()}`;
+		if (env[name]) [urls[key], sources[key]] = [env[name], name];
+	}
 	for (let i = 0; i < argv.length; i++) {
 		const flag = argv[i];
 		const value = argv[i + 1];
@@ -75,17 +93,26 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
 		else if (flag === '--allowed-hosts') opts.allowedHosts = splitList(need());
 		else if (flag === '--allowed-origins') opts.allowedOrigins = splitList(need());
 		else if (flag === '--rate-limit') opts.rateLimit = readRate(need(), flag);
+		else if (flag === '--store' || flag === '--blobs' || flag === '--fanout') {
+			const key = flag.slice(2) as 'store' | 'blobs' | 'fanout';
+			urls[key] = need();
+			sources[key] = flag;
+		} else if (flag === '--connect-timeout') opts.connectTimeoutMs = parseInterval(need(), flag);
 		else if (flag === '--help' || flag === '-h') {
 			console.log(
 				'usage: npm start -- [--host 127.0.0.1] [--port 5000] [--data ./tandem-data] [--sync NORMAL|FULL] [--gc-interval 24h|0]\n' +
 					'                    [--insecure] [--default-permission READ|EDIT|MANAGE|NO_PERMISSIONS] [--allowed-hosts h1,h2]\n' +
 					'                    [--allowed-origins https://a.example,…] [--rate-limit 2000]\n' +
+					'                    [--store postgres://user:pass@host:5432/db] [--blobs s3://bucket/prefix?endpoint=http://host:9000]\n' +
+					'                    [--fanout redis://host:6379] [--connect-timeout 30s]\n' +
+					'moving an embedded data directory to PostgreSQL and S3: npm run tandem -- migrate --help\n' +
 					'users and tokens: npm run tandem -- --help'
 			);
 			process.exit(0);
 		} else throw new Error(`unknown option ${flag} (try --help)`);
 	}
 	if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error(`--port must be 0..65535`);
+	opts.backends = parseBackendUrls(urls, sources);
 	return opts;
 }
 
@@ -97,7 +124,14 @@ async function main() {
 		console.error(`tandem: ${(e as Error).message}`);
 		process.exit(2);
 	}
+	const { store, blobs, fanout } = opts.backends;
+	let backends: Backends | null = null;
+	if (store || blobs || fanout) {
+		console.error(`[tandem] backends: ${describeBackends(opts.backends)}`);
+		backends = await openBackends({ urls: opts.backends, connectTimeoutMs: opts.connectTimeoutMs, log: (m) => console.error(`[tandem] ${m}`) });
+	}
 	const server = await startServer({
+		...backends?.parts,
 		host: opts.host,
 		port: opts.port,
 		dataDir: opts.dataDir,
@@ -109,14 +143,18 @@ async function main() {
 		allowedOrigins: opts.allowedOrigins,
 		rateLimit: { perSecond: opts.rateLimit },
 		log: (m) => console.error(`[tandem] ${m}`)
+	}).catch(async (e: unknown) => {
+		await backends?.close();
+		throw e;
 	});
-	console.log(`Tandem listening on ${server.url} (data in ${opts.dataDir})`);
+	console.log(`Tandem listening on ${server.url} (${backends ? backends.summary : `data in ${opts.dataDir}`})`);
 	let stopping = false;
 	const stop = async (signal: string) => {
 		if (stopping) return;
 		stopping = true;
 		console.error(`[tandem] ${signal}: flushing and shutting down`);
 		await server.close();
+		await backends?.close();
 		process.exit(0);
 	};
 	process.on('SIGINT', () => void stop('SIGINT'));
@@ -124,6 +162,10 @@ async function main() {
 }
 
 main().catch((e) => {
+	if (e instanceof BackendUnavailableError) {
+		console.error(`tandem: failed to start: ${e.message}`);
+		process.exit(1);
+	}
 	console.error(`tandem: failed to start: ${(e as Error).stack ?? e}`);
 	process.exit(1);
 });
