@@ -2,7 +2,8 @@
 // the store-level behaviours of auth.db checked against both implementations, then what only sharing brings: what
 // instance A writes is honoured by instance B within a second (a token revoked on A is refused by B), a missed
 // notification is recovered by poll(), concurrent writers meet PostgreSQL's unique constraints, and the CLI writes
-// through `--store postgres://`.
+// through `--store postgres://`; and two full servers given the shared store (`authStore`) agree over HTTP and the
+// relay: a token made through A's admin API works on B, and revoked on A it is refused by B and B's socket closes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +14,12 @@ import { AuthError, openAuthStore, type AuthStore } from '../sync-server/auth/au
 import { openPgAuthStore } from '../sync-server/auth/pg-auth-store';
 import { createAccessControl, readTokenProblem } from '../sync-server/auth/access-control';
 import { runCommand } from '../sync-server/tandem';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { docNames } from '../src/lib/core/schema';
+import { startTestServer } from './helpers/server';
+import { callJson } from './helpers/http';
 import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
 import { waitFor } from './helpers/wait';
 
@@ -229,6 +236,63 @@ describe('auth on PostgreSQL shared by two instances', () => {
 			await expect(runCommand(['user', 'list', '--store', 'mysql://x'], {}, () => {})).rejects.toThrow(/postgres:\/\//);
 		} finally {
 			await b.close();
+		}
+	});
+});
+
+describe('two servers sharing users and tokens on PostgreSQL', () => {
+	it("honours on B a token made through A's admin API, and refuses it on B, closing B's socket, once A revokes it", async () => {
+		const url = await freshDb();
+		const authA = await openPgAuthStore(url);
+		const authB = await openPgAuthStore(url);
+		const a = await startTestServer({ staticDir: null, authStore: authA });
+		const b = await startTestServer({ staticDir: null, authStore: authB });
+		let provider: WebsocketProvider | null = null;
+		try {
+			await authA.addUser('root', true);
+			const root = { authorization: `Bearer ${(await authA.createToken({ user: 'root', scope: 'admin', label: 'root' })).token}` };
+			expect((await callJson(a.url, 'POST', '/api/admin/users', { headers: root, body: { name: 'wes' } })).status).toBe(200);
+			const made = await callJson(a.url, 'POST', '/api/admin/tokens', { headers: root, body: { user: 'wes', scope: 'write', name: 'wes-w' } });
+			expect(made.status).toBe(200);
+			const wes = { authorization: `Bearer ${made.body.token}` };
+			const me = await waitFor(
+				async () => {
+					const r = await callJson(b.url, 'GET', '/api/auth/me', { headers: wes });
+					return r.status === 200 ? r : null;
+				},
+				{ timeoutMs: 1000, what: "B accepting A's new token" }
+			);
+			expect(me.body).toMatchObject({ user: 'wes', scope: 'write', signed_in: true });
+			expect((await callJson(b.url, 'GET', '/api/2.0/mlflow/experiments/search?max_results=1', { headers: wes })).status).toBe(200);
+
+			const closes: number[] = [];
+			const Polyfill = class extends WebSocket {};
+			provider = new WebsocketProvider(b.url.replace('http', 'ws') + '/sync', docNames.workspace, new Y.Doc(), {
+				WebSocketPolyfill: Polyfill as unknown as typeof globalThis.WebSocket,
+				disableBc: true,
+				maxBackoffTime: 200,
+				params: { token: made.body.token }
+			});
+			provider.on('connection-close', (event) => void (event && closes.push(event.code)));
+			const p = provider;
+			await waitFor(() => p.synced, { what: 'socket on B synced', events: [[p, 'sync']] });
+
+			expect((await callJson(a.url, 'DELETE', '/api/admin/tokens/wes-w', { headers: root })).status).toBe(200);
+			const refused = await waitFor(
+				async () => {
+					const r = await callJson(b.url, 'GET', '/api/2.0/mlflow/experiments/search?max_results=1', { headers: wes });
+					return r.status === 401 ? r : null;
+				},
+				{ timeoutMs: 1000, what: 'B refusing the token revoked on A' }
+			);
+			expect(refused.body.message).toContain('revoked');
+			await waitFor(() => closes.includes(4401), { timeoutMs: 1000, what: "B closing the revoked token's socket" });
+		} finally {
+			provider?.destroy();
+			await a.close();
+			await b.close();
+			await authA.close();
+			await authB.close();
 		}
 	});
 });

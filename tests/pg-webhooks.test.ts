@@ -23,6 +23,8 @@ import { docNames } from '../src/lib/core/schema';
 import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver';
 import { waitFor } from './helpers/wait';
+import { startTestServer } from './helpers/server';
+import { callJson } from './helpers/http';
 
 let pg: PostgresServer;
 let tmp: string;
@@ -268,6 +270,34 @@ describe('webhook outbox on PostgreSQL shared by several instances', () => {
 		} finally {
 			await survivor.outbox.close();
 			await survivor.store.close();
+		}
+	});
+});
+
+describe('servers given the shared webhook store', () => {
+	it("a webhook made through A's API is listed by B, and A's registry change is delivered through the shared outbox", async () => {
+		const url = await freshDb();
+		const storeA = await openPgWebhookStore(url, cipher);
+		const storeB = await openPgWebhookStore(url, cipher);
+		const opts = { staticDir: null, webhooks: { allowedSchemes: ['http'], allowPrivateIps: true } } as const;
+		const a = await startTestServer({ ...opts, webhookStore: storeA });
+		const b = await startTestServer({ ...opts, webhookStore: storeB });
+		try {
+			const ml = (base: string, method: string, route: string, body?: unknown) => callJson(base, method, `/api/2.0/mlflow/${route}`, { body });
+			const made = await ml(a.url, 'POST', 'webhooks', { name: 'shared', url: receiver.url, events: [{ entity: 'REGISTERED_MODEL', action: 'CREATED' }], secret: 'sh' });
+			expect(made.status).toBe(200);
+			const listed = await ml(b.url, 'GET', 'webhooks');
+			expect(listed.body.webhooks.map((w: { id: string }) => w.id)).toEqual([made.body.webhook.id]);
+			const before = receiver.received.length;
+			expect((await ml(a.url, 'POST', 'registered-models/create', { name: 'through-pg' })).status).toBe(200);
+			const got = await waitFor(() => receiver.received.slice(before).find((r) => r.json.data.name === 'through-pg'), { what: 'delivery', events: [[receiver.events, 'request']] });
+			expect(receiver.verify(got, 'sh')).toBe(true);
+			await waitFor(async () => (await storeB.deliveryState(got.deliveryId))?.state === 'delivered', { what: 'marked delivered' });
+		} finally {
+			await a.close();
+			await b.close();
+			await storeA.close();
+			await storeB.close();
 		}
 	});
 });
