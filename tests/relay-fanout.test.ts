@@ -111,6 +111,23 @@ describe.each(buses)('relays joined by a fanout: %s', (_name, makeBus) => {
 		expect(c.awareness.getStates().has(a.doc.clientID)).toBe(false);
 	});
 
+	it('carries the awareness of a busy room across relays in messages the other side accepts', async () => {
+		const [r1, r2] = await startRelays(await makeBus(), 2);
+		const people = Array.from({ length: 24 }, () => connect(r1));
+		const watcher = connect(r2);
+		await Promise.all([...people, watcher].map((p) => synced(p)));
+		const closes: number[] = [];
+		r2.relay.on('socket-close', (_name, code) => closes.push(Number(code)));
+		// All in one tick: relay 1 publishes them together, in messages of at most 16 entries.
+		people.forEach((p, i) => p.awareness.setLocalState({ user: `p${i}` }));
+		await waitFor(() => people.every((p, i) => userOf(p.doc, watcher.awareness.getStates()) === `p${i}`), {
+			what: 'all 24 states on the other relay',
+			events: [[watcher.awareness, 'change']]
+		});
+		// The watcher echoes what it applies: one message of 24 entries would have been refused (4400).
+		expect(closes).toEqual([]);
+	});
+
 	it('converges offline edits made on both sides', async () => {
 		const [r1, r2] = await startRelays(await makeBus(), 2);
 		const a = connect(r1);

@@ -184,8 +184,25 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		const update = encodeAwarenessUpdate(awareness, changed);
 		sendToAll(encodeAwarenessMessage(update), conn);
 		// What this instance's sockets announced (or left behind when they closed) goes out; what came in does not.
-		if (publish && (origin as Connection | null)?.kind === 'client') {
-			publish('awareness', update).catch((e: Error) => log(`could not publish awareness of ${name}: ${e.message}`));
+		if (publish && (origin as Connection | null)?.kind === 'client') noteAwarenessOut(changed);
+	};
+	/** Client ids whose awareness changed this tick: published once per tick (cursors move many times a second). */
+	let awarenessOut: Set<number> | null = null;
+	const noteAwarenessOut = (changed: number[]) => {
+		if (!awarenessOut) {
+			awarenessOut = new Set();
+			setImmediate(publishAwareness);
+		}
+		for (const id of changed) awarenessOut.add(id);
+	};
+	/** In messages of at most MAX_AWARENESS_ENTRIES, which the other instances' sockets accept (see sendAwarenessStates). */
+	const publishAwareness = () => {
+		if (!awarenessOut) return;
+		const clients = [...awarenessOut];
+		awarenessOut = null;
+		for (let i = 0; i < clients.length; i += MAX_AWARENESS_ENTRIES) {
+			const update = encodeAwarenessUpdate(awareness, clients.slice(i, i + MAX_AWARENESS_ENTRIES));
+			publish!('awareness', update).catch((e: Error) => log(`could not publish awareness of ${name}: ${e.message}`));
 		}
 	};
 	awareness.on('update', onAwareness);
@@ -262,6 +279,7 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		destroy() {
 			// Leave a compact snapshot behind so the next load (and the disk) pays for state, not history.
 			maybeCompact(true);
+			publishAwareness(); // the last sockets' goodbyes, before the awareness goes
 			doc.off('update', onUpdate);
 			clientUpdates.destroy();
 			awareness.off('update', onAwareness);
