@@ -65,6 +65,35 @@ function readJson(doc: Y.Doc): unknown {
 	return doc.toJSON();
 }
 
+describe('postgres store: loads while commits run', () => {
+	it('a load racing group commits returns every earlier update exactly once, in order', async () => {
+		const store = await createPgStore({ url: await freshDatabase() });
+		try {
+			const encode = (n: number) => new Uint8Array([n >> 8, n & 0xff]);
+			let appended = 0;
+			const checks: Promise<void>[] = [];
+			for (let tick = 0; tick < 60; tick++) {
+				for (let i = 0; i < 7; i++) store.append('doc', encode(appended++));
+				const atCall = appended;
+				checks.push(
+					store.load('doc').then((loaded) => {
+						const seen = loaded.updates.map((u) => (u[0] << 8) | u[1]);
+						expect(seen.length).toBeGreaterThanOrEqual(atCall);
+						expect(seen).toEqual(Array.from({ length: seen.length }, (_, n) => n)); // a prefix: no gap, no repeat
+					})
+				);
+				if (tick % 3 === 0) await store.flush();
+				else await new Promise<void>((resolve) => setImmediate(resolve)); // next tick: the commit starts
+			}
+			await Promise.all(checks);
+			await store.flush();
+			expect((await store.load('doc')).updates).toHaveLength(appended);
+		} finally {
+			await store.close();
+		}
+	});
+});
+
 describe('postgres store: several instances on one database', () => {
 	it('two instances appending to one document at once, over many ticks: either loads the union', async () => {
 		const url = await freshDatabase();
@@ -95,7 +124,7 @@ describe('postgres store: several instances on one database', () => {
 		}
 	});
 
-	it("compaction on instance A while B appends loses nothing of B's", async () => {
+	it("compaction on instance A while B (and A itself) appends loses nothing of B's or of A's later edits", async () => {
 		const url = await freshDatabase();
 		const [a, b] = await Promise.all([createPgStore({ url }), createPgStore({ url })]);
 		try {
@@ -106,6 +135,8 @@ describe('postgres store: several instances on one database', () => {
 				edit(docB, 'b', round * 10, 5);
 				// A compacts its own doc (which never saw B's edits) while B's next edits are being committed.
 				const compaction = a.compact('run/r', Y.encodeStateAsUpdate(docA));
+				// A's own edits made after the snapshot was taken commit with the compaction's flush: they are kept too.
+				edit(docA, 'late', round * 10, 3);
 				edit(docB, 'b', round * 10 + 5, 5);
 				await Promise.all([compaction, b.flush(), a.flush()]);
 				// Now and then B compacts too (its doc lacks A's edits, which A's snapshot holds).

@@ -144,6 +144,8 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 	let inFlightWaiters: FlushWaiter[] = [];
 	/** Loads between capturing `pending` and reading the tables: no commit may start meanwhile (see load). */
 	let loadsReading = 0;
+	/** Set while a commit waits for loads to finish reading: new loads then wait for it, so commits never starve. */
+	let commitDeferred: { started: Promise<void>; start: () => void } | null = null;
 	let scheduled: NodeJS.Immediate | null = null;
 	let appendSeq = 0;
 	let unavailable = false;
@@ -159,7 +161,17 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 	/** Starts writing everything queued, unless a commit or a load's read is under way (they call schedule after). */
 	function startCommit(): void {
 		scheduled = null;
-		if (inFlight || loadsReading > 0 || pending.length === 0) return;
+		if (inFlight || pending.length === 0) return;
+		if (loadsReading > 0) {
+			if (!commitDeferred) {
+				let start = () => {};
+				const started = new Promise<void>((resolve) => (start = resolve));
+				commitDeferred = { started, start };
+			}
+			return;
+		}
+		commitDeferred?.start();
+		commitDeferred = null;
 		const batch = pending;
 		const waiters = (inFlightWaiters = pendingWaiters);
 		pending = [];
@@ -210,7 +222,7 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 			assertPgDocName(name);
 			// Appends not yet committed belong to the history too. So that each update is counted exactly once, the
 			// read runs with no commit in flight and none starts until it returns: what is queued now is not in it.
-			while (inFlight) await inFlight;
+			while (inFlight || commitDeferred) await (inFlight ?? commitDeferred?.started);
 			loadsReading++;
 			const queued = pending.filter((u) => u.name === name).map((u) => u.data);
 			let rows: postgres.RowList<postgres.Row[]>;
