@@ -126,7 +126,14 @@ async function writeBatch(sql: Sql, origin: string, batch: PendingUpdate[]): Pro
 export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 	const max = opts.max ?? 4;
 	if (!Number.isInteger(max) || max < 1 || max > 100) throw new Error(`PostgreSQL pool size must be an integer in 1..100 (got ${max})`);
-	const sql = postgres(opts.url, { max, connect_timeout: 5, onnotice: () => {}, fetch_types: false });
+	const sql = postgres(opts.url, {
+		max,
+		connect_timeout: 5,
+		onnotice: () => {},
+		fetch_types: false,
+		// A COMMIT is acknowledged only once it is on disk, whatever the server's default says.
+		connection: { application_name: 'tandem', synchronous_commit: 'on' }
+	});
 	try {
 		await openSchema(sql);
 	} catch (err) {
