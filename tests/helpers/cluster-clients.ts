@@ -124,14 +124,15 @@ export function readMetric(baseUrl: string, runId: string, key: string): Promise
 }
 
 /** Resolves once the series document `doc` holds every step of `steps` (in any chunk). */
-export function waitForSteps(doc: Y.Doc, steps: number[], what: string, timeoutMs = 15_000): Promise<true> {
-	return waitFor(
-		() => {
-			const have = new Set(readSeries(doc).steps);
-			return steps.every((s) => have.has(s));
-		},
-		{ what, events: [[doc, 'update']], timeoutMs }
-	);
+export async function waitForSteps(doc: Y.Doc, steps: number[], what: string, timeoutMs = 15_000): Promise<true> {
+	const missing = () => {
+		const have = new Set(readSeries(doc).steps);
+		return steps.filter((s) => !have.has(s));
+	};
+	return waitFor(() => missing().length === 0, { what, events: [[doc, 'update']], timeoutMs }).catch((e: Error) => {
+		const m = missing();
+		throw new Error(`${e.message}; ${m.length} steps missing: ${m.slice(0, 5).join(', ')}${m.length > 5 ? ` … ${m.at(-1)}` : ''}`);
+	});
 }
 
 /** The `user.name` fields of every awareness state `p` holds from other clients. */
