@@ -1,0 +1,215 @@
+// Failure of a part of a two-instance cluster (issue 14, item 6): an instance SIGKILLed in the middle of ingest
+// through the balancer loses nothing acknowledged and its clients reconnect to the other instance and converge;
+// PostgreSQL or Redis going away answers writes 503 TEMPORARILY_UNAVAILABLE (never 200 for what could not be stored,
+// never 500), reads of loaded data keep working, and service resumes when they come back.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createRandom } from '../src/lib/core/seeded-random';
+import { docNames } from '../src/lib/core/schema';
+import { readNotes } from '../src/lib/core/docs/run';
+import {
+	appendNote,
+	createRun,
+	getOk,
+	logBody,
+	postOk,
+	range,
+	readMetric,
+	synced,
+	useCluster,
+	useClusterClients,
+	useClusterServices,
+	waitForSteps
+} from './helpers/cluster-clients';
+import { createLedger, type CrashServer, type CrashWriter } from './helpers/crash-harness';
+import { createFetchWriter, createSdkWriter } from './helpers/crash-native-writers';
+import { verifyLedger } from './helpers/crash-verify';
+import { callJson } from './helpers/http';
+import { waitFor } from './helpers/wait';
+
+const SEED = Number(process.env.TANDEM_CRASH_SEED ?? 140_006);
+
+const clients = useClusterClients();
+const services = useClusterServices();
+
+/** Writes answered while a backend is down: each must be a 503 TEMPORARILY_UNAVAILABLE with Retry-After. */
+async function expectUnavailable(url: string, path: string, body: unknown): Promise<void> {
+	const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const text = await res.text();
+	expect(res.status, text).toBe(503);
+	expect(JSON.parse(text).error_code, text).toBe('TEMPORARILY_UNAVAILABLE');
+	expect(res.headers.get('retry-after')).toBe('1');
+}
+
+/** POSTs until answered 200 (a refused connection or a 503 is retried), within `timeoutMs`. */
+function postUntilOk(url: string, path: string, body: unknown, what: string, timeoutMs = 30_000) {
+	return waitFor(
+		async () => {
+			const { status, body: answer } = await callJson(url, 'POST', path, { body });
+			if (status === 200) return answer as Record<string, unknown>;
+			if (status !== 503) throw new Error(`${status} ${JSON.stringify(answer)}`);
+			return null;
+		},
+		{ what, timeoutMs, pollMs: 50 }
+	);
+}
+
+describe('an instance killed in the middle of ingest', () => {
+	const cluster = useCluster(services, { instances: 2 });
+
+	it('loses nothing acknowledged, and its clients reconnect through the balancer and converge', { timeout: 150_000 }, async () => {
+		const via = cluster().balancer.url;
+		const victim = 0;
+		const { runId: notesRun } = await createRun(via, 'cluster-kill', 'notes');
+		// Four relay clients through the balancer, placed round robin: which instance each got is read off the balancer.
+		const docs: Y.Doc[] = [];
+		const onVictim: boolean[] = [];
+		for (let i = 0; i < 4; i++) {
+			const before = cluster().balancer.counts()[cluster().url(victim)] ?? 0;
+			const doc = new Y.Doc();
+			await synced(clients.connect(via, docNames.run(notesRun), doc));
+			docs.push(doc);
+			onVictim.push((cluster().balancer.counts()[cluster().url(victim)] ?? 0) > before);
+		}
+		expect(onVictim.filter(Boolean).length).toBe(2);
+		// The writers see only the balancer: a request cut by the kill is resent there, same batch id, at once.
+		const ledger = createLedger();
+		const server: CrashServer = {
+			url: via,
+			up: true,
+			whenUp: () => Promise.resolve(),
+			start: () => cluster().restartInstance(victim),
+			async kill(onKilled) {
+				const killed = cluster().killInstance(victim);
+				onKilled();
+				await killed;
+			},
+			stop: async () => null
+		};
+		const writers: CrashWriter[] = [
+			...(await Promise.all([0, 1, 2].map((i) => createFetchWriter(`fetch${i}`, i, server, ledger, createRandom(SEED + i), 400)))),
+			...[0, 1].map((i) => createSdkWriter(`sdk${i}`, 10 + i, server, ledger, createRandom(SEED + 10 + i), 300))
+		];
+		let acks = 0;
+		ledger.events.on('ack', () => acks++);
+		try {
+			docs.forEach((d, i) => appendNote(d, `before ${i};`));
+			await waitFor(() => acks >= 60, { what: `60 acknowledged writes before the kill (errors: ${ledger.errors.join('; ')})`, timeoutMs: 60_000 });
+			await server.kill(() => {
+				for (const w of writers) w.onServerKilled();
+			});
+			const acksAtKill = acks;
+			// Clients of the dead instance edit while reconnecting; the others edit too.
+			docs.forEach((d, i) => appendNote(d, `after ${i};`));
+			await waitFor(() => acks >= acksAtKill + 60, { what: `60 more acknowledged writes after the kill (errors: ${ledger.errors.join('; ')})`, timeoutMs: 60_000 });
+			for (const w of writers) await w.stop();
+		} finally {
+			for (const w of writers) w.close();
+		}
+		expect(ledger.errors).toEqual([]);
+		const expected = docs.flatMap((_, i) => [`before ${i};`, `after ${i};`]);
+		await waitFor(() => docs.every((d) => expected.every((e) => readNotes(d).includes(e))), {
+			what: 'every relay client converging (the dead instance’s through the other)',
+			events: docs.map((d) => [d, 'update'] as [Y.Doc, string]),
+			timeoutMs: 30_000
+		});
+		expect(new Set(docs.map(readNotes)).size).toBe(1);
+		const survivor = await verifyLedger(cluster().url(1 - victim), ledger);
+		expect({ lost: survivor.lost, duplicated: survivor.duplicated, wrongValue: survivor.wrongValue, unexpected: survivor.unexpected, inconsistent: survivor.inconsistent }).toEqual({
+			lost: [],
+			duplicated: [],
+			wrongValue: [],
+			unexpected: [],
+			inconsistent: []
+		});
+		expect(survivor.ackedByKind.points).toBeGreaterThan(0);
+		console.log(`cluster kill: ${survivor.acked} acknowledged writes checked (${JSON.stringify(survivor.ackedByKind)}), ${survivor.unackedPresent} unacknowledged present, ${survivor.unackedAbsent} absent`);
+		// The killed instance comes back and reads the same from the shared store.
+		await cluster().restartInstance(victim);
+		const restarted = await verifyLedger(cluster().url(victim), ledger);
+		expect({ lost: restarted.lost, duplicated: restarted.duplicated }).toEqual({ lost: [], duplicated: [] });
+		expect(restarted.acked).toBe(survivor.acked);
+	});
+});
+
+describe('PostgreSQL going away', () => {
+	const cluster = useCluster(services, { instances: 2 });
+
+	it('answers writes 503 while it is down, keeps serving loaded reads, and resumes with everything acknowledged', { timeout: 120_000 }, async () => {
+		const [A, B] = [cluster().url(0), cluster().url(1)];
+		const { runId, experimentId } = await createRun(A, 'pg-outage', 'r');
+		await postOk(A, `/api/runs/${runId}/log`, logBody('loss', range(0, 100), 'before'));
+		// Load the run's documents on both instances (what "loaded data" means for each).
+		for (const url of [A, B]) {
+			expect((await getOk<{ run: { run_id: string } }>(url, `/api/runs/${runId}`)).run.run_id).toBe(runId);
+			expect((await readMetric(url, runId, 'loss')).steps).toEqual(range(0, 100));
+		}
+		await services().postgres.kill();
+		const outage = [logBody('loss', range(100, 50), 'during-1'), logBody('loss', range(150, 50), 'during-2')];
+		await expectUnavailable(A, `/api/runs/${runId}/log`, outage[0]);
+		await expectUnavailable(B, `/api/runs/${runId}/log`, outage[1]);
+		await expectUnavailable(B, '/api/runs', { experiment_name: 'pg-outage', run_name: 'new' });
+		for (const url of [A, B]) {
+			expect((await getOk<{ run: { run_id: string } }>(url, `/api/runs/${runId}`)).run.run_id).toBe(runId);
+			expect((await readMetric(url, runId, 'loss')).steps.slice(0, 100)).toEqual(range(0, 100));
+		}
+		await services().postgres.restart();
+		// The writers retry what was refused, unchanged (same batch ids), then write on.
+		await postUntilOk(A, `/api/runs/${runId}/log`, outage[0], 'the first refused batch accepted after the restart');
+		await postUntilOk(B, `/api/runs/${runId}/log`, outage[1], 'the second refused batch accepted after the restart');
+		await postUntilOk(B, `/api/runs/${runId}/log`, logBody('loss', range(200, 50), 'after'), 'a new batch after the restart');
+		const series = new Y.Doc();
+		await synced(clients.connect(A, docNames.series(runId, 'loss'), series));
+		await waitForSteps(series, range(0, 250), 'every point on a client of A');
+		for (const url of [A, B]) {
+			await waitFor(async () => (await readMetric(url, runId, 'loss')).steps.length === 250, { what: `all 250 points on ${url}` });
+			const h = await readMetric(url, runId, 'loss');
+			expect(h.steps).toEqual(range(0, 250)); // each exactly once, in order
+			expect(h.values).toEqual(range(0, 250).map((s) => s / 4));
+		}
+		const { runs } = await getOk<{ runs: Array<{ run_id: string }> }>(B, `/api/experiments/${experimentId}/runs`);
+		expect(runs.map((r) => r.run_id)).toContain(runId);
+	});
+});
+
+describe('Redis going away', () => {
+	const cluster = useCluster(services, { instances: 2 });
+
+	it('answers writes 503 while it is down; once back, writes succeed and both instances converge', { timeout: 120_000 }, async () => {
+		const [A, B] = [cluster().url(0), cluster().url(1)];
+		const { runId } = await createRun(A, 'redis-outage', 'r');
+		await postOk(A, `/api/runs/${runId}/log`, logBody('a', [0]));
+		await postOk(B, `/api/runs/${runId}/log`, logBody('b', [0]));
+		// A client on each instance watches what the other instance writes.
+		const seenOnB = new Y.Doc();
+		const seenOnA = new Y.Doc();
+		const notesA = new Y.Doc();
+		const notesB = new Y.Doc();
+		await Promise.all([
+			synced(clients.connect(B, docNames.series(runId, 'a'), seenOnB)),
+			synced(clients.connect(A, docNames.series(runId, 'b'), seenOnA)),
+			synced(clients.connect(A, docNames.run(runId), notesA)),
+			synced(clients.connect(B, docNames.run(runId), notesB))
+		]);
+		await services().redis.kill();
+		await expectUnavailable(A, `/api/runs/${runId}/log`, logBody('a', range(1, 10), 'a-during'));
+		await expectUnavailable(B, `/api/runs/${runId}/log`, logBody('b', range(1, 10), 'b-during'));
+		appendNote(notesA, 'A while Redis was down;');
+		appendNote(notesB, 'B while Redis was down;');
+		await services().redis.restart();
+		await postUntilOk(A, `/api/runs/${runId}/log`, logBody('a', range(1, 10), 'a-during'), 'A accepting writes after Redis is back');
+		await postUntilOk(B, `/api/runs/${runId}/log`, logBody('b', range(1, 10), 'b-during'), 'B accepting writes after Redis is back');
+		// New writes too: until each instance's fanout has reconnected, a 503 is the right answer; then 200.
+		await postUntilOk(A, `/api/runs/${runId}/log`, logBody('a', range(11, 10), 'a-after'), 'a new write on A after Redis is back');
+		await postUntilOk(B, `/api/runs/${runId}/log`, logBody('b', range(11, 10), 'b-after'), 'a new write on B after Redis is back');
+		await waitForSteps(seenOnB, range(0, 21), "A's points on a client of B", 30_000);
+		await waitForSteps(seenOnA, range(0, 21), "B's points on a client of A", 30_000);
+		const both = ['A while Redis was down;', 'B while Redis was down;'];
+		await waitFor(() => both.every((t) => readNotes(notesA).includes(t) && readNotes(notesB).includes(t)), {
+			what: "each relay client seeing the other's outage edit",
+			events: [[notesA, 'update'], [notesB, 'update']],
+			timeoutMs: 30_000
+		});
+		for (const key of ['a', 'b']) for (const url of [A, B]) expect((await readMetric(url, runId, key)).steps).toEqual(range(0, 21));
+	});
+});
