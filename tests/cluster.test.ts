@@ -143,6 +143,17 @@ describe('two instances', () => {
 		await waitFor(async () => (await tagOnA()) === 'vision', { what: "runs/get on A showing B's tag", timeoutMs: 5_000 });
 	});
 
+	it('a run created on B takes writes on A at once (an MLflow client behind round robin: create_run, then log_batch)', async () => {
+		const { experiment_id: exp } = await postOk<{ experiment_id: string }>(B, '/api/2.0/mlflow/experiments/create', { name: 'read-your-writes' });
+		const refused: string[] = [];
+		for (let i = 0; i < 20; i++) {
+			const { run } = await postOk<{ run: { info: { run_id: string } } }>(B, '/api/2.0/mlflow/runs/create', { experiment_id: exp, run_name: `r${i}`, start_time: Date.now() });
+			const logged = await callJson(A, 'POST', '/api/2.0/mlflow/runs/log-batch', { body: { run_id: run.info.run_id, metrics: [{ key: 'm', value: i, timestamp: Date.now(), step: 0 }] } });
+			if (logged.status !== 200) refused.push(`r${i}: ${logged.status} ${JSON.stringify(logged.body)}`);
+		}
+		expect(refused).toEqual([]);
+	});
+
 	it('an artifact uploaded through A downloads through B, bytes equal', async () => {
 		const { runId, experimentId } = await createRun(A, 'artifacts', 'r');
 		const bytes = randomBytes(3 * 1024 * 1024 + 17);
