@@ -223,7 +223,8 @@ describe('refusals at startup', () => {
 
 	it('gives up on an unreachable Redis or S3 the same way, and at once on a bucket that does not exist', async () => {
 		const port = await freePort();
-		const redisDown = await refusedStart(['--store', storeUrl, '--fanout', `redis://127.0.0.1:${port}`, '--connect-timeout', '2s'], S3_ENV);
+		// As compose.yaml sets it: TANDEM_CONNECT_TIMEOUT.
+		const redisDown = await refusedStart(['--store', storeUrl, '--fanout', `redis://127.0.0.1:${port}`], { ...S3_ENV, TANDEM_CONNECT_TIMEOUT: '2s' });
 		expect(redisDown.code).toBe('1');
 		expect(redisDown.output).toContain(`tandem: failed to start: cannot reach Redis at redis://127.0.0.1:${port} (gave up after 2 s, `);
 		const s3Down = await refusedStart(['--blobs', `s3://bucket/p?endpoint=http://127.0.0.1:${port}`, '--connect-timeout', '2s'], S3_ENV);
