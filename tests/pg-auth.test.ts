@@ -201,6 +201,24 @@ describe('auth on PostgreSQL shared by two instances', () => {
 		}
 	});
 
+	it('catches up without poll() when its listening connection was cut (it reads the version on listening again)', async () => {
+		const url = await freshDb();
+		const a = await openPgAuthStore(url);
+		const b = await openPgAuthStore(url);
+		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		try {
+			const cut = await raw<{ ok: boolean }[]>`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+				WHERE datname = current_database() AND application_name = 'tandem-auth' AND query ILIKE 'listen%'`;
+			expect(cut.length).toBe(2);
+			await a.addUser('after-cut', false);
+			await waitFor(() => b.getUser('after-cut'), { timeoutMs: 5000, what: 'B reloading after its LISTEN reconnected' });
+		} finally {
+			await raw.end({ timeout: 5 });
+			await a.close();
+			await b.close();
+		}
+	});
+
 	it('lets PostgreSQL decide between two instances adding one user name or one token label at once', async () => {
 		const url = await freshDb();
 		const a = await openPgAuthStore(url);
