@@ -19,7 +19,7 @@ async function post(url: string, body: string): Promise<void> {
 	await res.arrayBuffer();
 }
 
-async function createRun(server: ChildServer, name: string): Promise<string> {
+async function createRun(server: Pick<ChildServer, 'url'>, name: string): Promise<string> {
 	const res = await fetch(`${server.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_name: 'bench', run_name: name }) });
 	return ((await res.json()) as { run_id: string }).run_id;
 }
@@ -38,9 +38,12 @@ function batchBody(start: number, size: number, key = 'loss'): string {
 	return JSON.stringify({ metrics });
 }
 
-/** Points/s logging `total` points in batches of `size` with `concurrency` requests in flight. */
-async function ingestThroughput(server: ChildServer, size: number, total: number, concurrency: number, columnar = false): Promise<{ pps: number; runId: string; points: number }> {
-	const runId = await createRun(server, `batch-${size}`);
+/**
+ * Points/s logging `total` points in batches of `size` with `concurrency` requests in flight, to a new run or to
+ * `existingRun` (bench/cluster.ts: a run every instance behind the balancer already knows).
+ */
+export async function ingestThroughput(server: Pick<ChildServer, 'url'>, size: number, total: number, concurrency: number, columnar = false, existingRun?: string): Promise<{ pps: number; runId: string; points: number }> {
+	const runId = existingRun ?? (await createRun(server, `batch-${size}`));
 	const url = `${server.url}/api/runs/${runId}/log`;
 	const batches = Math.ceil(total / size);
 	const bodies = Array.from({ length: Math.min(batches, 64) }, (_, i) => (columnar ? columnarBody : batchBody)(i * size, size));
@@ -75,13 +78,16 @@ function percentile(xs: number[], p: number): number {
 	return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-/** Ingest -> other client latency while a background writer logs ~`rate` points/s to another run. */
-async function liveLatency(server: ChildServer, rate: number, samples: number): Promise<{ p50: number; p99: number; achievedRate: number }> {
+/**
+ * Ingest -> other client latency while a background writer logs ~`rate` points/s to another run; the client watches
+ * through `watch` (another instance of a cluster, bench/cluster.ts), by default the server written to.
+ */
+export async function liveLatency(server: Pick<ChildServer, 'url'>, rate: number, samples: number, watch: Pick<ChildServer, 'url'> = server): Promise<{ p50: number; p99: number; achievedRate: number }> {
 	const bgRun = await createRun(server, 'background');
 	const fgRun = await createRun(server, 'foreground');
 	await post(`${server.url}/api/runs/${fgRun}/log`, batchBody(0, 1, 'live'));
 	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(server.url.replace('http', 'ws') + '/sync', docNames.series(fgRun, 'live'), doc, { WebSocketPolyfill: WebSocket as never });
+	const provider = new WebsocketProvider(watch.url.replace('http', 'ws') + '/sync', docNames.series(fgRun, 'live'), doc, { WebSocketPolyfill: WebSocket as never });
 	await new Promise<void>((r) => provider.once('sync', () => r()));
 	let stop = false;
 	let bgPoints = 0;

@@ -70,12 +70,13 @@ export async function descendants(pid: number): Promise<number[]> {
 	return out;
 }
 
-export async function startMlflow(dir: string): Promise<{ target: Target; proc: ChildProcess }> {
+/** `opts.artifactsDestination` (default `<dir>/artifacts`) and `opts.env` (e.g. an S3 store's endpoint and keys) serve bench/cluster.ts. */
+export async function startMlflow(dir: string, opts: { artifactsDestination?: string; env?: Record<string, string> } = {}): Promise<{ target: Target; proc: ChildProcess }> {
 	const port = await freePort();
 	const proc = spawn(
 		path.join(root, '.venv-bench', 'bin', 'mlflow'),
-		['server', '--backend-store-uri', `sqlite:///${dir}/mlflow.db`, '--artifacts-destination', `${dir}/artifacts`, '--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
-		{ cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1' } }
+		['server', '--backend-store-uri', `sqlite:///${dir}/mlflow.db`, '--artifacts-destination', opts.artifactsDestination ?? `${dir}/artifacts`, '--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
+		{ cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1', ...opts.env } }
 	);
 	let err = '';
 	proc.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
@@ -112,7 +113,7 @@ export async function withRssSampling<T>(target: Target, fn: () => Promise<T>): 
 }
 
 /** The artifact round trip with the server's RSS sampled. */
-const artifactFigures = (target: Target, mb: number) =>
+export const artifactFigures = (target: Target, mb: number) =>
 	withRssSampling(target, () => step<{ upload_mb_s: number; download_mb_s: number }>(target, ['artifacts', String(mb)]));
 
 async function measure(target: Target, quick: boolean) {

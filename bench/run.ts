@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only core|ui|table|charts|mlflow|models|load|auth|presence]`: measures the figures the issues name and prints tables.
+// `npm run bench [-- --quick] [-- --only core|ui|table|charts|mlflow|models|load|auth|presence|cluster]`: measures the figures the issues name and prints tables.
 import { printTable } from './table';
 import { runCoreBench } from './core';
 import { runMlflowCompareBench } from './mlflow';
@@ -9,6 +9,7 @@ import { runWorkspaceBench } from './ui-workspace';
 import { runLoadBench } from './load';
 import { runAuthOverheadBench } from './auth-overhead';
 import { runPresenceBench } from './presence';
+import { runClusterBench } from './cluster';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -23,6 +24,7 @@ if (!only || only === 'models') printTable('MLflow Models: Tandem vs mlflow serv
 if (!only || only === 'load') printTable('Load: live clients during heavy ingest (issue 11)', await runLoadBench({ quick, args }));
 if (!only || only === 'auth') printTable('Access control: overhead of a user and a Bearer token (issue 11)', await runAuthOverheadBench({ quick }));
 if (!only || only === 'presence') printTable('Presence and review sessions (issue 13)', await runPresenceBench({ quick }));
+if (!only || only === 'cluster') printTable('Beyond one machine: two instances on PostgreSQL + Redis + S3 vs the embedded store (issue 14)', await runClusterBench({ quick }));
 
 // Child processes' pipes may keep the event loop alive after their servers were stopped: the tables are printed.
 process.exit(0);
