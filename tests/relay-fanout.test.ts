@@ -201,6 +201,19 @@ describe.each(buses)('relays joined by a fanout: %s', (_name, makeBus) => {
 		expect(again[0].metrics.loss.last).toBe(1);
 	});
 
+	it('reads its writes across relays: what one relay acknowledged, the other reads at once', async () => {
+		const [r1, r2] = await startRelays(await makeBus(), 2);
+		const held = await r2.relay.open(ROOM); // loaded on relay 2, so it must hear of relay 1's writes
+		try {
+			for (let i = 0; i < 30; i++) {
+				await r1.relay.transact([ROOM], ([doc]) => appendNote(doc, `${i};`));
+				expect(await readRelayDoc(r2, ROOM, (doc) => readNotes(doc).endsWith(`${i};`))).toBe(true);
+			}
+		} finally {
+			held.release();
+		}
+	});
+
 	it('applies what was published while a room was loading', async () => {
 		const [r1, r2] = await startRelays(await makeBus(), 2);
 		const a = connect(r1);

@@ -3,7 +3,8 @@
 // [FO3] one publisher's messages arrive in publish order, exactly once  [FO4] several publishers at once: each one's order holds
 // [FO5] unsubscribing stops delivery to that listener  [FO6] close: publishing afterwards rejects, nothing more arrives
 // [FO7] invalid messages are refused  [FO8] an outage: publish rejects with FanoutUnavailableError; once the bus is
-// back every instance's onGap fires and messages flow again
+// back every instance's onGap fires and messages flow again  [FO9] catchUp: once it resolves, everything the bus had
+// accepted before the call has been delivered; on a closed instance it rejects
 import { afterEach, describe, expect, it } from 'vitest';
 import { FanoutUnavailableError, type Fanout, type FanoutMessage } from './fanout';
 
@@ -157,6 +158,21 @@ export function runFanoutContract(name: string, make: () => Promise<FanoutFixtur
 				{ doc: 'd', kind: 'update', data: [1, 2] }
 			] as unknown as FanoutMessage[];
 			for (const m of bad) await expect(a.publish(m)).rejects.toBeInstanceOf(TypeError);
+		});
+
+		it('[FO9] catchUp: everything accepted before the call has been delivered when it resolves', async () => {
+			const bus = await open();
+			const [a, b] = [await bus.connect(), await bus.connect()];
+			const got = record(b);
+			await b.catchUp(); // nothing published: resolves
+			for (let round = 1; round <= 20; round++) {
+				await Promise.all(Array.from({ length: 10 }, (_, i) => a.publish(numbered('d', round * 10 + i))));
+				await b.catchUp();
+				expect(got.length).toBe(round * 10);
+			}
+			await a.catchUp(); // its own messages only: resolves too
+			await b.close();
+			await expect(b.catchUp()).rejects.toBeInstanceOf(FanoutUnavailableError);
 		});
 
 		it('[FO8] an outage: publish rejects, onGap fires on every instance when the bus is back, messages flow again', async () => {

@@ -30,6 +30,12 @@ export interface Fanout {
 	 * read them): whoever holds state fed by the fanout must re-read it from the store. Returns `off`.
 	 */
 	onGap(fn: () => void): () => void;
+	/**
+	 * Resolves once every message the bus had accepted when it was called (from any instance) has been delivered to
+	 * this instance's subscribers: a write acknowledged on another instance is then visible here (read your writes
+	 * across instances). Rejects with FanoutUnavailableError when the bus cannot be reached.
+	 */
+	catchUp(): Promise<void>;
 	/** Stops reading and releases connections. Publishing afterwards rejects. */
 	close(): Promise<void>;
 }

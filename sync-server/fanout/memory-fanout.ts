@@ -54,6 +54,12 @@ export function createMemoryHub(): MemoryHub {
 					deliver(member, { doc: message.doc, kind: message.kind, data: message.data.slice() });
 					return Promise.resolve();
 				},
+				catchUp() {
+					if (closed) return Promise.reject(new FanoutUnavailableError('fanout is closed'));
+					if (!reachable) return Promise.reject(new FanoutUnavailableError('the in-process hub is unreachable'));
+					// Deliveries are microtasks queued at publish time: all of them have run before the next macrotask.
+					return new Promise((resolve) => setImmediate(resolve));
+				},
 				subscribe(fn) {
 					member.subscribers.add(fn);
 					return () => void member.subscribers.delete(fn);

@@ -92,6 +92,15 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 	const last = await sub.sendCommand<Array<[string, unknown]>>(['XREVRANGE', FANOUT_STREAM, '+', '-', 'COUNT', '1']);
 	let lastId = last.length > 0 ? last[0][0] : '0-0';
 
+	/** catchUp calls waiting for the reader to pass a stream id. */
+	let waiters: Array<{ id: string; resolve: () => void; reject: (e: Error) => void }> = [];
+	const releaseWaiters = (error?: Error) => {
+		const due = error ? waiters : waiters.filter((w) => compareStreamIds(w.id, lastId) <= 0);
+		if (due.length === 0) return;
+		waiters = error ? [] : waiters.filter((w) => !due.includes(w));
+		for (const w of due) (error ? w.reject(error) : w.resolve());
+	};
+
 	const untilReady = () =>
 		new Promise<void>((resolve) => {
 			const done = () => {
@@ -139,6 +148,7 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 		while (!closed) {
 			if (!sub.isReady) {
 				lost = true;
+				releaseWaiters(new FanoutUnavailableError('lost the connection to redis'));
 				await untilReady();
 				continue;
 			}
@@ -157,6 +167,7 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 					lastId = id.toString();
 					deliver(fields);
 				}
+				releaseWaiters();
 				if (await trimmedAfter(before)) fireGap('entries were trimmed before they were read');
 			} catch (e) {
 				if (closed) break;
@@ -189,6 +200,19 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 				}
 			);
 		},
+		async catchUp() {
+			if (closed || !pub.isReady) throw new FanoutUnavailableError(closed ? 'fanout is closed' : 'redis is unreachable');
+			// The newest entry, asked on the publishing connection (the reader's is blocked in XREAD).
+			let tail: Array<[string, unknown]>;
+			try {
+				tail = await pub.sendCommand<Array<[string, unknown]>>(['XREVRANGE', FANOUT_STREAM, '+', '-', 'COUNT', '1']);
+			} catch (e) {
+				throw new FanoutUnavailableError(`redis did not answer: ${(e as Error).message}`);
+			}
+			const id = tail.length > 0 ? tail[0][0] : '0-0';
+			if (compareStreamIds(id, lastId) <= 0) return;
+			await new Promise<void>((resolve, reject) => waiters.push({ id, resolve, reject }));
+		},
 		subscribe(fn) {
 			subscribers.add(fn);
 			return () => void subscribers.delete(fn);
@@ -202,6 +226,7 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 			closed = true;
 			subscribers.clear();
 			gapListeners.clear();
+			releaseWaiters(new FanoutUnavailableError('fanout is closed'));
 			sub.destroy();
 			await reading;
 			if (pub.isReady) await pub.close().catch(() => pub.destroy());

@@ -1,6 +1,7 @@
 // Joins one relay's rooms to a Fanout (DESIGN §6): what other instances publish is applied to the loaded room,
 // buffered for a loading one, and announced ('doc-changed') either way; on a gap every room re-reads the store
-// and 'resync' tells caches to drop what they read from documents not loaded here.
+// and 'resync' tells caches to drop what they read from documents not loaded here. The relay waits for catchUp
+// before it opens a document, so a write acknowledged by any instance is seen by the next read on every other.
 import * as Y from 'yjs';
 import type { DocStore } from '../store/doc-store';
 import { REMOTE_ORIGIN, type Room } from '../relay/room';
@@ -23,6 +24,11 @@ export interface RelayLink {
 	startLoading(name: string): (kind: FanoutKind, data: Uint8Array) => Promise<void>;
 	/** The load of `name` ended: applies what was buffered to `room` (null: the load failed, dropped). */
 	endLoading(name: string, room: Room | null): void;
+	/**
+	 * Resolves once what other instances had acknowledged is applied here (Fanout.catchUp). With the bus unreachable
+	 * it resolves at once: reads go on with what this instance holds, and writes fail on their publish.
+	 */
+	catchUp(): Promise<void>;
 	/** Stops receiving (the fanout itself stays open: whoever made it closes it). */
 	close(): void;
 }
@@ -82,6 +88,7 @@ export function linkRelayToFanout(opts: RelayLinkOptions): RelayLink {
 			buffered.delete(name);
 			if (room) for (const message of messages) apply(room, message);
 		},
+		catchUp: () => fanout.catchUp().catch(() => {}),
 		close() {
 			for (const off of offs) off();
 			buffered.clear();

@@ -211,7 +211,13 @@ export function createRelay(opts: RelayOptions): Relay {
 		});
 	}
 
+	/** With a fanout, waits first until what other instances had acknowledged is applied here (see Fanout.catchUp). */
 	async function open(name: string): Promise<RoomHandle> {
+		if (link) await link.catchUp();
+		return openCaughtUp(name);
+	}
+
+	async function openCaughtUp(name: string): Promise<RoomHandle> {
 		if (!opts.isValidDocName(name)) throw new Error(`invalid document name '${name}'`);
 		const room = await acquire(name);
 		let held = true;
@@ -225,7 +231,8 @@ export function createRelay(opts: RelayOptions): Relay {
 	}
 
 	async function transact<T>(names: string[], fn: (docs: Y.Doc[]) => T, origin: unknown = SERVER_ORIGIN): Promise<T> {
-		const settled = await Promise.allSettled(names.map(open));
+		if (link) await link.catchUp();
+		const settled = await Promise.allSettled(names.map((name) => openCaughtUp(name)));
 		const handles = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
 		// With a fanout: the publishes of this block's updates, which the result waits for.
 		const publishes: Promise<void>[] | null = link ? [] : null;
