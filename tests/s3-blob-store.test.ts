@@ -267,15 +267,16 @@ describe('S3 blob store on moto', () => {
 		const missing = await rejection(createS3BlobStore({ url: s3.url('no-such-bucket'), credentials: S3_TEST_CREDENTIALS }));
 		expect((missing as Error).message).toMatch(/S3 bucket "no-such-bucket" does not exist/);
 		const bad: Array<[string, RegExp]> = [
-			['http://bucket/x', /scheme must be s3:/],
-			['s3://Bad_Bucket/x', /not a valid bucket name/],
-			['s3://bucket/a//b', /prefix segment ""/],
-			['s3://bucket/../x', /prefix segment/],
-			['s3://bucket/x?endpoint=ftp://h', /endpoint must be an http\(s\) origin/],
-			['s3://bucket/x?path_style=maybe', /path_style must be/],
-			['s3://bucket/x?regoin=eu-west-1', /unknown parameter "regoin"/],
-			['s3://key:secret@bucket/x', /credentials do not belong in the URL/],
-			['not a url', /expected s3:\/\/bucket\/prefix/]
+			['http://bucket/x', /expected an s3:\/\/ URL/],
+			['s3://Bad_Bucket/x', /may hold only lowercase letters/],
+			['s3://bucket/a//b', /has an empty segment/],
+			['s3://bucket/../x', /must not contain '\.' or '\.\.' segments/],
+			['s3://bucket/x?endpoint=ftp://h', /endpoint must be http:\/\/ or https:\/\//],
+			['s3://bucket/x?path_style=maybe', /path_style must be 1 or 0/],
+			['s3://bucket/x?regoin=eu-west-1', /unknown query parameter 'regoin'/],
+			['s3://key:secret@bucket/x', /put no credentials in the URL/],
+			['not a url', /the URL contains whitespace/],
+			['s3:bucket', /names no bucket \(expected the form s3:\/\/bucket\/prefix/]
 		];
 		for (const [url, why] of bad) {
 			expect(() => readS3Url(url), url).toThrow(why);
