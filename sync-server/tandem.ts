@@ -9,6 +9,7 @@ import path from 'node:path';
 import { isScope, parseTtl } from '../src/lib/core/access';
 import { AuthError, openAuthStore, type AuthStore } from './auth/auth-store';
 import { tokenJson } from './auth/auth-api';
+import { parsePostgresUrl } from '../src/lib/core/backend-urls';
 
 const USAGE = `usage: npm run tandem -- <command> [--data DIR | --store postgres://…]
   user add NAME [--admin]       add a user (the first one should be an admin)
@@ -62,9 +63,16 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, out: (l
 	const dataDir = path.resolve(flag('--data') ?? env.TANDEM_DATA ?? 'tandem-data');
 	const pgUrl = flag('--store') ?? env.TANDEM_STORE;
 	let store: AuthStore;
-	if (pgUrl && /^postgres(ql)?:\/\//.test(pgUrl)) store = await (await import('./auth/pg-auth-store')).openPgAuthStore(pgUrl);
-	else if (pgUrl) throw new UsageError(`--store must be a postgres:// URL, not '${pgUrl}'`);
-	else store = openAuthStore(path.join(dataDir, 'auth.db'));
+	if (pgUrl) {
+		// The server's own parser: the same precise errors, and a password is never echoed.
+		let url: string;
+		try {
+			url = parsePostgresUrl(pgUrl, flag('--store') !== undefined ? '--store' : 'TANDEM_STORE').url;
+		} catch (e) {
+			throw new UsageError((e as Error).message);
+		}
+		store = await (await import('./auth/pg-auth-store')).openPgAuthStore(url);
+	} else store = openAuthStore(path.join(dataDir, 'auth.db'));
 	try {
 		const [noun, verb, arg] = words;
 		const need = (v: string | undefined, what: string) => {
