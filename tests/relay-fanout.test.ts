@@ -18,6 +18,9 @@ import type { RelayOptions } from '../sync-server/relay/relay';
 import { createRunRowCache } from '../sync-server/tracking/run-rows';
 import { createRun } from '../src/lib/core/docs/experiment';
 import { setMetricSummaries } from '../src/lib/core/docs/live';
+import { appendSeriesChunk, readSeries } from '../src/lib/core/docs/series';
+import { createOverviewStore } from '../sync-server/tracking/series-overviews';
+import { readDocs } from '../sync-server/tracking/doc-access';
 import { startRedis, type TestRedis } from './helpers/redis';
 import { docNames } from '../src/lib/core/schema';
 import { readNotes, readNotesText } from '../src/lib/core/docs/run';
@@ -199,6 +202,21 @@ describe.each(buses)('relays joined by a fanout: %s', (_name, makeBus) => {
 		await waitFor(() => rows.readFrozen('1') === null, { what: "relay 1's write thaws relay 2's rows" });
 		const again = await r2.relay.transact(names, ([exp, live]) => rows.read('1', exp, live));
 		expect(again[0].metrics.loss.last).toBe(1);
+	});
+
+	it("drops the other relay's series overview when one relay logs points to the series", async () => {
+		const [r1, r2] = await startRelays(await makeBus(), 2);
+		const name = docNames.series(RUN_ID, 'loss');
+		const points = (from: number, n: number) => {
+			const steps = Float64Array.from({ length: n }, (_, i) => from + i);
+			return { steps, timestamps: steps.slice(), values: steps.slice() };
+		};
+		const maxOf = async () => Math.max(...(await overviews.read(RUN_ID, 'loss', 100)).values);
+		await r1.relay.transact([name], ([doc]) => appendSeriesChunk(doc, points(0, 10)));
+		const overviews = createOverviewStore({ readHistory: () => readDocs(r2.relay, [name], ([doc]) => readSeries(doc)), events: r2.relay });
+		expect(await maxOf()).toBe(9);
+		await r1.relay.transact([name], ([doc]) => appendSeriesChunk(doc, points(10, 10)));
+		await waitFor(async () => (await maxOf()) === 19, { what: "relay 1's points in relay 2's overview" });
 	});
 
 	it('reads its writes across relays: what one relay acknowledged, the other reads at once', async () => {

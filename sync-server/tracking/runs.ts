@@ -62,7 +62,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 	// A run's notes are its note tag: every read below first settles the copies of relay edits that are due.
 	const notes = createNotesMirror(access, access.on ? (access as NotesEvents) : undefined);
 	const series = createSeriesReader(access);
-	const overviewStore = createOverviewStore({ readHistory: (runId, key) => series.history(runId, key) });
+	const overviewStore = createOverviewStore({ readHistory: (runId, key) => series.history(runId, key), events: access.on ? (access as RoomEvents) : undefined });
 	const runCounts = createDocMemo<RunCounts>();
 	const views = createViewReader();
 	/** Experiments written to lately, whose rows are read again in the background (see keepRowsRead). */

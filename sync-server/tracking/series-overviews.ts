@@ -1,8 +1,11 @@
 // The server's in-memory series overviews (core/series/overview.ts), one per `run/key`, kept up to date as points are
 // logged (runs.log is the one place every API's points land) so a chart workspace's hundreds of series answer without
 // reading their documents. Bounded by bytes, least recently used dropped first; a series not held is read from its
-// documents on first request and kept.
+// documents on first request and kept. With several instances, a series another instance logged to (the relay's
+// 'doc-changed') is dropped, and read again from its documents when next asked for; 'resync' drops them all.
 import type * as Y from 'yjs';
+import { parseDocName } from '../../src/lib/core/schema';
+import type { RoomEvents } from './run-rows';
 import type { SeriesColumns } from '../../src/lib/core/chunk';
 import { readSeries } from '../../src/lib/core/docs/series';
 import { createOverview, foldOverview, readOverview, readOverviewBytes, type SeriesOverview } from '../../src/lib/core/series/overview';
@@ -14,6 +17,8 @@ export interface OverviewStoreOptions {
 	/** Every point of a series (all parts), from its documents. */
 	readHistory(runId: string, key: string): Promise<SeriesColumns>;
 	maxBytes?: number;
+	/** The relay's events: which series other instances wrote to (their points never pass through noteAppended here). */
+	events?: RoomEvents;
 }
 
 export function createOverviewStore(opts: OverviewStoreOptions) {
@@ -22,8 +27,27 @@ export function createOverviewStore(opts: OverviewStoreOptions) {
 	const held = new Map<string, SeriesOverview>();
 	let bytes = 0;
 	/** Series being read from their documents: a write meanwhile marks its read stale (it may have missed the write). */
-	const reading = new Map<string, { stale: boolean; done: Promise<SeriesOverview> }>();
+	const reading = new Map<string, { stale: boolean; elsewhere: boolean; done: Promise<SeriesOverview> }>();
 	const id = (runId: string, key: string) => `${runId}/${key}`;
+
+	/** Another instance wrote to series `name`: what is held (or being read) here may lack its points. */
+	function dropWrittenElsewhere(name: string): void {
+		const ov = held.get(name);
+		if (ov) {
+			held.delete(name);
+			bytes -= readOverviewBytes(ov);
+		}
+		// The read in progress answers its caller (it is as fresh as when it started) but is not kept.
+		const entry = reading.get(name);
+		if (entry) entry.elsewhere = true;
+	}
+	opts.events?.on('doc-changed', (docName) => {
+		const ref = parseDocName(String(docName));
+		if (ref?.kind === 'series') dropWrittenElsewhere(id(ref.runId, ref.key));
+	});
+	opts.events?.on('resync', () => {
+		for (const name of [...held.keys(), ...reading.keys()]) dropWrittenElsewhere(name);
+	});
 
 	function keep(name: string, ov: SeriesOverview): void {
 		if (held.has(name)) return;
@@ -77,12 +101,12 @@ export function createOverviewStore(opts: OverviewStoreOptions) {
 			} else {
 				let entry = reading.get(name);
 				if (!entry) {
-					entry = { stale: false, done: null as unknown as Promise<SeriesOverview> };
+					entry = { stale: false, elsewhere: false, done: null as unknown as Promise<SeriesOverview> };
 					reading.set(name, entry);
 					entry.done = build(runId, key, name).finally(() => reading.delete(name));
 				}
 				ov = await entry.done;
-				keep(name, ov);
+				if (!entry.elsewhere) keep(name, ov);
 			}
 			return readOverview(ov, points);
 		},
