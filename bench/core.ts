@@ -38,12 +38,9 @@ function batchBody(start: number, size: number, key = 'loss'): string {
 	return JSON.stringify({ metrics });
 }
 
-/**
- * Points/s logging `total` points in batches of `size` with `concurrency` requests in flight, to a new run or to
- * `existingRun` (bench/cluster.ts: a run every instance behind the balancer already knows).
- */
-export async function ingestThroughput(server: Pick<ChildServer, 'url'>, size: number, total: number, concurrency: number, columnar = false, existingRun?: string): Promise<{ pps: number; runId: string; points: number }> {
-	const runId = existingRun ?? (await createRun(server, `batch-${size}`));
+/** Points/s logging `total` points in batches of `size` with `concurrency` requests in flight (bench/cluster.ts too). */
+export async function ingestThroughput(server: Pick<ChildServer, 'url'>, size: number, total: number, concurrency: number, columnar = false): Promise<{ pps: number; runId: string; points: number }> {
+	const runId = await createRun(server, `batch-${size}`);
 	const url = `${server.url}/api/runs/${runId}/log`;
 	const batches = Math.ceil(total / size);
 	const bodies = Array.from({ length: Math.min(batches, 64) }, (_, i) => (columnar ? columnarBody : batchBody)(i * size, size));
