@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type { FanoutKind, FanoutMessage } from '../fanout/fanout';
 import { readDocSchema, type DocSchema } from '../../src/lib/core/docs/update-guard';
-import type { DocStore } from '../store/doc-store';
+import { StoreUnavailableError, type DocStore } from '../store/doc-store';
 import { CloseCode, sendTo, type Connection } from './socket';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MAX_AWARENESS_ENTRIES, type ClientMessage } from './protocol';
 import { createAwarenessGate, type AwarenessLimits } from './awareness';
@@ -127,6 +127,23 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 	};
 
 	/**
+	 * store.flush(), asked again while the store is unreachable (StoreUnavailableError: it keeps what was appended,
+	 * queued), backing off up to 1 s: what a refused write left in the doc still reaches sockets and other instances
+	 * once it is durable, and what follows it (which depends on it) is never sent without it.
+	 */
+	const durable = (): Promise<void> =>
+		store.flush().catch(async (e: Error) => {
+			for (let waitMs = 50; e instanceof StoreUnavailableError; waitMs = Math.min(2 * waitMs, 1_000)) {
+				await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+				try {
+					return await store.flush();
+				} catch (again) {
+					e = again as Error;
+				}
+			}
+			throw e;
+		});
+	/**
 	 * Runs `fn` once everything appended so far is committed, in order. What the server writes reaches clients only
 	 * once it is durable: a crash can then never leave a client holding server-written items the server lost, which
 	 * the update guard would refuse when that client syncs again (and go on refusing from its IndexedDB copy).
@@ -134,7 +151,7 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 	let committed: Promise<void> = Promise.resolve();
 	const afterCommit = (fn: () => void) => {
 		committed = committed
-			.then(() => store.flush())
+			.then(durable)
 			.then(fn, (e: Error) => log(`not sending an uncommitted change of ${name}: ${e.message}`));
 	};
 
@@ -145,7 +162,7 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 	 * in append order; local sends that wait for the commit do not wait for the publish.
 	 */
 	const publishAfterCommit = (update: Uint8Array) => {
-		const flushed = committed.then(() => store.flush());
+		const flushed = committed.then(durable);
 		committed = flushed.then(
 			() => {},
 			() => {}
