@@ -83,3 +83,29 @@ it('redis: an unreachable server is a FanoutUnavailableError at start', async ()
 	await expect(createRedisFanout({ url: redis.url })).rejects.toBeInstanceOf(FanoutUnavailableError);
 	await expect(createRedisFanout({ url: 'http://127.0.0.1:1' })).rejects.toThrow(/redis:\/\//);
 });
+
+it('redis: a publish redis refused makes the other instances resync (a gap entry) once it takes entries again', async () => {
+	redis = await startRedis();
+	const [a, b] = [await createRedisFanout({ url: redis.url }), await createRedisFanout({ url: redis.url })];
+	const admin = createClient({ url: redis.url });
+	await admin.connect();
+	try {
+		let gaps = 0;
+		b.onGap(() => gaps++);
+		const got: string[] = [];
+		b.subscribe((m) => got.push(m.doc));
+		await a.publish({ doc: 'first', kind: 'update', data: new Uint8Array([1]) });
+		await waitFor(() => got.includes('first'), { what: 'the first message' });
+		// Redis refuses writes (out of memory) but stays connected: only A knows a message was lost.
+		await admin.configSet({ maxmemory: '1', 'maxmemory-policy': 'noeviction' });
+		await expect(a.publish({ doc: 'lost', kind: 'update', data: new Uint8Array([2]) })).rejects.toBeInstanceOf(FanoutUnavailableError);
+		await admin.configSet('maxmemory', '0');
+		await a.publish({ doc: 'next', kind: 'update', data: new Uint8Array([3]) });
+		await waitFor(() => got.includes('next'), { what: 'the next message' });
+		expect(gaps).toBe(1);
+		expect(got).toEqual(['first', 'next']);
+	} finally {
+		await admin.close();
+		await Promise.all([a.close(), b.close()]);
+	}
+});
