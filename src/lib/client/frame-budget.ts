@@ -1,15 +1,22 @@
 // Spreads bursts of heavy main-thread work over frames, so a page that receives a hundred series at once (the chart
-// workspace) keeps painting and scrolling: chart draws run in animation frames, at most FRAME_BUDGET_MS of them per
-// frame (always at least one), and decoding runs in tasks of that size with the browser free to render between.
+// workspace) keeps painting and scrolling: chart draws (and the workspace's chart builds) run in animation frames, at
+// most FRAME_BUDGET_MS of them per frame (always at least one), and decoding runs in tasks of that size with the
+// browser free to render between.
 
 /** ms of queued work one frame or task may take before the rest waits for the next. */
 export const FRAME_BUDGET_MS = 12;
 
-/** Runs queued work in order until the queue is empty or the budget is spent (at least one item); true if some is left. */
+/**
+ * Runs queued work in order until the queue is empty or the budget is spent (at least one item, if any); true if some
+ * is left. Work may queue more (a chart built in a frame asks for its first draw): it runs in this drain if the budget
+ * allows, so a frame requested for it may find the queue empty.
+ */
 function drain(queue: (() => void)[]): boolean {
 	const start = performance.now();
-	do queue.shift()!();
-	while (queue.length > 0 && performance.now() - start < FRAME_BUDGET_MS);
+	while (queue.length > 0) {
+		queue.shift()!();
+		if (performance.now() - start >= FRAME_BUDGET_MS) break;
+	}
 	return queue.length > 0;
 }
 
