@@ -164,13 +164,19 @@ describe('two instances', () => {
 
 	it('an artifact uploaded through A downloads through B, bytes equal', async () => {
 		const { runId, experimentId } = await createRun(A, 'artifacts', 'r');
-		const bytes = randomBytes(3 * 1024 * 1024 + 17);
+		// Past the S3 store's 8 MiB part size: a multipart upload, read back by the other instance.
+		const bytes = randomBytes(9 * 1024 * 1024 + 17);
 		const path = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model/weights.bin`;
 		const put = await fetch(A + path, { method: 'PUT', body: bytes });
 		expect(put.status, await put.text()).toBe(200);
 		const got = await fetch(B + path);
 		expect(got.status).toBe(200);
 		expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+		// A range across the first part boundary, through B.
+		const [from, to] = [8 * 1024 * 1024 - 100, 8 * 1024 * 1024 + 100];
+		const part = await fetch(B + path, { headers: { range: `bytes=${from}-${to}` } });
+		expect(part.status).toBe(206);
+		expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(from, to + 1))).toBe(true);
 	});
 
 	it('the Python MLflow client logging through A shows live in clients of B', { timeout: 120_000 }, async () => {
