@@ -1,6 +1,8 @@
 // The Fanout contract suite (sync-server/fanout/fanout-contract.ts) against the in-process hub and against a real
 // redis-server started for each case; plus what only Redis has: entries trimmed before an instance read them.
 import { afterEach, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { createClient } from 'redis';
 import { runFanoutContract } from '../sync-server/fanout/fanout-contract';
 import { createMemoryHub } from '../sync-server/fanout/memory-fanout';
@@ -107,5 +109,42 @@ it('redis: a publish redis refused makes the other instances resync (a gap entry
 	} finally {
 		await admin.close();
 		await Promise.all([a.close(), b.close()]);
+	}
+});
+
+it('redis: an instance that crashes (no goodbye) makes the others resync; one that closes does not', async () => {
+	redis = await startRedis();
+	const b = await createRedisFanout({ url: redis.url, aliveTtlMs: 300 });
+	try {
+		let gaps = 0;
+		b.onGap(() => gaps++);
+		const got: string[] = [];
+		b.subscribe((m) => got.push(m.doc));
+		// A closed instance said goodbye: nothing to resync.
+		const closing = await createRedisFanout({ url: redis.url, aliveTtlMs: 300 });
+		await closing.publish({ doc: 'from-closing', kind: 'update', data: new Uint8Array([1]) });
+		await waitFor(() => got.includes('from-closing'), { what: 'the closing instance’s message' });
+		await closing.close();
+		// Another process publishes, then is killed (SIGKILL): its key lapses without a goodbye.
+		const code = `
+			const { createRedisFanout } = await import(${JSON.stringify(path.resolve('sync-server/fanout/redis-fanout.ts'))});
+			const f = await createRedisFanout({ url: ${JSON.stringify(redis.url)}, aliveTtlMs: 300 });
+			await f.publish({ doc: 'from-child', kind: 'update', data: new Uint8Array([2]) });
+			process.stdout.write('published\\n');
+			setInterval(() => {}, 1000);`;
+		const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		try {
+			await waitFor(() => got.includes('from-child'), { what: 'the child’s message', timeoutMs: 30_000 });
+			// The child took far longer to start than the closed instance's key (deleted at close) takes to be missed:
+			// its goodbye spared a resync.
+			expect(gaps).toBe(0);
+		} finally {
+			child.kill('SIGKILL');
+			await exited;
+		}
+		await waitFor(() => gaps === 1, { what: 'a resync after the crash' });
+	} finally {
+		await b.close();
 	}
 });

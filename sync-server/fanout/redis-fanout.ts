@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, RESP_TYPES } from 'redis';
 import { FanoutUnavailableError, type Fanout, type FanoutKind, type FanoutMessage } from './fanout';
 import { readFanoutMessageError } from './fanout-message';
+import { watchLiveness } from './redis-liveness';
 
 export const FANOUT_STREAM = 'tandem:fanout';
 
@@ -17,11 +18,13 @@ export interface RedisFanoutOptions {
 	maxLen?: number;
 	/** How long one XREAD blocks, in ms (default 2 000): bounds how late a silently dead connection is noticed. */
 	blockMs?: number;
+	/** An instance that stops refreshing its key this long crashed: the others resync (default 3 000 ms). */
+	aliveTtlMs?: number;
 }
 
 /** Entries read per XREAD. */
 const READ_BATCH = 512;
-/** Fields of a stream entry: instance id, document, kind (`update`, `awareness` or `gap`), data. */
+/** Fields of a stream entry: instance id, document, kind (`update`, `awareness`, `gap` or `bye`), data. */
 const F = { instance: 'i', doc: 'd', kind: 'k', data: 'v' } as const;
 const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer } as const;
 
@@ -84,6 +87,12 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 		owesGap = false;
 		xadd([F.instance, instanceId, F.kind, 'gap']).catch(() => (owesGap = true));
 	};
+	const liveness = watchLiveness({
+		client: pub,
+		instanceId,
+		ttlMs: opts.aliveTtlMs,
+		onDead: (id) => fireGap(`instance ${id} stopped without saying goodbye`)
+	});
 	pub.on('ready', () => {
 		if (owesGap && !closed) publishGap();
 	});
@@ -115,8 +124,11 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 	const deliver = (fields: Buffer[]) => {
 		const entry = new Map<string, Buffer>();
 		for (let i = 0; i + 1 < fields.length; i += 2) entry.set(fields[i].toString(), fields[i + 1]);
-		if (entry.get(F.instance)?.toString() === instanceId) return;
+		const from = entry.get(F.instance)?.toString() ?? '';
+		if (from === instanceId) return;
 		const kind = entry.get(F.kind)?.toString();
+		if (kind === 'bye') return liveness.left(from);
+		liveness.seen(from);
 		if (kind === 'gap') return fireGap('another instance could not publish');
 		const doc = entry.get(F.doc)?.toString();
 		const data = entry.get(F.data);
@@ -229,6 +241,9 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 			releaseWaiters(new FanoutUnavailableError('fanout is closed'));
 			sub.destroy();
 			await reading;
+			// Everything published went first (one connection, in order): the others need not resync for this one.
+			if (pub.isReady) await xadd([F.instance, instanceId, F.kind, 'bye']).catch(() => {});
+			await liveness.stop();
 			if (pub.isReady) await pub.close().catch(() => pub.destroy());
 			else pub.destroy();
 		}
