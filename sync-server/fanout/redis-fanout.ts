@@ -1,7 +1,9 @@
 // The Fanout on Redis streams (DESIGN §6, after y-redis): one stream for every document; each instance XADDs what
 // its rooms publish on one connection (in order) and reads everyone's entries with a blocking XREAD on a second,
 // from the last id it saw. A publish that failed, a lost connection or entries trimmed before this instance read
-// them all end in onGap (here, and through a `gap` entry on every other instance), so nobody trusts a missed message.
+// them all end in onGap (here, and through a `gap` entry on every other instance), so nobody trusts a missed message;
+// so does an instance that crashed (redis-liveness.ts). Chosen over ioredis: node-redis is the client Redis maintains
+// (ioredis is on best-effort maintenance), and y-redis uses it.
 import { randomUUID } from 'node:crypto';
 import { createClient, RESP_TYPES } from 'redis';
 import { FanoutUnavailableError, type Fanout, type FanoutKind, type FanoutMessage } from './fanout';
