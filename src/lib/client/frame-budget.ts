@@ -1,21 +1,38 @@
 // Spreads bursts of heavy main-thread work over frames, so a page that receives a hundred series at once (the chart
 // workspace) keeps painting and scrolling: chart draws (and the workspace's chart builds) run in animation frames, at
-// most FRAME_BUDGET_MS of them per frame (always at least one), and decoding runs in tasks of that size with the
-// browser free to render between.
+// most FRAME_BUDGET_MS of them per frame while the user scrolls or types (CALM_FRAME_BUDGET_MS otherwise; always at
+// least one), and decoding runs in tasks of FRAME_BUDGET_MS with the browser free to render between.
 
 /** ms of queued work one frame or task may take before the rest waits for the next. */
 export const FRAME_BUDGET_MS = 12;
+/** ms of chart draws a frame may take when the user has not scrolled, pressed or typed for CALM_MS: a screenful of
+ * panels whose series arrive together then draws in two or three frames instead of one frame each. */
+export const CALM_FRAME_BUDGET_MS = 40;
+/** ms after the last scroll, wheel, press or key during which frames keep to FRAME_BUDGET_MS. */
+const CALM_MS = 500;
+
+let lastInput = -Infinity;
+if (typeof window !== 'undefined') {
+	const onInput = () => void (lastInput = performance.now());
+	// Capture: a scroll of an inner scroller (the app's main) does not bubble.
+	for (const type of ['scroll', 'wheel', 'pointerdown', 'keydown', 'touchstart']) window.addEventListener(type, onInput, { capture: true, passive: true });
+}
+
+/** The budget of this frame's chart draws (ms). */
+function readFrameBudget(): number {
+	return performance.now() - lastInput < CALM_MS ? FRAME_BUDGET_MS : CALM_FRAME_BUDGET_MS;
+}
 
 /**
  * Runs queued work in order until the queue is empty or the budget is spent (at least one item, if any); true if some
  * is left. Work may queue more (a chart built in a frame asks for its first draw): it runs in this drain if the budget
  * allows, so a frame requested for it may find the queue empty.
  */
-function drain(queue: (() => void)[]): boolean {
+function drain(queue: (() => void)[], budget: number): boolean {
 	const start = performance.now();
 	while (queue.length > 0) {
 		queue.shift()!();
-		if (performance.now() - start >= FRAME_BUDGET_MS) break;
+		if (performance.now() - start >= budget) break;
 	}
 	return queue.length > 0;
 }
@@ -25,7 +42,7 @@ let frameRequested = false;
 
 function runDraws(): void {
 	frameRequested = false;
-	if (drain(draws)) requestFrame();
+	if (drain(draws, readFrameBudget())) requestFrame();
 }
 
 function requestFrame(): void {
@@ -46,7 +63,7 @@ const channel = typeof MessageChannel === 'function' ? new MessageChannel() : nu
 
 function runTasks(): void {
 	taskPosted = false;
-	if (drain(tasks)) postTask();
+	if (drain(tasks, FRAME_BUDGET_MS)) postTask();
 }
 
 function postTask(): void {
