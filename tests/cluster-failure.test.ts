@@ -2,7 +2,7 @@
 // through the balancer loses nothing acknowledged and its clients reconnect to the other instance and converge;
 // PostgreSQL or Redis going away answers writes 503 TEMPORARILY_UNAVAILABLE (never 200 for what could not be stored,
 // never 500), reads of loaded data keep working, and service resumes when they come back.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createRandom } from '../src/lib/core/seeded-random';
 import { docNames } from '../src/lib/core/schema';
@@ -24,6 +24,7 @@ import {
 import { createLedger, type CrashServer, type CrashWriter } from './helpers/crash-harness';
 import { createFetchWriter, createSdkWriter } from './helpers/crash-native-writers';
 import { verifyLedger } from './helpers/crash-verify';
+import { startBalancer, type Balancer } from './helpers/balancer';
 import { callJson } from './helpers/http';
 import { waitFor } from './helpers/wait';
 
@@ -148,6 +149,37 @@ describe('an instance killed in the middle of ingest', () => {
 		expect(reports[0].ackedByKind.points).toBeGreaterThan(0);
 		expect(reports[1].acked).toBe(reports[0].acked);
 		console.log(`cluster kill: ${KILLS} kills, ${reports[0].acked} acknowledged writes checked on both instances (${JSON.stringify(reports[0].ackedByKind)})`);
+	});
+});
+
+describe('an instance killed after its commit, before its publish', () => {
+	// Instance A reaches Redis through a link the test can make hang, so A is killed with a batch committed in
+	// PostgreSQL but never published to the other instance: the deterministic case of a kill mid-ingest.
+	let redisLink: Balancer;
+	beforeAll(async () => {
+		redisLink = await startBalancer([services().redis.url]);
+	});
+	afterAll(async () => {
+		await redisLink?.close();
+	});
+	const cluster = useCluster(services, { instances: 2, instanceArgs: (i, b) => (i === 0 ? ['--fanout', b.fanout.replace(/:\d+\//, `:${redisLink.port}/`)] : []) });
+
+	it('applies the batch once when the client retries it on the other instance', async () => {
+		const [A, B] = [cluster().url(0), cluster().url(1)];
+		const { runId, experimentId } = await createRun(A, 'unpublished', 'r');
+		// B has the run's documents loaded (and a client keeps them so): its copy, not the store, answers the retry.
+		await postOk(B, `/api/runs/${runId}/log`, logBody('loss', [0], 'first'));
+		await Promise.all([docNames.live(experimentId), docNames.series(runId, 'loss')].map((name) => synced(clients.connect(B, name))));
+		const publishing = redisLink.hold((chunk) => chunk.includes('XADD'));
+		const batch = logBody('loss', range(1, 100), 'committed-unpublished');
+		const onA = callJson(A, 'POST', `/api/runs/${runId}/log`, { body: batch }).catch((e: Error) => e);
+		await publishing; // A publishes only what is committed: the batch is durable, and B has not heard of it
+		await cluster().killInstance(0);
+		expect(await onA).toBeInstanceOf(Error); // never acknowledged: the client retries, through the balancer, on B
+		await postOk(B, `/api/runs/${runId}/log`, batch);
+		expect((await readMetric(B, runId, 'loss')).steps).toEqual(range(0, 101));
+		await cluster().restartInstance(0);
+		expect((await readMetric(A, runId, 'loss')).steps).toEqual(range(0, 101));
 	});
 });
 

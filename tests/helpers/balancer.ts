@@ -2,7 +2,8 @@
 // compose.yaml (deploy/nginx.conf: round robin, no stickiness, WebSocket upgrades passed through). Each incoming
 // connection is piped, bytes unchanged, to the next backend in turn; a backend that refuses the connection (killed,
 // restarting) is skipped for the next one, so clients of a dead instance reconnect to a live one. It is a test
-// helper: loopback only, no health checks beyond the connect attempt, no HTTP parsing.
+// helper: loopback only, no health checks beyond the connect attempt, no HTTP parsing. One fault for the failure
+// tests: hold(), which stops a connection's bytes to its backend from a given message on (a link that hangs).
 import net from 'node:net';
 
 export interface Balancer {
@@ -13,6 +14,12 @@ export interface Balancer {
 	setBackends(urls: string[]): void;
 	/** How many client connections each backend (by URL) was given so far. */
 	counts(): Record<string, number>;
+	/**
+	 * The first connection whose client sends a chunk that `match`es is held from that chunk on (included): its bytes
+	 * are never sent to the backend, and are dropped when it closes. Resolves at that match; later chunks and
+	 * connections are not matched again. Bytes from the backends flow as before.
+	 */
+	hold(match: (chunk: Buffer) => boolean): Promise<void>;
 	/** Stops listening and destroys every open connection. */
 	close(): Promise<void>;
 }
@@ -23,9 +30,10 @@ interface Backend {
 	port: number;
 }
 
+/** `http://host:port` (or any `scheme://host:port`: the bytes are piped, never read). */
 function parseBackend(url: string): Backend {
 	const u = new URL(url);
-	if (u.protocol !== 'http:' || !u.port) throw new Error(`balancer backend must be http://host:port, not ${url}`);
+	if (!u.port || !u.hostname) throw new Error(`balancer backend must be scheme://host:port, not ${url}`);
 	return { url, host: u.hostname, port: Number(u.port) };
 }
 
@@ -35,6 +43,7 @@ export async function startBalancer(backends: string[] = []): Promise<Balancer> 
 	let next = 0;
 	const given = new Map<string, number>();
 	const open = new Set<net.Socket>();
+	let holding: { match: (chunk: Buffer) => boolean; matched: () => void } | null = null;
 	const track = (s: net.Socket) => {
 		open.add(s);
 		s.once('close', () => open.delete(s));
@@ -81,7 +90,19 @@ export async function startBalancer(backends: string[] = []): Promise<Balancer> 
 			// A side that ends or dies takes the other with it: a killed instance resets its clients' sockets.
 			upstream.once('close', () => client.destroy());
 			client.once('close', () => upstream.destroy());
-			client.pipe(upstream);
+			// client → backend by hand (not pipe) so hold() can stop it mid-stream; backpressure kept.
+			let held = false;
+			client.on('data', (chunk: Buffer) => {
+				if (!held && holding?.match(chunk)) {
+					held = true;
+					holding.matched();
+					holding = null;
+				}
+				if (held) return;
+				if (!upstream.write(chunk)) client.pause();
+			});
+			upstream.on('drain', () => client.resume());
+			client.once('end', () => held || upstream.end());
 			upstream.pipe(client);
 			client.resume();
 		});
@@ -99,6 +120,7 @@ export async function startBalancer(backends: string[] = []): Promise<Balancer> 
 			next = 0;
 		},
 		counts: () => Object.fromEntries(given),
+		hold: (match) => new Promise<void>((resolve) => (holding = { match, matched: resolve })),
 		async close() {
 			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 			for (const s of open) s.destroy();

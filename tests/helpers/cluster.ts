@@ -84,6 +84,8 @@ export interface ClusterOptions {
 	args?: string[];
 	/** More environment variables for every instance. */
 	env?: Record<string, string>;
+	/** More CLI flags for instance `i` alone, after the others (a later flag wins: e.g. its own `--fanout`). */
+	instanceArgs?: (i: number, backends: Cluster['backends']) => string[];
 }
 
 /**
@@ -123,9 +125,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 		const flags = ['--store', backends.store, '--blobs', backends.blobs, '--fanout', backends.fanout, ...(opts.args ?? [])];
 		const env = { ...S3_ENV, ...opts.env };
 		const dirs = Array.from({ length: n }, (_, i) => path.join(root, `instance-${i}`));
+		const flagsOf = (i: number) => [...flags, ...(opts.instanceArgs?.(i, backends) ?? [])];
 		// The first alone (it creates the tables), then the others at once.
-		children.push(await spawnServer(dirs[0], flags, 60_000, env));
-		const rest = await Promise.allSettled(dirs.slice(1).map((dir) => spawnServer(dir, flags, 60_000, env)));
+		children.push(await spawnServer(dirs[0], flagsOf(0), 60_000, env));
+		const rest = await Promise.allSettled(dirs.slice(1).map((dir, j) => spawnServer(dir, flagsOf(j + 1), 60_000, env)));
 		for (const r of rest) if (r.status === 'fulfilled') children.push(r.value);
 		const failed = rest.find((r) => r.status === 'rejected');
 		if (failed) throw failed.reason;
@@ -164,7 +167,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 					await c.exited;
 				}
 				// The last --port wins (sync-server/cli.ts): the instance comes back on its own port.
-				const child = await spawnServer(dirs[i], [...flags, '--port', String(ports[i])], 60_000, env);
+				const child = await spawnServer(dirs[i], [...flagsOf(i), '--port', String(ports[i])], 60_000, env);
 				if (child.url !== instances[i].url) {
 					child.proc.kill('SIGKILL');
 					throw new Error(`instance ${i} restarted on ${child.url}, not ${instances[i].url}`);
