@@ -11,6 +11,7 @@ import { StoreUnavailableError, type DocStore } from '../store/doc-store';
 import { CloseCode, sendTo, type Connection } from './socket';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MAX_AWARENESS_ENTRIES, type ClientMessage } from './protocol';
 import { createAwarenessGate, type AwarenessLimits } from './awareness';
+import { createAwarenessBatch } from './awareness-batch';
 import { createClientUpdates, type Refusal } from './client-updates';
 import type { PendingLimits } from './pending';
 
@@ -198,8 +199,7 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 	const onAwareness = ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 		const changed = [...added, ...updated, ...removed];
 		const conn = connections.has(origin as Connection) ? (origin as Connection) : null;
-		const update = encodeAwarenessUpdate(awareness, changed);
-		sendToAll(encodeAwarenessMessage(update), conn);
+		localAwareness.note(changed, conn);
 		// What this instance's sockets announced (or left behind when they closed) goes out; what came in does not.
 		if (publish && (origin as Connection | null)?.kind === 'client') noteAwarenessOut(changed);
 	};
@@ -222,6 +222,8 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 			publish!('awareness', update).catch((e: Error) => log(`could not publish awareness of ${name}: ${e.message}`));
 		}
 	};
+	/** This room's sockets hear of awareness changes in one message per window, not one per change (awareness-batch.ts). */
+	const localAwareness = createAwarenessBatch<Connection>({ awareness, send: sendToAll });
 	awareness.on('update', onAwareness);
 	const awarenessGate = createAwarenessGate(awareness, opts.awareness);
 	const clientUpdates = createClientUpdates({
@@ -297,6 +299,7 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 			// Leave a compact snapshot behind so the next load (and the disk) pays for state, not history.
 			maybeCompact(true);
 			publishAwareness(); // the last sockets' goodbyes, before the awareness goes
+			localAwareness.destroy();
 			doc.off('update', onUpdate);
 			clientUpdates.destroy();
 			awareness.off('update', onAwareness);
