@@ -1,13 +1,15 @@
 // The PostgreSQL DocStore against a real PostgreSQL: the DocStore contract (a fresh database per store), plus what
 // only a shared store promises — two instances appending to one document at once, compaction on one while the
-// other appends, an outage (SIGKILL) and restart losing nothing — and a printed throughput figure.
+// other appends, readSince after a cursor ([RS…]), an outage (SIGKILL) and restart losing nothing — and a printed
+// throughput figure.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FanoutUnavailableError } from '../sync-server/fanout/fanout';
 import { createRouter } from '../sync-server/http/router';
-import { StoreUnavailableError, type DocStore } from '../sync-server/store/doc-store';
+import postgres from 'postgres';
+import { StoreUnavailableError, type DocStore, type StoreCursor, type StoredSince } from '../sync-server/store/doc-store';
 import { createPgStore, type PgDocStore } from '../sync-server/store/pg-store';
 import { readStoredDoc, runDocStoreContract } from '../sync-server/store/store-contract';
 import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
@@ -157,6 +159,192 @@ describe('postgres store: several instances on one database', () => {
 			expect(readJson(readStoredDoc(final))).toEqual(readJson(union));
 		} finally {
 			await Promise.all([a.close(), b.close()]);
+		}
+	});
+});
+
+/** Applies what readSince returned to `doc` (snapshot first); returns the new cursor. */
+function applySince(doc: Y.Doc, since: StoredSince): StoreCursor {
+	if (since.snapshot) Y.applyUpdate(doc, since.snapshot, 'since');
+	for (const u of since.updates) Y.applyUpdate(doc, u, 'since');
+	return since.cursor;
+}
+
+describe('postgres store: readSince (what other instances committed after a cursor)', () => {
+	it('[RS1] returns the rows other instances committed after the cursor, not its own, and nothing twice', async () => {
+		const url = await freshDatabase();
+		const [a, b] = await Promise.all([createPgStore({ url }), createPgStore({ url })]);
+		try {
+			const docB = createWriter(b, 'exp/1', 2);
+			edit(docB, 'early', 0, 10);
+			await b.flush();
+			const loaded = await a.load('exp/1');
+			expect(typeof loaded.cursor).toBe('string');
+			const docA = readStoredDoc(loaded);
+			docA.on('update', (u: Uint8Array, origin: unknown) => origin !== 'since' && a.append('exp/1', u));
+			let fromB = 0;
+			docB.on('update', () => fromB++);
+			edit(docA, 'a', 0, 5);
+			edit(docB, 'b', 0, 7);
+			await Promise.all([a.flush(), b.flush()]);
+			const since = await a.readSince!('exp/1', loaded.cursor!);
+			expect(since.snapshot).toBeNull();
+			// Every update B appended since, none of A's own.
+			expect(since.updates.length).toBe(fromB);
+			const cursor = applySince(docA, since);
+			expect(readJson(docA)).toEqual(readJson(mergeDocs(docA, docB)));
+			expect(Y.encodeStateVector(docA)).toEqual(Y.encodeStateVector(mergeDocs(docA, docB)));
+			// Nothing new since: nothing returned.
+			expect((await a.readSince!('exp/1', cursor)).updates).toEqual([]);
+			// From null: everything committed (own rows too), as a load would.
+			const all = await b.readSince!('exp/1', null);
+			expect(readJson(readStoredDoc({ ...all, bytes: 0 }))).toEqual(readJson(docA));
+			await expect(a.readSince!('exp/1', 'drop table' as StoreCursor)).rejects.toThrow(/not a PostgreSQL store cursor/);
+		} finally {
+			await Promise.all([a.close(), b.close()]);
+		}
+	});
+
+	it("[RS2] another instance's compaction after the cursor returns the snapshot (its rows are gone); the store's own does not", async () => {
+		const url = await freshDatabase();
+		const [a, b] = await Promise.all([createPgStore({ url }), createPgStore({ url })]);
+		try {
+			const docA = createWriter(a, 'run/r', 1);
+			edit(docA, 'a', 0, 5);
+			await a.flush();
+			const loaded = await a.load('run/r');
+			const docB = readStoredDoc(await b.load('run/r'));
+			docB.on('update', (u: Uint8Array) => b.append('run/r', u));
+			edit(docB, 'b', 0, 20);
+			await b.compact('run/r', Y.encodeStateAsUpdate(docB)); // deletes B's rows A never read
+			expect((await b.load('run/r')).updates).toEqual([]);
+			const since = await a.readSince!('run/r', loaded.cursor!);
+			expect(since.snapshot).not.toBeNull();
+			expect(since.updates).toEqual([]);
+			const cursor = applySince(docA, since);
+			expect(readJson(docA)).toEqual(readJson(docB));
+			// A's compaction merging B's snapshot (not only its own rows): B gets it back too.
+			const before = await b.load('run/r');
+			await a.compact('run/r', Y.encodeStateAsUpdate(docA));
+			expect((await a.readSince!('run/r', cursor)).snapshot).not.toBeNull();
+			expect((await b.readSince!('run/r', before.cursor!)).snapshot).not.toBeNull();
+			// A pure compaction (only A's own rows, over A's own snapshot) sends A nothing, B the snapshot.
+			const docOwn = createWriter(a, 'own', 1);
+			edit(docOwn, 'a', 0, 5);
+			await a.flush();
+			const [ownA, ownB] = await Promise.all([a.load('own'), b.load('own')]);
+			await a.compact('own', Y.encodeStateAsUpdate(docOwn));
+			expect(await a.readSince!('own', ownA.cursor!)).toMatchObject({ snapshot: null, updates: [] });
+			expect((await b.readSince!('own', ownB.cursor!)).snapshot).not.toBeNull();
+		} finally {
+			await Promise.all([a.close(), b.close()]);
+		}
+	});
+
+	it('[RS3] a transaction that commits after a later-numbered one is still returned (cursor by snapshot, not by row id)', async () => {
+		const url = await freshDatabase();
+		const [a, b] = await Promise.all([createPgStore({ url }), createPgStore({ url })]);
+		const raw = postgres(url, { max: 2, onnotice: () => {} });
+		try {
+			const loaded = await a.load('doc');
+			const slow = new Y.Doc();
+			slow.clientID = 7;
+			slow.getMap('m').set('slow', 1);
+			let commit = () => {};
+			const held = new Promise<void>((resolve) => (commit = resolve));
+			let inserted = () => {};
+			const insertedP = new Promise<void>((resolve) => (inserted = resolve));
+			// A commit in flight from a third writer: its row id is taken now, its COMMIT comes later.
+			const slowTx = raw.begin(async (tx) => {
+				await tx`insert into tandem_updates (name, data, origin, seq) values ('doc', ${Y.encodeStateAsUpdate(slow)}, gen_random_uuid(), 1)`;
+				inserted();
+				await held;
+			});
+			await insertedP;
+			const docB = createWriter(b, 'doc', 2);
+			docB.getMap('m').set('fast', 1);
+			await b.flush(); // a larger id, committed first
+			const first = await a.readSince!('doc', loaded.cursor!);
+			const docA = readStoredDoc(loaded);
+			let cursor = applySince(docA, first);
+			expect(docA.getMap('m').toJSON()).toEqual({ fast: 1 });
+			commit();
+			await slowTx;
+			cursor = applySince(docA, await a.readSince!('doc', cursor));
+			expect(docA.getMap('m').toJSON()).toEqual({ fast: 1, slow: 1 });
+			expect((await a.readSince!('doc', cursor)).updates).toEqual([]);
+		} finally {
+			await raw.end({ timeout: 1 });
+			await Promise.all([a.close(), b.close()]);
+		}
+	});
+
+	it('[RS4] while another instance appends over many ticks, load + repeated readSince ends with exactly its doc', async () => {
+		const url = await freshDatabase();
+		const [a, b] = await Promise.all([createPgStore({ url }), createPgStore({ url })]);
+		try {
+			const docB = createWriter(b, 'exp/2', 2);
+			const loaded = await a.load('exp/2');
+			const docA = readStoredDoc(loaded);
+			let cursor = loaded.cursor!;
+			let reads = 0;
+			let writing = true;
+			const reader = (async () => {
+				while (writing) {
+					cursor = applySince(docA, await a.readSince!('exp/2', cursor));
+					reads++;
+				}
+			})();
+			for (let tick = 0; tick < 60; tick++) {
+				edit(docB, 'b', tick * 5, 5);
+				if (tick % 20 === 19) await b.compact('exp/2', Y.encodeStateAsUpdate(docB));
+				await b.flush();
+			}
+			writing = false;
+			await reader;
+			cursor = applySince(docA, await a.readSince!('exp/2', cursor));
+			expect(reads).toBeGreaterThan(1);
+			expect(readJson(docA)).toEqual(readJson(docB));
+			expect(Y.encodeStateVector(docA)).toEqual(Y.encodeStateVector(docB));
+		} finally {
+			await Promise.all([a.close(), b.close()]);
+		}
+	});
+
+	it('[RS5] a database made by the first schema (no xid columns) is upgraded in place and its rows are read', async () => {
+		const url = await freshDatabase();
+		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		try {
+			const old = new Y.Doc();
+			old.getMap('m').set('old', 1);
+			await raw.unsafe(`
+				CREATE TABLE tandem_meta (key text PRIMARY KEY, value text NOT NULL);
+				CREATE TABLE tandem_updates (id bigserial PRIMARY KEY, name text NOT NULL, data bytea NOT NULL, origin uuid NOT NULL, seq bigint NOT NULL);
+				CREATE INDEX tandem_updates_by_name ON tandem_updates (name, id);
+				CREATE TABLE tandem_snapshots (name text PRIMARY KEY, data bytea NOT NULL, origin uuid);
+				INSERT INTO tandem_meta VALUES ('schema_version', '1');`);
+			await raw`insert into tandem_updates (name, data, origin, seq) values ('doc', ${Y.encodeStateAsUpdate(old)}, gen_random_uuid(), 1)`;
+			const store = await createPgStore({ url });
+			try {
+				const loaded = await store.load('doc');
+				expect(readStoredDoc(loaded).getMap('m').toJSON()).toEqual({ old: 1 });
+				// A server of the first schema still writes (its INSERT names no xid): the defaults fill it in.
+				const next = new Y.Doc();
+				next.clientID = 9;
+				next.getMap('m').set('older-server', 1);
+				await raw`insert into tandem_updates (name, data, origin, seq) values ('doc', ${Y.encodeStateAsUpdate(next)}, gen_random_uuid(), 2)`;
+				await raw`insert into tandem_snapshots (name, data, origin) values ('doc', ${Y.encodeStateAsUpdate(old)}, null)
+					on conflict (name) do update set data = excluded.data, origin = excluded.origin`;
+				const since = await store.readSince!('doc', loaded.cursor!);
+				expect(since.updates.length).toBe(1);
+				expect(since.snapshot).not.toBeNull();
+				const [{ value }] = await raw`select value from tandem_meta where key = 'schema_version'`;
+				expect(value).toBe('1');
+			} finally {
+				await store.close();
+			}
+		} finally {
+			await raw.end({ timeout: 1 });
 		}
 	});
 });

@@ -8,6 +8,21 @@ export interface StoredDoc {
 	updates: Uint8Array[];
 	/** Encoded bytes of snapshot + log, so callers can decide when to compact. */
 	bytes: number;
+	/** Stores with `readSince`: what this load read up to (pass it to readSince to get what was committed after). */
+	cursor?: StoreCursor;
+}
+
+/** A position in a shared store's history, opaque to callers; only the store that gave it reads it. */
+export type StoreCursor = string & { readonly __storeCursor: true };
+
+/** What was committed for a document after a cursor (see DocStore.readSince). */
+export interface StoredSince {
+	/** Committed after the cursor by other store instances, in commit order within each instance. */
+	updates: Uint8Array[];
+	/** The snapshot, when a compaction after the cursor may have folded updates the caller never read into it. */
+	snapshot: Uint8Array | null;
+	/** Where this read stopped: everything committed before it is in what `load` and every readSince since returned. */
+	cursor: StoreCursor;
 }
 
 export interface DocStore {
@@ -27,6 +42,13 @@ export interface DocStore {
 	 * history or the new one.
 	 */
 	compact(name: string, snapshot: Uint8Array): Promise<void>;
+	/**
+	 * Shared stores only (PostgreSQL): what other instances committed for `name` after `cursor` (null: since the
+	 * beginning, the snapshot and every update), in one cheap query. Updates this store instance appended are left
+	 * out: they came from the caller's own document. Applying the result to a document that held everything up to
+	 * `cursor` makes it hold everything committed up to the returned cursor.
+	 */
+	readSince?(name: string, cursor: StoreCursor | null): Promise<StoredSince>;
 	/** Names of every stored document. */
 	list(): Promise<string[]>;
 	/** Flushes and releases resources. */
