@@ -2,6 +2,8 @@
 // buffered for a loading one, and announced ('doc-changed') either way; on a gap every room re-reads the store
 // and 'resync' tells caches to drop what they read from documents not loaded here. The relay waits for catchUp
 // before it opens a document, so a write acknowledged by any instance is seen by the next read on every other.
+// refresh reads what the store committed since a room's cursor (DocStore.readSince): a write committed by an
+// instance that died before publishing it is seen too, by the reads that must not miss it (batch ids).
 import * as Y from 'yjs';
 import type { DocStore } from '../store/doc-store';
 import { REMOTE_ORIGIN, type Room } from '../relay/room';
@@ -29,6 +31,13 @@ export interface RelayLink {
 	 * it resolves at once: reads go on with what this instance holds, and writes fail on their publish.
 	 */
 	catchUp(): Promise<void>;
+	/**
+	 * With a store that has readSince (else null): brings the loaded or loading rooms of `names` up to everything
+	 * the store has committed, applied as REMOTE_ORIGIN (sent to sockets, not stored or published again), and
+	 * announces 'doc-changed' for a room it changed. Names not loaded are left alone (their load reads the store).
+	 * Rejects if the store cannot be read (StoreUnavailableError).
+	 */
+	refresh: ((names: readonly string[]) => Promise<void>) | null;
 	/** Stops receiving (the fanout itself stays open: whoever made it closes it). */
 	close(): void;
 }
@@ -53,16 +62,51 @@ export function linkRelayToFanout(opts: RelayLinkOptions): RelayLink {
 		if (message.kind === 'update') opts.emit('doc-changed', message.doc);
 	};
 
+	/** Applies a snapshot and updates read from the store to `room` (REMOTE_ORIGIN); returns whether the doc changed. */
+	const applyStored = (room: Room, stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): boolean => {
+		let changed = false;
+		const onChange = () => (changed = true);
+		room.doc.on('update', onChange);
+		try {
+			room.doc.transact(() => {
+				if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot, REMOTE_ORIGIN);
+				for (const update of stored.updates) Y.applyUpdate(room.doc, update, REMOTE_ORIGIN);
+			}, REMOTE_ORIGIN);
+		} finally {
+			room.doc.off('update', onChange);
+		}
+		return changed;
+	};
+
+	const readSince = opts.store.readSince?.bind(opts.store);
+	/** One query; concurrent refreshes of a room each read from the cursor they found (any of their results is safe to keep). */
+	const refreshRoom = async (room: Room) => {
+		const since = await readSince!(room.name, room.storeCursor);
+		if (rooms.get(room.name) !== room || opts.isClosing()) return;
+		if (applyStored(room, since)) opts.emit('doc-changed', room.name);
+		room.storeCursor = since.cursor;
+	};
+	const refresh = async (names: readonly string[]) => {
+		if (opts.isClosing()) return;
+		const work: Promise<void>[] = [];
+		for (const name of names) {
+			const room = rooms.get(name);
+			// A load under way may have read before the commit the caller must see: refreshed once loaded.
+			const pending = room ? null : loading.get(name);
+			if (room) work.push(refreshRoom(room));
+			else if (pending) work.push(pending.then(refreshRoom, () => {}));
+		}
+		await Promise.all(work);
+	};
+
 	/** Applies what the store holds for `room` (it may have missed published updates); idempotent in Yjs. */
 	const reload = (room: Room) => {
 		opts.track(
 			opts.store.load(room.name).then(
 				(stored) => {
 					if (rooms.get(room.name) !== room) return;
-					room.doc.transact(() => {
-						if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot, REMOTE_ORIGIN);
-						for (const update of stored.updates) Y.applyUpdate(room.doc, update, REMOTE_ORIGIN);
-					}, REMOTE_ORIGIN);
+					applyStored(room, stored);
+					if (stored.cursor) room.storeCursor = stored.cursor;
 				},
 				(e: Error) => log(`could not resync ${room.name}: ${e.message}`)
 			)
@@ -89,6 +133,7 @@ export function linkRelayToFanout(opts: RelayLinkOptions): RelayLink {
 			if (room) for (const message of messages) apply(room, message);
 		},
 		catchUp: () => fanout.catchUp().catch(() => {}),
+		refresh: readSince ? refresh : null,
 		close() {
 			for (const off of offs) off();
 			buffered.clear();

@@ -69,6 +69,12 @@ export interface Relay {
 	 * resolves with its result once the updates are durable (`store.flush()`) and, with a fanout, published; rejects
 	 * with FanoutUnavailableError when a publish failed (the updates are stored: a retry is answered from them). */
 	transact<T>(names: string[], fn: (docs: Y.Doc[]) => T, origin?: unknown): Promise<T>;
+	/**
+	 * Only with a fanout and a store that has readSince (several instances): brings the loaded rooms of `names` up
+	 * to everything committed to the store, even by an instance that died before publishing it (relay-link.ts).
+	 * For a read that must not miss a committed write (a batch id's check); one small query per room.
+	 */
+	refresh?(names: readonly string[]): Promise<void>;
 	/** The update holding everything in `name` that `stateVector` lacks (absent or empty: the whole doc). */
 	encodeDiff(name: string, stateVector?: Uint8Array): Promise<Uint8Array>;
 	stats(): { rooms: number; sockets: number };

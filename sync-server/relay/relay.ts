@@ -275,6 +275,7 @@ export function createRelay(opts: RelayOptions): Relay {
 		},
 		open,
 		transact,
+		...(link?.refresh ? { refresh: link.refresh } : {}),
 		async encodeDiff(name, stateVector) {
 			const svError = stateVector?.byteLength ? readStateVectorError(stateVector) : null;
 			if (svError) throw new Error(svError);

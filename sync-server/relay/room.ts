@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type { FanoutKind, FanoutMessage } from '../fanout/fanout';
 import { readDocSchema, type DocSchema } from '../../src/lib/core/docs/update-guard';
-import { StoreUnavailableError, type DocStore } from '../store/doc-store';
+import { StoreUnavailableError, type DocStore, type StoreCursor } from '../store/doc-store';
 import { CloseCode, sendTo, type Connection } from './socket';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MAX_AWARENESS_ENTRIES, type ClientMessage } from './protocol';
 import { createAwarenessGate, type AwarenessLimits } from './awareness';
@@ -50,6 +50,8 @@ export interface Room {
 	readonly doc: Y.Doc;
 	readonly awareness: Awareness;
 	readonly connections: ReadonlySet<Connection>;
+	/** Stores with readSince: the doc holds everything committed up to here (relay-link's refresh moves it on). */
+	storeCursor: StoreCursor | null;
 	/** Open handles plus sockets; the relay unloads the room after it has been 0 for a while. */
 	holders: number;
 	idleTimer: ReturnType<typeof setTimeout> | null;
@@ -77,6 +79,7 @@ export async function loadRoom(opts: RoomOptions): Promise<Room> {
 		for (const update of stored.updates) Y.applyUpdate(doc, update);
 	}, LOAD_ORIGIN);
 	const room = createRoom(doc, opts);
+	room.storeCursor = stored.cursor ?? null;
 	room.noteAppended(
 		stored.updates.reduce((n, u) => n + u.byteLength, 0),
 		stored.updates.length
@@ -250,6 +253,7 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		awareness,
 		connections,
 		holders: 0,
+		storeCursor: null,
 		idleTimer: null,
 		noteAppended,
 		sendToAll: (bytes) => sendToAll(bytes),

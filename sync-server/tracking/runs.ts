@@ -57,7 +57,12 @@ const INPUTS_SLICE = 500;
 /** ms after a write before an experiment's rows are read again in the background. */
 const ROWS_REREAD_MS = 2_000;
 
-export function createRunService(access: DocAccess & Partial<RoomEvents & NotesEvents>, experiments: ExperimentService, now: () => number = Date.now) {
+/** The relay's refresh (several instances only, see Relay.refresh): a batch id's check must see every committed batch. */
+interface StoreRefresh {
+	refresh?(names: readonly string[]): Promise<void>;
+}
+
+export function createRunService(access: DocAccess & Partial<RoomEvents & NotesEvents> & StoreRefresh, experiments: ExperimentService, now: () => number = Date.now) {
 	const runRows = createRunRowCache(access.on ? (access as RoomEvents) : undefined);
 	// A run's notes are its note tag: every read below first settles the copies of relay edits that are due.
 	const notes = createNotesMirror(access, access.on ? (access as NotesEvents) : undefined);
@@ -217,7 +222,11 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 			const targets = await series.targets(runId, [...metrics.keys()]);
 			const seriesNames = [...targets.values()].map((t) => t.name);
 			const names = [docNames.experiment(expId), docNames.live(expId), docNames.run(runId), ...seriesNames];
-			return access.transact(
+			// Another instance may have committed this batch and died before publishing it (the client, unanswered,
+			// retries here): the live document must hold what the store holds before its batch ids are trusted.
+			const refresh = input.batchId !== undefined ? access.refresh : undefined;
+			if (refresh) await refresh([docNames.live(expId)]);
+			const result = await access.transact(
 				names,
 				([exp, live, run, ...seriesDocs]) => {
 					assertActive(exp, expId, runId);
@@ -253,6 +262,9 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 				},
 				API_ORIGIN
 			).finally(() => keepRowsRead(expId));
+			// A retry of a batch committed elsewhere (rare): its points and params are read here next, bring them in too.
+			if (refresh && !result.applied) await refresh(names);
+			return result;
 		},
 
 		/**
