@@ -1,6 +1,7 @@
 // A workspace panel of more than 10 runs in headless Chromium against the real server: its lines are drawn by the
 // dense-lines plugin (one pixel buffer put on a canvas over the plot), each in its run's colour, a spike kept at the
-// top of the plot, the hover naming the nearest runs, and a running run's new points drawn live.
+// top of the plot, the hover naming the nearest runs, and a running run's new points drawn live; on a revisit the
+// first screen's overviews are asked for before the page has read its documents.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultRunColor } from '../../src/lib/core/run-color';
@@ -98,6 +99,17 @@ describe('dense workspace panel [e2e]', () => {
 			expect(after.top.colors).toEqual([defaultRunColor(live)]);
 			expect(after.top.left).toBeGreaterThan(after.width * 0.45);
 			expect(after.top.right).toBeGreaterThan(after.width * 0.95);
+
+			// A revisit asks for the first screen's overviews as the app's script runs, before the page has read its
+			// documents (workspace-prefetch.ts): the request starts before the table's first rows from them.
+			await page.reload();
+			await waitForPoints(page, RUNS * STEPS);
+			const [askedAt, rowsAt] = await page.evaluate(() => {
+				const asked = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/series/overview'));
+				const rows = performance.getEntriesByName('tandem:runs-first-rows')[0];
+				return [asked?.startTime ?? Infinity, rows ? rows.startTime + rows.duration : -Infinity];
+			});
+			expect(askedAt).toBeLessThan(rowsAt);
 			expect(errors).toEqual([]);
 		} finally {
 			await close();

@@ -22,6 +22,11 @@ import { parseColumnId } from './columns';
 import type { ParallelView, ScatterView } from './plot-state';
 import type { RunTableState } from './run-table.svelte';
 import { syncQuery } from './url-sync.svelte';
+import { startWorkspacePrefetch } from './workspace-prefetch';
+
+// On a workspace page, the overviews its first screen showed last time are asked for as the app's script runs, before
+// the page reads its documents (workspace-prefetch.ts).
+if (typeof window !== 'undefined' && typeof localStorage !== 'undefined') startWorkspacePrefetch();
 
 /** The URL parameter holding the layout. */
 export const LAYOUT_PARAM = 'layout';
