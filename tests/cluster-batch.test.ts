@@ -3,11 +3,18 @@
 // unreachable for it, or A publishes on a bus B is not on: A "committed and died"); the client retries the same
 // batch id through B, whose live document was loaded before and lacks A's batch. B must answer applied: false and
 // count every point once (its relay refreshes the live document from the store before checking the batch id).
-// Also: the relay offers refresh only with a fanout and a store that has readSince (nothing on the embedded path).
+// Also: the relay offers refresh only with a fanout and a store that has readSince (nothing on the embedded path),
+// and a note edit made through one instance's socket is copied into the note tag by that instance alone.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import { readNotesText } from '../src/lib/core/docs/run';
+import { NOTE_TAG } from '../src/lib/core/docs/notes';
+import { waitFor } from './helpers/wait';
 import { docNames } from '../src/lib/core/schema';
 import { startServer, type TandemServer } from '../sync-server/server';
 import { createPgStore, type PgDocStore } from '../sync-server/store/pg-store';
@@ -119,6 +126,39 @@ describe('relay.refresh is offered only where it can matter', () => {
 			for (const r of relays) await r.close();
 			await fanout.close();
 			await store.close();
+		}
+	});
+});
+
+describe('note edits with several instances', () => {
+	it('only the instance whose socket made the edit copies it into the note tag', async () => {
+		const url = await createDatabase(pg.url, `batch_${++databases}`);
+		const hub = createMemoryHub();
+		const a = await startInstance(url, hub);
+		const b = await startInstance(url, hub);
+		const doc = new Y.Doc();
+		let provider: WebsocketProvider | null = null;
+		try {
+			const runId = (await a.call('POST', '/api/runs', { experiment_name: 'cluster-notes' })).body.run_id as string;
+			// B holds the run document loaded (a batch through B), so it hears the edit A's socket makes.
+			await b.call('POST', `/api/runs/${runId}/log`, { metrics: steps(0, 1) });
+			provider = new WebsocketProvider(a.server.url.replace(/^http/, 'ws') + '/sync', docNames.run(runId), doc, { WebSocketPolyfill: WebSocket as never });
+			await waitFor(() => provider!.synced, { what: 'client synced with A' });
+			const stored = a.store.readStats().updates;
+			readNotesText(doc).insert(0, 'written on A');
+			await waitFor(() => a.store.readStats().updates > stored, { what: 'the edit committed on A' });
+			// A read on B settles every copy due on B first: it must have none to make.
+			const onB = b.store.readStats().updates;
+			expect((await b.call('GET', `/api/runs/${runId}`)).status).toBe(200);
+			expect(b.store.readStats().updates).toBe(onB);
+			// A copies it (a read on A settles its due copy at once), and B reads the tag A wrote.
+			expect((await a.call('GET', `/api/runs/${runId}`)).body.run.tags[NOTE_TAG]).toBe('written on A');
+			expect((await b.call('GET', `/api/runs/${runId}`)).body.run.tags[NOTE_TAG]).toBe('written on A');
+			expect(b.store.readStats().updates).toBe(onB);
+		} finally {
+			provider?.destroy();
+			await stopInstance(a);
+			await stopInstance(b);
 		}
 	});
 });

@@ -2,13 +2,15 @@
 // edited: API writes of the tag are spliced into it, and the server keeps the tag in the run's header (exp/<id>),
 // which MLflow reads and searches see, equal to it. Edits arriving over the relay are copied to the tag at most once
 // per MIRROR_DELAY_MS (typing would otherwise rewrite the whole tag in the experiment document per keystroke), and
-// every API read of runs first settles the copies due, so a read after an edit finds it.
+// every API read of runs first settles the copies due, so a read after an edit finds it. With several instances only
+// the one whose socket made the edit copies it (what another instance applied, REMOTE_ORIGIN, it copies itself).
 import type * as Y from 'yjs';
 import { docNames, parseDocName } from '../../src/lib/core/schema';
 import { readRunExperiment } from '../../src/lib/core/docs/run';
 import { hasRun } from '../../src/lib/core/docs/experiment';
 import { hasNeverHeldNotes, mirrorNotesToTag, observeNotes, readNoteTag, readNoteWrite, setNotes } from '../../src/lib/core/docs/notes';
 import { API_ORIGIN, readDocs, type DocAccess } from './doc-access';
+import { REMOTE_ORIGIN } from '../relay/room';
 
 /** ms between a relay edit of a run's notes and its copy into the note tag (at most one copy per period). */
 export const MIRROR_DELAY_MS = 1_000;
@@ -25,6 +27,21 @@ export interface NotesEvents {
 export function applyNoteWrite(run: Y.Doc, tags?: Readonly<Record<string, string>>, deleteTags?: readonly string[]): void {
 	const note = readNoteWrite(tags, deleteTags);
 	if (note !== null) setNotes(run, note, API_ORIGIN);
+}
+
+/** Calls `fn` on every change of the notes made here by someone other than an API write (see observeNotes). */
+function observeLocalNoteEdits(run: Y.Doc, fn: () => void): () => void {
+	// observeNotes leaves out one origin; the transaction's, seen just before its observers run, gives the other.
+	let remote = false;
+	const onTransaction = (tr: Y.Transaction) => (remote = tr.origin === REMOTE_ORIGIN);
+	run.on('beforeObserverCalls', onTransaction);
+	const stop = observeNotes(run, API_ORIGIN, () => {
+		if (!remote) fn();
+	});
+	return () => {
+		stop();
+		run.off('beforeObserverCalls', onTransaction);
+	};
 }
 
 export function createNotesMirror(access: DocAccess, events?: NotesEvents, log: (msg: string) => void = () => {}, delayMs = MIRROR_DELAY_MS) {
@@ -91,8 +108,8 @@ export function createNotesMirror(access: DocAccess, events?: NotesEvents, log: 
 		if (!runId) return;
 		const run = doc as Y.Doc;
 		loaded.set(runId, run);
-		// Every change not made by an API write (which writes the tag itself): relay clients' edits.
-		stops.set(runId, observeNotes(run, API_ORIGIN, () => schedule(runId)));
+		// Every change not made by an API write (which writes the tag itself) nor by another instance: relay clients' edits.
+		stops.set(runId, observeLocalNoteEdits(run, () => schedule(runId)));
 		if (opening.delete(runId)) onOpened(runId, run);
 	});
 	events?.on('room-unloaded', (name) => {
