@@ -2,13 +2,12 @@
 // `tandem_snapshots`, written by group commit like the SQLite store (every update appended in one tick goes into
 // one multi-row INSERT; flush() resolves after its COMMIT). Compaction merges into the snapshot whatever it cannot
 // prove the caller's snapshot holds, under a per-document advisory lock, so it never drops another instance's updates.
-// readSince gives what other instances committed after a cursor: a cursor is a PostgreSQL snapshot
-// (pg_current_snapshot()) and every row records the transaction that wrote it, so a commit that lands after a
-// later-numbered one is never skipped (row ids are handed out at INSERT, not at COMMIT).
+// readSince gives what other instances committed after a cursor (the tables and statements: pg-schema.ts).
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import * as Y from 'yjs';
-import { StoreUnavailableError, type DocStore, type StoreCursor, type StoredDoc } from './doc-store';
+import { StoreUnavailableError, type DocStore, type StoredDoc } from './doc-store';
+import { assertCursor, LOCK_CLASS, openSchema, readCursorRows, selectHistory, selectHistorySince } from './pg-schema';
 import { assertDocName } from './sqlite-store';
 
 export interface PgStoreOptions {
@@ -31,25 +30,6 @@ export interface PgDocStore extends DocStore {
 	readStats(): PgStoreStats;
 }
 
-/**
- * The oldest server that can write through this schema. Additions older servers can live with (columns with
- * defaults, the trigger below) keep it: a rolling upgrade runs old and new instances on one database.
- */
-const SCHEMA_VERSION = 1;
-/** Adds the writing transaction to every row (for readSince); older servers' writes fill it in through defaults. */
-const CURSOR_COLUMNS = `
-	ALTER TABLE tandem_updates ADD COLUMN IF NOT EXISTS xid xid8 NOT NULL DEFAULT pg_current_xact_id();
-	CREATE INDEX IF NOT EXISTS tandem_updates_by_xid ON tandem_updates (name, xid);
-	ALTER TABLE tandem_snapshots ADD COLUMN IF NOT EXISTS xid xid8 NOT NULL DEFAULT pg_current_xact_id();
-	CREATE OR REPLACE FUNCTION tandem_snapshot_xid() RETURNS trigger LANGUAGE plpgsql AS
-		'BEGIN NEW.xid := pg_current_xact_id(); RETURN NEW; END';
-	CREATE OR REPLACE TRIGGER tandem_snapshots_xid BEFORE UPDATE ON tandem_snapshots
-		FOR EACH ROW EXECUTE FUNCTION tandem_snapshot_xid();
-`;
-/** A pg_snapshot as text: `xmin:xmax:xip,…` (what pg_current_snapshot()::text gives). */
-const CURSOR_FORMAT = /^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20})*)?$/;
-/** Namespace (first key) of this store's advisory locks: 'TAND'. */
-const LOCK_CLASS = 0x54414e44;
 /** Rows per INSERT statement: 3 parameters a row (+1), under PostgreSQL's 65 535 per statement. */
 const ROWS_PER_INSERT = 20_000;
 
@@ -94,41 +74,6 @@ function toBytes(buf: Buffer): Uint8Array {
 function assertPgDocName(name: string): void {
 	assertDocName(name);
 	if (!name.isWellFormed()) throw new Error('document name contains a lone surrogate');
-}
-
-async function openSchema(sql: Sql): Promise<void> {
-	const [row] = await sql.begin(async (tx) => {
-		// Instances starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
-		await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, 0)`;
-		await tx.unsafe(`
-			CREATE TABLE IF NOT EXISTS tandem_meta (key text PRIMARY KEY, value text NOT NULL);
-			CREATE TABLE IF NOT EXISTS tandem_updates (
-				id bigserial PRIMARY KEY, name text NOT NULL, data bytea NOT NULL, origin uuid NOT NULL, seq bigint NOT NULL);
-			CREATE INDEX IF NOT EXISTS tandem_updates_by_name ON tandem_updates (name, id);
-			CREATE TABLE IF NOT EXISTS tandem_snapshots (name text PRIMARY KEY, data bytea NOT NULL, origin uuid);
-			INSERT INTO tandem_meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING;
-		`);
-		// Only when missing: ALTER TABLE locks the table against every instance's writes while it runs.
-		const [has] = await tx`select count(*)::int as n from pg_attribute where attrelid = 'tandem_snapshots'::regclass and attname = 'xid'`;
-		if (has.n === 0) await tx.unsafe(CURSOR_COLUMNS);
-		return tx`select value from tandem_meta where key = 'schema_version'`;
-	});
-	const version = Number(row?.value);
-	if (version > SCHEMA_VERSION) throw new Error(`PostgreSQL schema version ${version} is newer than this server (${SCHEMA_VERSION})`);
-}
-
-/** Splits the rows of a load or readSince query: k 0 the snapshot, k 1 the log in id order, k 2 the cursor. */
-function readCursorRows(rows: postgres.Row[]): { snapshot: Uint8Array | null; updates: Uint8Array[]; cursor: StoreCursor } {
-	let snapshot: Uint8Array | null = null;
-	const updates: Uint8Array[] = [];
-	let cursor: string | null = null;
-	for (const r of rows) {
-		if (r.k === 0) snapshot = toBytes(r.data as Buffer);
-		else if (r.k === 1) updates.push(toBytes(r.data as Buffer));
-		else cursor = Buffer.from(r.data as Buffer).toString('utf8');
-	}
-	if (cursor === null) throw new Error('PostgreSQL returned no snapshot');
-	return { snapshot, updates, cursor: cursor as StoreCursor };
 }
 
 /** Writes `batch` in one transaction (one statement unless it is huge), in order. */
@@ -271,13 +216,7 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 			let rows: postgres.RowList<postgres.Row[]>;
 			try {
 				// One statement: the snapshot, the log and the cursor come from one consistent view.
-				rows = await sql`
-					select 0 as k, 0::int8 as id, data from tandem_snapshots where name = ${name}
-					union all
-					select 1, id, data from tandem_updates where name = ${name}
-					union all
-					select 2, 0, convert_to(pg_current_snapshot()::text, 'UTF8')
-					order by k, id`;
+				rows = await selectHistory(sql, name);
 			} catch (err) {
 				throw toStoreError(err, `loading ${JSON.stringify(name)}`);
 			} finally {
@@ -292,32 +231,10 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 		async readSince(name, cursor) {
 			assertOpen();
 			assertPgDocName(name);
-			if (cursor !== null && !CURSOR_FORMAT.test(cursor)) throw new Error(`not a PostgreSQL store cursor: ${JSON.stringify(String(cursor).slice(0, 40))}`);
+			if (cursor !== null) assertCursor(cursor);
 			let rows: postgres.RowList<postgres.Row[]>;
 			try {
-				// Rows of transactions the cursor's snapshot did not see (all have xid ≥ its xmin: the index bounds the
-				// scan to recent ones); the snapshot if another instance's compaction committed since, which may have
-				// deleted rows the caller never read (this store's own pure compactions merged only its own rows).
-				rows =
-					cursor === null
-						? await sql`
-							select 0 as k, 0::int8 as id, data from tandem_snapshots where name = ${name}
-							union all
-							select 1, id, data from tandem_updates where name = ${name}
-							union all
-							select 2, 0, convert_to(pg_current_snapshot()::text, 'UTF8')
-							order by k, id`
-						: await sql`
-							select 0 as k, 0::int8 as id, data from tandem_snapshots
-							where name = ${name} and not pg_visible_in_snapshot(xid, ${cursor}::pg_snapshot)
-								and origin is distinct from ${origin}::uuid
-							union all
-							select 1, id, data from tandem_updates
-							where name = ${name} and xid >= pg_snapshot_xmin(${cursor}::pg_snapshot)
-								and not pg_visible_in_snapshot(xid, ${cursor}::pg_snapshot) and origin <> ${origin}::uuid
-							union all
-							select 2, 0, convert_to(pg_current_snapshot()::text, 'UTF8')
-							order by k, id`;
+				rows = cursor === null ? await selectHistory(sql, name) : await selectHistorySince(sql, name, cursor, origin);
 			} catch (err) {
 				throw toStoreError(err, `reading ${JSON.stringify(name)} since a cursor`);
 			}
