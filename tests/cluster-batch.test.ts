@@ -2,7 +2,8 @@
 // with its own store and fanout. Instance A commits a batch whose publish never reaches B (the in-process hub is
 // unreachable for it, or A publishes on a bus B is not on: A "committed and died"); the client retries the same
 // batch id through B, whose live document was loaded before and lacks A's batch. B must answer applied: false and
-// count every point once (its relay refreshes the live document from the store before checking the batch id).
+// count every point once (its relay refreshes the live document from the store before checking the batch id). The
+// same for an SDK run create (its client key tag) retried on B.
 // Also: the relay offers refresh only with a fanout and a store that has readSince (nothing on the embedded path),
 // and a note edit made through one instance's socket is copied into the note tag by that instance alone.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { readNotesText } from '../src/lib/core/docs/run';
 import { NOTE_TAG } from '../src/lib/core/docs/notes';
 import { waitFor } from './helpers/wait';
+import { CLIENT_KEY_TAG } from '../src/lib/client-sdk/remote-run';
 import { docNames } from '../src/lib/core/schema';
 import { startServer, type TandemServer } from '../sync-server/server';
 import { createPgStore, type PgDocStore } from '../sync-server/store/pg-store';
@@ -99,6 +101,36 @@ describe.each(losses)('a batch id retried on instance B after %s', (_what, makeL
 			loss.restore();
 			// A new batch on B still applies.
 			expect((await b.call('POST', `/api/runs/${runId}/log`, { batch_id: 'b-3', metrics: steps(10, 1) })).body).toMatchObject({ applied: true });
+		} finally {
+			shared.setReachable(true);
+			await stopInstance(a);
+			await stopInstance(b);
+		}
+	});
+});
+
+describe.each(losses)('an SDK run create retried on instance B after %s', (_what, makeLoss) => {
+	it('creates the run once: B finds the run its client key names and returns it', async () => {
+		const url = await createDatabase(pg.url, `batch_${++databases}`);
+		const shared = createMemoryHub();
+		const loss = makeLoss(shared);
+		const b = await startInstance(url, shared);
+		// B holds the experiment document loaded (a first run created through it); A starts after and reads it.
+		const first = await b.call('POST', '/api/runs', { experiment_name: 'cluster-create', tags: { [CLIENT_KEY_TAG]: 'k0' } });
+		const experimentId = first.body.experiment_id as string;
+		const a = await startInstance(url, loss.hubA);
+		try {
+			loss.lose();
+			const body = { experiment_id: experimentId, run_name: 'keyed', tags: { [CLIENT_KEY_TAG]: 'k1' } };
+			const lost = await a.call('POST', '/api/runs', body);
+			expect([200, 503]).toContain(lost.status);
+			loss.restore();
+			const retry = await b.call('POST', '/api/runs', body);
+			expect(retry.status).toBe(200);
+			const runs = (await b.call('GET', `/api/experiments/${experimentId}/runs`)).body.runs as { run_id: string; tags: Record<string, string> }[];
+			const keyed = runs.filter((r) => r.tags[CLIENT_KEY_TAG] === 'k1');
+			expect(keyed.map((r) => r.run_id)).toEqual([retry.body.run_id]);
+			if (lost.status === 200) expect(retry.body.run_id).toBe(lost.body.run_id);
 		} finally {
 			shared.setReachable(true);
 			await stopInstance(a);

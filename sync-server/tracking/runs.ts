@@ -7,7 +7,7 @@ import { invalid, notFound } from '../../src/lib/core/errors';
 import { LIMITS } from '../../src/lib/core/validate';
 import type { RunRow, MetricSummary } from '../../src/lib/core/run-row';
 import type { SeriesColumns } from '../../src/lib/core/chunk';
-import { createRun, findParamConflicts, hasRun, readRun, readRunIds, updateRun, type RunPatch } from '../../src/lib/core/docs/experiment';
+import { createRun, findParamConflicts, hasRun, readRun, readRunIds, readRuns, updateRun, type RunPatch } from '../../src/lib/core/docs/experiment';
 import { hasBatch, readMetricSummaries, recordBatch, setMetricSummaries } from '../../src/lib/core/docs/live';
 import { readRunExperiment, setRunExperiment, setSeriesParts } from '../../src/lib/core/docs/run';
 import { appendSeriesChunk } from '../../src/lib/core/docs/series';
@@ -56,6 +56,12 @@ export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-a
 const INPUTS_SLICE = 500;
 /** ms after a write before an experiment's rows are read again in the background. */
 const ROWS_REREAD_MS = 2_000;
+
+/**
+ * The tag the client SDK sends a run's random key in (CLIENT_KEY_TAG, src/lib/client-sdk/remote-run.ts): after a
+ * create that may have landed it looks the run up by it, and with several instances the create itself checks too.
+ */
+const CLIENT_KEY_TAG = 'tandem.client.runKey';
 
 /** The relay's refresh (several instances only, see Relay.refresh): a batch id's check must see every committed batch. */
 interface StoreRefresh {
@@ -130,6 +136,17 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 			const name = checkRunNameLength(input.runName || tags['mlflow.runName'] || createRunName());
 			tags['mlflow.runName'] = name;
 			const user = input.user || tags['mlflow.user'] || 'unknown';
+			// Several instances: the SDK's look-up before this retry may have read an instance that lacks a create
+			// committed by one that died before publishing it. Brought up to the store, the experiment has it or not.
+			const clientKey = tags[CLIENT_KEY_TAG];
+			if (clientKey !== undefined && access.refresh) {
+				// From the document, not the frozen rows (an idle experiment's, which that create never thawed here).
+				await access.refresh([docNames.experiment(expId)]);
+				const created = await readDocs(access, [docNames.experiment(expId)], ([exp]) =>
+					readRuns(exp, expId).find((r) => r.tags[CLIENT_KEY_TAG] === clientKey)
+				);
+				if (created) return created;
+			}
 			const names = [docNames.experiment(expId), docNames.run(runId)];
 			return access.transact(
 				names,
