@@ -2,13 +2,13 @@
 // Tandem and against `mlflow server` with a SQLite backend, both on loopback; prints values and ratios.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnServer } from '../tests/helpers/child-server';
 import { runPython } from '../tests/helpers/python';
 import { waitFor } from '../tests/helpers/wait';
+import { freePort } from '../tests/helpers/ports';
 import type { Row } from './table';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,17 +27,6 @@ export async function step<T>(target: Target, args: string[], timeoutMs = 1_800_
 	const r = await runPython(workload, target.url, { python: PY, args, timeoutMs, env: { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '2', MLFLOW_HTTP_REQUEST_TIMEOUT: '600' } });
 	if (r.code !== 0 || r.json === null) throw new Error(`${target.name} ${args[0]} failed:\n${r.stdout}\n${r.stderr.slice(-3000)}`);
 	return r.json as T;
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as net.AddressInfo;
-			s.close(() => resolve(port));
-		});
-		s.once('error', reject);
-	});
 }
 
 /** RSS (MiB) of a process and all its descendants (MLflow runs gunicorn/uvicorn workers). */

@@ -3,22 +3,20 @@
 // `npm run tandem -- … --store`; bad URLs, a fanout without a shared store and an unreachable PostgreSQL are refused
 // at startup with precise messages and a non-zero exit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { spawnServer, type ChildServer } from './helpers/child-server';
 import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
 import { startRedis, type TestRedis } from './helpers/redis';
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3, type S3Server } from './helpers/s3';
 import { callJson } from './helpers/http';
+import { freePort } from './helpers/ports';
+import { runTandemCli } from './helpers/tandem-cli';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const S3_ENV = { AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey, AWS_REGION: S3_TEST_REGION };
 const BUCKET = 'tandem-cli';
 
@@ -37,18 +35,7 @@ const tempDir = async () => {
 	return d;
 };
 
-/** `npm run tandem -- …`; resolves with the exit code and output. */
-function tandem(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const proc = spawn('npm', ['run', '--silent', 'tandem', '--', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
-		let stderr = '';
-		proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-		proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-		proc.once('error', reject);
-		proc.once('exit', (code) => resolve({ code, stdout, stderr }));
-	});
-}
+const tandem = runTandemCli;
 
 /** Starts the CLI expecting it to exit before listening; resolves with its exit code and output. */
 async function refusedStart(args: string[], env: Record<string, string> = {}): Promise<{ code: string; output: string }> {
@@ -74,17 +61,6 @@ async function driverWatch(): Promise<Record<string, string>> {
 	const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (/node_modules\\/(postgres|redis|@redis|@aws-sdk)\\/|\\/(pg-store|pg-auth-store|pg-webhook-store|s3-blob-store|redis-fanout)\\.ts$/.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n'); return r; }`;
 	await writeFile(file, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));\n`);
 	return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${file}`.trim() };
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 beforeAll(async () => {

@@ -3,12 +3,10 @@
 // and verified; a Tandem on the target serves the same runs, registry, artifacts and token; a second migrate into
 // the same target is refused (exit 3) and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startServer } from '../sync-server/server';
 import { createPgStore } from '../sync-server/store/pg-store';
@@ -16,8 +14,8 @@ import { spawnServer, type ChildServer } from './helpers/child-server';
 import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3, type S3Server } from './helpers/s3';
 import { callJson } from './helpers/http';
+import { runTandemCli } from './helpers/tandem-cli';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const S3_ENV = {
 	AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
 	AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
@@ -35,17 +33,7 @@ let storeUrl: string;
 let blobsUrl: string;
 let target: ChildServer | null = null;
 
-function tandem(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const proc = spawn('npm', ['run', '--silent', 'tandem', '--', ...args], { cwd: root, env: { ...process.env, ...S3_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
-		let stderr = '';
-		proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-		proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-		proc.once('error', reject);
-		proc.once('exit', (code) => resolve({ code, stdout, stderr }));
-	});
-}
+const tandem = (args: string[], env: Record<string, string> = {}) => runTandemCli(args, { ...S3_ENV, ...env });
 
 /** What the embedded server served before the move, to compare with the target's answers. */
 interface Seen {

@@ -4,11 +4,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { waitFor } from './wait';
+import { freePort } from './ports';
 
 export interface PostgresServer {
 	/** `postgres://postgres@127.0.0.1:<port>/<db>` of a fresh database. */
@@ -51,17 +51,6 @@ function findRunAs(): { uid: number; gid: number } | null {
 	} catch {
 		throw new Error("running as root, but there is no 'postgres' system user to run PostgreSQL as (install postgresql or add the user)");
 	}
-}
-
-async function findFreePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
 }
 
 /** Pids of the processes whose parent is `pid` (Linux /proc). */
@@ -158,7 +147,7 @@ export async function startPostgres(): Promise<PostgresServer> {
 		const e = err as { stderr?: Buffer; message: string };
 		throw new Error(`initdb failed: ${e.stderr?.toString() || e.message}`);
 	}
-	const port = await findFreePort();
+	const port = await freePort();
 	const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
 	let proc: ChildProcess | null = null;
 	let exited: Promise<string> = Promise.resolve('not started');

@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from './wait';
+import { freePort } from './ports';
 
 export interface TestRedis {
 	/** `redis://127.0.0.1:<port>` */
@@ -20,17 +21,6 @@ export interface TestRedis {
 }
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /** Whether a redis server on `port` answers PING with PONG. */
 function ping(port: number): Promise<boolean> {
