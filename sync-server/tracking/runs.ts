@@ -24,6 +24,7 @@ import { readExperiment, updateExperiment } from '../../src/lib/core/docs/worksp
 import { readRunCounts, type RunCounts } from '../../src/lib/core/docs/run-counts';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
 import type { FirstScreenRequest } from '../../src/lib/core/table/row-view';
+import { CLIENT_KEY_TAG } from '../../src/lib/core/api/native';
 import { applyNoteWrite, createNotesMirror, type NotesEvents } from './run-notes';
 
 export interface NewRunInput {
@@ -56,12 +57,6 @@ export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-a
 const INPUTS_SLICE = 500;
 /** ms after a write before an experiment's rows are read again in the background. */
 const ROWS_REREAD_MS = 2_000;
-
-/**
- * The tag the client SDK sends a run's random key in (CLIENT_KEY_TAG, src/lib/client-sdk/remote-run.ts): after a
- * create that may have landed it looks the run up by it, and with several instances the create itself checks too.
- */
-const CLIENT_KEY_TAG = 'tandem.client.runKey';
 
 /** The relay's refresh (several instances only, see Relay.refresh): a batch id's check must see every committed batch. */
 interface StoreRefresh {

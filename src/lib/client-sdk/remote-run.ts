@@ -1,10 +1,9 @@
 // Creating the run on the server exactly once, despite retries: every create carries a random client key (a
 // tag), and after a failure that may have reached the server the run is looked up by that key before retrying.
-import { nativePaths, type CreateRunAnswer, type CreateRunBody, type ListExperimentsAnswer, type ListRunsAnswer } from '../core/api/native';
+import { CLIENT_KEY_TAG, nativePaths, type CreateRunAnswer, type CreateRunBody, type ListExperimentsAnswer, type ListRunsAnswer } from '../core/api/native';
 import { computeBackoff, type RetryControl, type Transport, TandemHttpError, TandemNetworkError } from './transport';
 
-/** The tag holding the client's key for the run (used only to make run creation idempotent). */
-export const CLIENT_KEY_TAG = 'tandem.client.runKey';
+export { CLIENT_KEY_TAG };
 
 export interface RunInfo {
 	runId: string;

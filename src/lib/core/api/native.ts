@@ -62,6 +62,12 @@ export interface FirstScreenAnswer {
 	total: number;
 }
 
+/**
+ * The tag the client SDK sends a run's random key in, which makes its run create idempotent: after a create that may
+ * have landed it looks the run up by it, and with several instances the server's create checks for it too.
+ */
+export const CLIENT_KEY_TAG = 'tandem.client.runKey';
+
 /** Give `experiment_id` or `experiment_name` (an unknown name creates the experiment), or neither (Default). */
 export interface CreateRunBody {
 	experiment_id?: string;
