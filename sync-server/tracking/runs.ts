@@ -263,7 +263,7 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 							const doc = seriesDocs[i++];
 							const { part } = targets.get(key)!;
 							appendSeriesChunk(doc, cols);
-							overviewStore.noteAppended(runId, key, part, doc, cols);
+							overviewStore.noteAppended(runId, key, prev[key] === undefined, cols);
 							setSeriesParts(run, key, part + 1);
 							next[key] = foldSummary(prev[key], cols);
 						}

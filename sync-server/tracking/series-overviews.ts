@@ -3,11 +3,9 @@
 // reading their documents. Bounded by bytes, least recently used dropped first; a series not held is read from its
 // documents on first request and kept. With several instances, a series another instance logged to (the relay's
 // 'doc-changed') is dropped, and read again from its documents when next asked for; 'resync' drops them all.
-import type * as Y from 'yjs';
 import { parseDocName } from '../../src/lib/core/schema';
 import type { RoomEvents } from './run-rows';
 import type { SeriesColumns } from '../../src/lib/core/chunk';
-import { readSeries } from '../../src/lib/core/docs/series';
 import { createOverview, foldOverview, readOverview, readOverviewBytes, type SeriesOverview } from '../../src/lib/core/series/overview';
 
 /** Memory the overviews may hold: ~2,600 series of OVERVIEW_BUCKETS buckets. */
@@ -75,19 +73,21 @@ export function createOverviewStore(opts: OverviewStoreOptions) {
 
 	return {
 		/**
-		 * Called inside the log's transaction, right after `cols` was appended to part `part` of the series (`doc`):
-		 * folds them into the overview held, or builds one from part 0 while there is room (a series' first points).
+		 * Called inside the log's transaction, right after `cols` was appended to the series: folds them into the
+		 * overview held, or, when they are the series' first points (`first`), starts one from them while there is
+		 * room. A series neither held nor new is left to its first read: building it here would read the whole
+		 * series on every append (after an eviction, or while another instance writes to it too).
 		 */
-		noteAppended(runId: string, key: string, part: number, doc: Y.Doc, cols: SeriesColumns): void {
+		noteAppended(runId: string, key: string, first: boolean, cols: SeriesColumns): void {
 			const name = id(runId, key);
 			const pending = reading.get(name);
 			if (pending) pending.stale = true;
 			const ov = held.get(name);
 			if (ov) return foldOverview(ov, cols);
-			if (part !== 0) return;
+			if (!first) return;
 			const fresh = createOverview();
 			if (bytes + readOverviewBytes(fresh) > maxBytes) return; // full: ingest never evicts what readers asked for
-			foldOverview(fresh, readSeries(doc));
+			foldOverview(fresh, cols);
 			keep(name, fresh);
 		},
 
