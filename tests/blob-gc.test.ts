@@ -68,7 +68,7 @@ describe('POST /api/admin/gc', () => {
 		expect(await blob(server.url, orphanSha)).toBeNull();
 		expect(await blob(server.url, sha256(a))).toEqual(a);
 		expect(await blob(server.url, sha256(shared))).toEqual(shared);
-		expect(logs.some((l) => /^blob gc: deleted 1, spared 0 too young, 2 referenced, \d+ ms$/.test(l))).toBe(true);
+		expect(logs.some((l) => /^blob gc: deleted 1, spared 0 too young, 2 referenced, 0 unfinished uploads removed, \d+ ms$/.test(l))).toBe(true);
 	});
 
 	it('keeps a blob shared by two runs until neither references it', async () => {
