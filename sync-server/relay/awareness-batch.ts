@@ -6,7 +6,7 @@ import { encodeAwarenessUpdate, type Awareness } from 'y-protocols/awareness';
 import { encodeAwarenessMessage, MAX_AWARENESS_ENTRIES } from './protocol';
 
 /** Default window: presence updates are sent at most every 250 ms per person, follow mode wants ≤ 100 ms. */
-export const AWARENESS_BATCH_MS = 30;
+export const AWARENESS_BATCH_MS = 50;
 
 export interface AwarenessBatchOptions<C> {
 	awareness: Awareness;
