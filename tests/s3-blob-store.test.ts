@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBlobStoreContract } from '../sync-server/blobs/blob-contract';
+import { listAll, readAll, rejection, runBlobStoreContract, sha256Of } from '../sync-server/blobs/blob-contract';
 import { BlobStoreUnavailableError, BlobTooLargeError } from '../sync-server/blobs/blob-store';
 import { createS3BlobStore, type S3BlobStore } from '../sync-server/blobs/s3-blob-store';
 import { readS3Url } from '../sync-server/blobs/s3-location';
@@ -58,32 +58,9 @@ runBlobStoreContract('s3 (moto)', async () => {
 	return { store, countPending: () => pendingIn(bucket), memoryBound: 64 * MiB };
 });
 
-async function listAll(store: S3BlobStore): Promise<string[]> {
-	const out: string[] = [];
-	for await (const sha of store.list()) out.push(sha);
-	return out.sort();
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-	const parts: Buffer[] = [];
-	for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(Buffer.from(chunk));
-	return Buffer.concat(parts);
-}
-
 async function* bytes(s: string | Uint8Array): AsyncGenerator<Uint8Array> {
 	yield typeof s === 'string' ? new TextEncoder().encode(s) : s;
 }
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-	try {
-		await p;
-	} catch (e) {
-		return e;
-	}
-	throw new Error('expected the promise to reject');
-}
-
-const sha256Of = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** The patterned body the big-upload tests stream: chunk i is i&0xff repeated, its first 4 bytes i (LE). */
 const CHUNK = 64 * 1024;

@@ -1,5 +1,6 @@
 // The BlobStore contract: one vitest suite that every BlobStore implementation must pass
-// (run from blobs.spec.ts against the file and in-memory stores), including garbage collection over it.
+// (run from blobs.spec.ts against the file and in-memory stores, and from tests/s3-blob-store.test.ts against S3), including
+// garbage collection over it; its small readers (readAll, listAll, rejection, sha256Of) serve the stores' own tests too.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ export interface BlobStoreFixture {
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const MiB = 1024 * 1024;
 
-const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const text = (s: string) => new TextEncoder().encode(s);
 
 async function* chunksOf(...chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
@@ -38,19 +39,19 @@ function countingBody(chunks: Uint8Array[]): { body: AsyncIterable<Uint8Array>; 
 	return { body, pulled: () => pulled };
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 	const parts: Buffer[] = [];
 	for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(Buffer.from(chunk));
 	return Buffer.concat(parts);
 }
 
-async function listAll(store: BlobStore): Promise<string[]> {
+export async function listAll(store: BlobStore): Promise<string[]> {
 	const out: string[] = [];
 	for await (const sha of store.list()) out.push(sha);
 	return out.sort();
 }
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
 	try {
 		await p;
 	} catch (e) {
