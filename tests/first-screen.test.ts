@@ -1,6 +1,7 @@
 // GET /api/experiments/<id>/first-screen against the real server on port 0: the first rows of a runs-table view
-// (filter, sort, deleted toggle) with matched and total counts, the limit, packed metric summaries, answers that
-// follow new writes, and the errors for a bad filter, a grouped view, a bad limit and an unknown experiment.
+// (filter, sort, deleted toggle; parents folded, with their child counts) with matched and total counts, the limit,
+// packed metric summaries, answers that follow new writes, and the errors for a bad filter, a grouped view, a bad
+// limit and an unknown experiment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson } from './helpers/http';
 import { startTestServer, type TestServer } from './helpers/server';
@@ -81,6 +82,22 @@ describe('GET /api/experiments/<id>/first-screen', () => {
 		const after = await get('?sort=metrics.loss&limit=1');
 		expect(names(after.body)).toEqual(['foxtrot']);
 		expect(after.body).toMatchObject({ matched: 5, total: 5 });
+	});
+
+	it('nests child runs: a parent is one row, folded, with its child count; a matching child shows under its parent', async () => {
+		const { experiment_id } = await post('/api/experiments', { name: 'first-screen-nested' });
+		const parent = await post('/api/runs', { experiment_id, run_name: 'sweep', start_time: 1_700_000_000_000 });
+		for (const [i, lr] of ['0.1', '0.2', '0.3'].entries()) {
+			const tags = { 'mlflow.parentRunId': parent.run_id };
+			await post('/api/runs', { experiment_id, run_name: `trial-${i}`, start_time: 1_700_000_100_000 + i, params: { lr }, tags });
+		}
+		await post('/api/runs', { experiment_id, run_name: 'lone', start_time: 1_700_000_000_001 });
+		const all = await get('?sort=name', experiment_id);
+		expect(names(all.body)).toEqual(['lone', 'sweep']);
+		expect(all.body).toMatchObject({ children: [0, 3], matched: 5, total: 5 });
+		const filtered = await get(`?sort=name&q=${encodeURIComponent('params.lr > 0.15')}`, experiment_id);
+		expect(names(filtered.body)).toEqual(['sweep', 'trial-1', 'trial-2']);
+		expect(filtered.body).toMatchObject({ children: [2, 0, 0], matched: 2 });
 	});
 
 	it("refuses a filter that does not parse with the parser's message, and a grouped view", async () => {

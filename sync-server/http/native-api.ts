@@ -66,7 +66,7 @@ export function addNativeApi(router: Router, deps: NativeApiDeps): void {
 		// The first rows of a runs-table view, so a first visit paints them before the documents arrive (README "API").
 		.add('GET', /^\/api\/experiments\/([^/]+)\/first-screen$/, async (ctx): Answer<'GET /api/experiments/{experiment_id}/first-screen'> => {
 			const screen = await runs.firstScreen(ctx.params[0], parseFirstScreenRequest(ctx.url.searchParams));
-			return { experiment_name: screen.experimentName, rows: screen.rows.map(toRunJson), matched: screen.matched, total: screen.total };
+			return { experiment_name: screen.experimentName, rows: screen.rows.map(toRunJson), children: screen.children, matched: screen.matched, total: screen.total };
 		})
 		.add('POST', /^\/api\/runs$/, async (ctx): Answer<'POST /api/runs'> => {
 			const cmd = parseCreateRun(await ctx.json());

@@ -184,18 +184,19 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 		},
 
 		/**
-		 * The first `limit` rows of a runs-table view (filter, sort, deleted toggle; not grouped) with the
-		 * experiment's name and the number of rows it matches and of active runs: what the page shows before its
-		 * documents arrive. 404 for an unknown experiment. Rows are read-only.
+		 * The first `limit` rows of a runs-table view (filter, sort, deleted toggle; not grouped), each parent folded
+		 * with its child count (`children`, per row), with the experiment's name and the number of rows it matches
+		 * and of active runs: what the page shows before its documents arrive. 404 for an unknown experiment. Rows
+		 * are read-only.
 		 */
 		async firstScreen(
 			experimentId: string,
 			request: FirstScreenRequest
-		): Promise<{ experimentName: string; rows: readonly RunRow[]; matched: number; total: number }> {
+		): Promise<{ experimentName: string; rows: readonly RunRow[]; children: number[]; matched: number; total: number }> {
 			const { name } = await experiments.get(experimentId);
 			const rows = await readRows(experimentId);
-			const { matched, drawn, total } = await views.read(experimentId, rows, request, now());
-			return { experimentName: name, rows: drawn.slice(0, request.limit), matched: matched.length, total };
+			const { matched, drawn, children, total } = await views.read(experimentId, rows, request, now());
+			return { experimentName: name, rows: drawn.slice(0, request.limit), children: children.slice(0, request.limit), matched: matched.length, total };
 		},
 
 		/**

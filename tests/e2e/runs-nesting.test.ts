@@ -1,11 +1,14 @@
 // The runs table's nested runs, resizable columns and tooltips in headless Chromium against the real server: children
 // (tag mlflow.parentRunId) folded under their parent with a count, expanded (grandchildren too) and kept in the URL,
-// a filter matching a child shows it under its parent (marked as context); a column resized by its edge survives a
-// reload; a truncated name's tooltip is the whole name; the run page names the parent.
+// a filter matching a child shows it under its parent (marked as context); the server-rendered first screen holds
+// the parents folded with their expanders and counts before the documents load, and the loaded tree keeps them; a
+// column resized by its edge survives a reload; a truncated name's tooltip is the whole name; the run page names the
+// parent.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openTestPage, waitForText } from '../helpers/browser';
 import { useE2e } from '../helpers/e2e';
+import { holdRelayMessages } from '../helpers/hold-relay';
 import { waitFor } from '../helpers/wait';
 
 const e2e = useE2e();
@@ -94,6 +97,47 @@ describe('nested runs in the runs table [e2e]', () => {
 			await waitForText(page, '[data-testid=run-count]', '1 of 5 runs');
 			await page.getByLabel('Filter runs').fill("params.lr = '0.1'");
 			await waitForTree(page, ['0:?sweep', '1:trial-1']);
+			expect(errors).toEqual([]);
+		} finally {
+			await close();
+		}
+	});
+
+	it("renders the first screen's parents folded with their expander and count before the documents load; the loaded tree is the same", async () => {
+		const exp = 'e2e-nesting-first-screen';
+		const sweep = await createRun(exp, 'sweep', 0);
+		for (let i = 1; i <= 3; i++) await createRun(exp, `trial-${i}`, i, { parent: sweep });
+		await createRun(exp, 'solo', 5);
+		const experimentId = await readExperimentId(sweep);
+		const { page, errors, close } = await openTestPage(e2e.browser);
+		try {
+			// The relay's messages for the runs document are held, so what shows until then is the server's first screen.
+			const release = await holdRelayMessages(page, `exp/${experimentId}`);
+			const response = await page.goto(`${e2e.server.url}/experiments/${experimentId}`);
+			expect(response!.headers()['x-tandem-rendered']).toBe('server');
+			const html = await response!.text();
+			expect([...html.matchAll(/class="name[^"]*"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(['solo', 'sweep']);
+			expect(html).toMatch(/class="expander[^"]*"[^>]*aria-expanded="false"[^>]*aria-label="Show the 3 child runs of sweep"/);
+			await waitForTree(page, ['0:solo', '0:sweep']);
+			await page.waitForSelector('.loading');
+			const count = async () => (await page.textContent(expander(sweep)))?.replace('▾', '').trim();
+			expect(await count()).toBe('3');
+			// Where the name sits in its row (the loading bar above the table goes away, moving the table itself).
+			const box = () => page.locator(`[role=row][data-run-id="${sweep}"] [data-col=name] a`).evaluate((a) => {
+				const r = a.getBoundingClientRect();
+				const row = a.closest('[role=row]')!.getBoundingClientRect();
+				return { x: r.x - row.x, y: r.y - row.y, width: r.width };
+			});
+			const before = await box();
+
+			release();
+			await page.waitForFunction(() => !document.querySelector('.loading'));
+			await waitForText(page, '[role=status]', 'Live');
+			await waitForTree(page, ['0:solo', '0:sweep']);
+			expect(await count()).toBe('3');
+			expect(await box()).toEqual(before); // no jump: the name stays where the first screen put it
+			await page.click(expander(sweep));
+			await waitForTree(page, ['0:solo', '0:sweep', '1:trial-3', '1:trial-2', '1:trial-1']);
 			expect(errors).toEqual([]);
 		} finally {
 			await close();

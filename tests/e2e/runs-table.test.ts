@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openTestPage, waitForText } from '../helpers/browser';
 import { useE2e } from '../helpers/e2e';
+import { holdRelayMessages } from '../helpers/hold-relay';
 import { callJson } from '../helpers/http';
 import { waitFor } from '../helpers/wait';
 
@@ -358,15 +359,7 @@ describe('runs table [e2e]', () => {
 		try {
 			// The relay's messages for the runs document are held until the first screen is on screen, so the rows
 			// shown before then can only be the server's.
-			let release!: () => void;
-			const released = new Promise<void>((resolve) => (release = resolve));
-			await page.routeWebSocket(
-				(url) => url.pathname === `/sync/exp/${experimentId}`,
-				(ws) => {
-					const relay = ws.connectToServer();
-					relay.onMessage((m) => void released.then(() => ws.send(m)));
-				}
-			);
+			const release = await holdRelayMessages(page, `exp/${experimentId}`);
 			const asked: string[] = [];
 			page.on('request', (r) => void (r.url().includes('/first-screen') && asked.push(r.url())));
 			const query = `?q=${encodeURIComponent("params.optimizer = 'adam' or metrics.loss < 0.1")}&sort=-metrics.loss`;

@@ -32,10 +32,11 @@ describe('first screen', () => {
 		expect(readFirstScreenView('?group=params.lr')).toBeNull();
 	});
 
-	it('round-trips the top rows of a view, non-finite metrics included', () => {
+	it('round-trips the top rows of a view with their child counts, non-finite metrics included', () => {
 		const view = readFirstScreenView('?sort=name');
-		saveFirstScreen('1', view, Array.from({ length: 100 }, (_, i) => row(i)), 100, 5);
+		saveFirstScreen('1', view, Array.from({ length: 100 }, (_, i) => ({ row: row(i), children: i === 2 ? 9 : 0 })), 100, 5);
 		const back = readFirstScreen('1', view)!;
+		expect([...back.children]).toEqual([[back.rows[2].run_id, 9]]);
 		expect(back.rows).toHaveLength(FIRST_SCREEN_ROWS);
 		expect(back.total).toBe(100);
 		expect(back.savedAt).toBe(5);
@@ -48,7 +49,7 @@ describe('first screen', () => {
 
 	it('forgets the least recently saved experiments past ten, and survives damaged entries', () => {
 		const view = readFirstScreenView('');
-		for (let e = 0; e < 12; e++) saveFirstScreen(String(e), view, [row(e)], 1);
+		for (let e = 0; e < 12; e++) saveFirstScreen(String(e), view, [{ row: row(e), children: 0 }], 1);
 		expect(readFirstScreen('0', view)).toBeNull();
 		expect(readFirstScreen('1', view)).toBeNull();
 		expect(readFirstScreen('11', view)?.rows[0].name).toBe('run-11');
@@ -65,13 +66,22 @@ describe("the server's first screen", () => {
 	it('asks for the rows of the view only (filter, sort, deleted) and decodes them like a remembered one', async () => {
 		const asked: string[] = [];
 		const packed = [row(7)].map((r) => ({ ...r, metrics: { loss: { ...r.metrics.loss, last: 'NaN', min: '-Infinity' } } }));
-		const fetchFn = (async (url: string) => (asked.push(url), answer({ rows: packed, total: 9, matched: 4 }))) as unknown as typeof fetch;
+		const fetchFn = (async (url: string) => (asked.push(url), answer({ rows: packed, children: [3], total: 9, matched: 4 }))) as unknown as typeof fetch;
 		const screen = await fetchFirstScreen('5', '?q=x&sort=-name&cols=a,b&sel=' + 'a'.repeat(32) + '&deleted=1', fetchFn);
 		expect(asked).toEqual([`/api/experiments/5/first-screen?q=x&sort=-name&deleted=1&limit=${FIRST_SCREEN_ROWS}`]);
 		expect(screen).toMatchObject({ view: readFirstScreenView('?sort=-name&q=x&deleted=1'), total: 9, matched: 4, source: 'server' });
 		expect(screen!.rows[0].name).toBe('run-7');
 		expect(screen!.rows[0].metrics.loss.last).toBeNaN();
 		expect(screen!.rows[0].metrics.loss.min).toBe(-Infinity);
+		expect(screen!.children.get(screen!.rows[0].run_id)).toBe(3);
+	});
+
+	it('reads child counts that are not counts (or an older answer with none) as no children', async () => {
+		const rows = [row(1), row(2), row(3)];
+		const fetchFn = (async () => answer({ rows, children: [2, -1, 'x'], total: 3, matched: 3 })) as unknown as typeof fetch;
+		expect([...(await fetchFirstScreen('5', '?q=y', fetchFn))!.children]).toEqual([[rows[0].run_id, 2]]);
+		const none = (async () => answer({ rows, total: 3, matched: 3 })) as unknown as typeof fetch;
+		expect((await fetchFirstScreen('5', '?q=y', none))!.children.size).toBe(0);
 	});
 
 	it("takes the answer app.html's inline script asked for, once and only for the same request", async () => {

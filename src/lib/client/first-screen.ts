@@ -1,6 +1,7 @@
 // The runs table's first screen, shown while the experiment's documents load (seconds for 10,000 runs) and replaced
 // the moment they are read: on a revisit the one remembered per experiment and view in localStorage, on a first
 // visit the server's (GET /api/experiments/<id>/first-screen). Only the view it was taken in (filter, sort, deleted) may use it.
+// Nested runs come as the table draws them: top-level rows, each parent folded with its child count.
 import { nativePaths, type FirstScreenAnswer, type UncheckedJson } from '../core/api/native';
 import type { RunRow } from '../core/run-row';
 import { decodeSummary, encodeSummary } from '../core/series/summary';
@@ -17,6 +18,8 @@ export interface FirstScreen {
 	/** The view the rows were taken in (see readFirstScreenView). */
 	view: string;
 	rows: RunRow[];
+	/** Run id → the child runs its expander counts, for the parents among `rows` (their children are not in `rows` while folded). */
+	children: ReadonlyMap<string, number>;
 	/** Active runs in the experiment when it was taken. */
 	total: number;
 	/** Runs the view showed then, when known (the server says; a remembered screen does not). */
@@ -37,6 +40,23 @@ export function readFirstScreenView(query: string): string | null {
 function isRow(r: unknown): r is RunRow {
 	const row = r as RunRow;
 	return !!row && typeof row.run_id === 'string' && typeof row.name === 'string' && typeof row.params === 'object' && typeof row.tags === 'object' && typeof row.metrics === 'object';
+}
+
+/** A row of the table as a first screen keeps it: the run, and the child runs its expander counts (0: none). */
+export interface FirstScreenRow {
+	row: RunRow;
+	children: number;
+}
+
+/** The parents' child counts of `rows`, from counts given per row (JSON: anything else counts as none). */
+function readChildCounts(rows: readonly RunRow[], raw: unknown): Map<string, number> {
+	const counts = new Map<string, number>();
+	if (!Array.isArray(raw)) return counts;
+	rows.forEach((r, i) => {
+		const n = raw[i];
+		if (Number.isSafeInteger(n) && n > 0) counts.set(r.run_id, n);
+	});
+	return counts;
 }
 
 /** Rows as JSON holds them (metric summaries packed by encodeSummary), or null if any is not a row. */
@@ -60,7 +80,8 @@ export function readFirstScreen(experimentId: string, view: string | null): Firs
 		const raw = JSON.parse(localStorage.getItem(PREFIX + experimentId) ?? 'null');
 		const rows = raw?.view === view ? decodeRows(raw.rows) : null;
 		if (!rows) return null;
-		return { view, rows, total: Number(raw.total) || rows.length, matched: null, savedAt: Number(raw.savedAt) || 0, source: 'remembered' };
+		const children = readChildCounts(rows, raw.children);
+		return { view, rows, children, total: Number(raw.total) || rows.length, matched: null, savedAt: Number(raw.savedAt) || 0, source: 'remembered' };
 	} catch {
 		return null; // storage blocked or a damaged entry: just load without it
 	}
@@ -117,20 +138,23 @@ export async function fetchFirstScreen(
 		const rows = decodeRows(body?.rows);
 		if (!rows || !body) return null;
 		const experimentName = typeof body.experiment_name === 'string' ? body.experiment_name : undefined;
-		return { view, rows, total: Number(body.total) || 0, matched: Number(body.matched) || 0, savedAt: Date.now(), source: 'server', experimentName };
+		const children = readChildCounts(rows, body.children);
+		return { view, rows, children, total: Number(body.total) || 0, matched: Number(body.matched) || 0, savedAt: Date.now(), source: 'server', experimentName };
 	} catch {
 		return null;
 	}
 }
 
-/** Remembers the top rows of `view` for `experimentId` (JSON keeps NaN and ±Infinity as strings). */
-export function saveFirstScreen(experimentId: string, view: string | null, rows: readonly RunRow[], total: number, now = Date.now()): void {
+/** Remembers the top rows of `view` for `experimentId`, with their child counts (JSON keeps NaN and ±Infinity as strings). */
+export function saveFirstScreen(experimentId: string, view: string | null, top: readonly FirstScreenRow[], total: number, now = Date.now()): void {
 	if (view === null) return;
+	const kept = top.slice(0, FIRST_SCREEN_ROWS);
 	const entry = {
 		view,
 		total,
 		savedAt: now,
-		rows: rows.slice(0, FIRST_SCREEN_ROWS).map((r) => ({ ...r, metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, s]) => [k, encodeSummary(s)])) }))
+		rows: kept.map(({ row: r }) => ({ ...r, metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, s]) => [k, encodeSummary(s)])) })),
+		children: kept.map((r) => r.children)
 	};
 	try {
 		const index = (JSON.parse(localStorage.getItem(INDEX) ?? '[]') as unknown[]).filter((id): id is string => typeof id === 'string' && id !== experimentId);

@@ -1,10 +1,13 @@
 // The runs table's state: the view (filter, sort, columns and their widths, pins, group, selection, runs hidden from
 // the charts, expanded parents, deleted toggle) mirrored in the URL, the derived table (filtered, sorted, nested,
-// grouped rows and their columns) and the keyboard-focused row.
+// grouped rows and their columns) and the keyboard-focused row. While the rows are a first screen, its parents carry
+// the child counts it came with (their children are not among its rows), so they show expanders from the first paint.
 import { parseRunQuery, compileRunQuery, type RunQueryResult } from '$lib/core/query/run-query';
 import type { RunRow } from '$lib/core/run-row';
 import { createColumns, moveColumnId, orderColumnIds, parseColumnId, readAvailableColumnIds, readDefaultColumnIds, type Column } from './columns';
-import { createTableItems, createTableOrder, type TableOrder, type TableView } from '$lib/core/table/table-view';
+import { createTableItems, createTableOrder, type TableItem, type TableOrder, type TableView } from '$lib/core/table/table-view';
+import { formatRowViewKey } from '$lib/core/table/row-view';
+import type { FirstScreen } from './first-screen';
 import { DEFAULT_PINNED, MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH, readTableUrlState, writeTableUrlState, type TableUrlState } from './url-state';
 import { syncQuery } from './url-sync.svelte';
 import type { RunRowsView } from './run-rows.svelte';
@@ -29,11 +32,15 @@ export class RunTableState {
 	focused = $state(0);
 
 	readonly #rows: RunRowsView;
+	/** The first screen the provisional rows came from, if any. */
+	readonly #screen: () => Pick<FirstScreen, 'view' | 'children'> | null;
 	/** The last query that parsed: while the box holds a bad one, the table keeps the last good filter. */
 	#lastGood: ((row: RunRow) => boolean) | null = null;
 
-	constructor(rows: RunRowsView) {
+	/** `screen`: the first screen `rows` shows while provisional (see RunRowsView), whose parents' child counts it keeps. */
+	constructor(rows: RunRowsView, screen: () => Pick<FirstScreen, 'view' | 'children'> | null = () => null) {
 		this.#rows = rows;
+		this.#screen = screen;
 	}
 
 	readonly query: RunQueryResult = $derived(parseRunQuery(this.filter));
@@ -57,14 +64,29 @@ export class RunTableState {
 		})
 	);
 	readonly view: TableView = $derived.by(() => ({
-		items: createTableItems(this.order, {
-			group: this.group ? parseColumnId(this.group) : null,
-			collapsed: this.collapsed,
-			expanded: this.expanded,
-			now: Date.now()
-		}),
+		items: this.#withScreenCounts(
+			createTableItems(this.order, {
+				group: this.group ? parseColumnId(this.group) : null,
+				collapsed: this.collapsed,
+				expanded: this.expanded,
+				now: Date.now()
+			})
+		),
 		matched: this.order.matched
 	}));
+
+	/**
+	 * A first screen's top-level parents with the child counts it was taken with, while it shows in its own view: open
+	 * when expanded (its children show once the runs are read) or when context (some of its matches follow it).
+	 */
+	#withScreenCounts(items: TableItem[]): TableItem[] {
+		const screen = this.#rows.provisional ? this.#screen() : null;
+		if (!screen || screen.children.size === 0 || formatRowViewKey(this) !== screen.view) return items;
+		return items.map((it) => {
+			const n = it.type === 'run' && it.depth === 0 ? screen.children.get(it.row.run_id) : undefined;
+			return n === undefined || it.type !== 'run' ? it : { ...it, children: Math.max(n, it.children), open: it.context || this.expanded.has(it.row.run_id) };
+		});
+	}
 	readonly selectedRows: RunRow[] = $derived.by(() => this.#rows.rows.filter((r) => this.selected.has(r.run_id)));
 
 	/** Sets the view from a URL query (navigation, first load). */

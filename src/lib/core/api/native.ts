@@ -54,8 +54,10 @@ export interface FirstScreenQuery {
 
 export interface FirstScreenAnswer {
 	experiment_name: string;
-	/** The view's first `limit` rows, in its order. */
+	/** The view's first `limit` rows, in its order: top-level runs with their children folded (nested runs). */
 	rows: RunJson[];
+	/** Per row: the child runs its expander counts (0: no children in this view). */
+	children: number[];
 	/** Rows the view matches. */
 	matched: number;
 	/** Active runs in the experiment. */

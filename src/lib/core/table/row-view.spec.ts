@@ -45,4 +45,18 @@ describe('first-screen requests', () => {
 		expect(read('sort=params.lr&deleted=1')).toEqual([['a', 'b', 'c'], 2]);
 		expect(read('q=params.lr > 0.05&sort=-name')).toEqual([['c', 'b'], 2]);
 	});
+
+	it('draw top-level rows with each parent folded and its child count; matching children show under their parent', () => {
+		const parent = row({ name: 'sweep' });
+		const kids = [0, 1, 2].map((i) => row({ name: `trial-${i}`, params: { lr: String(i) }, tags: { 'mlflow.parentRunId': parent.run_id } }));
+		const lone = row({ name: 'lone' });
+		const rows = [parent, ...kids, lone];
+		const read = (s: string) => {
+			const r = parseFirstScreenRequest(q(s));
+			const m = readViewMatches(rows, r.view, r.query.type === 'all' ? null : compileRunQuery(r.query, { now: 0 }), 0);
+			return m.drawn.map((x, i) => [x.name, m.children[i]]);
+		};
+		expect(read('sort=name')).toEqual([['lone', 0], ['sweep', 3]]);
+		expect(read('q=params.lr > 0')).toEqual([['sweep', 2], ['trial-2', 0], ['trial-1', 0]]); // the parent shown open, for its matches
+	});
 });

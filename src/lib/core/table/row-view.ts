@@ -77,6 +77,8 @@ export interface ViewMatches {
 	matched: RunRow[];
 	/** The rows the table draws, in its order, with every parent folded: what a first screen holds. */
 	drawn: RunRow[];
+	/** Per row of `drawn`: the child runs its expander counts (0: not a parent in this view). */
+	children: number[];
 	/** Active runs, whatever the view (what the page's run count says). */
 	total: number;
 }
@@ -98,10 +100,11 @@ export function readViewMatches(rows: readonly RunRow[], view: TableRowView, fil
 		now
 	});
 	const drawn: RunRow[] = [];
-	for (const item of items) if (item.type === 'run') drawn.push(item.row);
+	const children: number[] = [];
+	for (const item of items) if (item.type === 'run') (drawn.push(item.row), children.push(item.children));
 	let total = 0;
 	for (const r of rows) if (r.lifecycle === 'active') total++;
-	return { matched, drawn, total };
+	return { matched, drawn, children, total };
 }
 
 /** Whether a view's rows depend on the clock (running runs' durations), so a memoised answer goes stale. */
