@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSeries } from './align';
+import { alignSeries, alignSlots } from './align';
 
 describe('alignSeries', () => {
 	it('passes one series through, turning NaN gaps into null', () => {
@@ -36,5 +36,25 @@ describe('alignSeries', () => {
 			{ xs: [5], ys: [1] }
 		]);
 		expect(a).toEqual({ x: [5], ys: [[undefined], [1]] });
+	});
+});
+
+describe('alignSlots', () => {
+	it('aligns series on numbered slots exactly as alignSeries does on their xs', () => {
+		// Seeded: 30 series, each on an ascending random subset of 200 slots (slot j at x = j / 7), some twice in a row.
+		let seed = 12345;
+		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const series = Array.from({ length: 30 }, () => {
+			const at: number[] = [];
+			for (let j = 0; j < 200; j++) if (random() < 0.3) at.push(j, ...(random() < 0.05 ? [j] : []));
+			return { slots: Int32Array.from(at), xs: at.map((j) => j / 7), ys: at.map(() => (random() < 0.1 ? NaN : random())) };
+		});
+		const bySlot = alignSlots(series, series.map((s) => s.slots), 200);
+		expect(bySlot).toEqual(alignSeries(series));
+	});
+
+	it('handles empty series and no series', () => {
+		expect(alignSlots([], [], 10)).toEqual({ x: [], ys: [] });
+		expect(alignSlots([{ xs: [], ys: [] }, { xs: [2.5], ys: [1] }], [new Int32Array(0), Int32Array.of(3)], 10)).toEqual({ x: [2.5], ys: [[undefined], [1]] });
 	});
 });

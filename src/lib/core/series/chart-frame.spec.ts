@@ -80,6 +80,17 @@ describe('snapping many lines to bucket slots', () => {
 		expect(few.x).toContain(7);
 	});
 
+	it('numbers the slots it snaps to; a frame of many lines, one of which cannot snap, still holds every point', () => {
+		const at = new Int32Array(5);
+		expect(snapToBuckets(Float64Array.from([-1, 0.2, 0.4, 3.3, 11]), 0, 10, 10, at)).toBe(true);
+		expect(Array.from(at)).toEqual([0, 1, 2, 16, 51]);
+		// 11 short lines (passed through unreduced): one crowds a bucket, so the frame aligns them by their xs.
+		const lines = Array.from({ length: 11 }, (_, k) => line(k === 3 ? 40 : 10, (i) => k * 100 + i, 0, k === 3 ? 0 : k));
+		lines[3].xs = Float64Array.from({ length: 40 }, (_, i) => i / 4);
+		const f = buildChartFrame(lines, null, 10, false);
+		lines.forEach((l, k) => expect(f.ys[k].filter((v) => v !== undefined)).toEqual(Array.from(l.ys)));
+	});
+
 	it('leaves a line whose points crowd one bucket past its slots as it was', () => {
 		const xs = Float64Array.from([0, 0.1, 0.2, 0.3, 0.4, 0.5, 5]);
 		const before = Array.from(xs);

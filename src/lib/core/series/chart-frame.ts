@@ -2,7 +2,7 @@
 // (min/max/last, so no spike is lost), its smoothed twin when smoothing is on, shifted to display x, masked for a
 // log scale and aligned on one shared x array (uPlot's data layout). Past SNAP_LINES lines, each kept point's x is
 // snapped to a slot of its pixel bucket, so the lines share their xs (see snapToBuckets).
-import { alignSeries, type AlignedValue, type XYSeries } from './align';
+import { alignSeries, alignSlots, type AlignedValue, type XYSeries } from './align';
 import { downsampleMinMaxLast } from './downsample';
 
 export interface ChartLineInput {
@@ -47,9 +47,10 @@ const SLOTS = 5;
  * Every line then draws on at most SLOTS × buckets + 2 shared xs instead of the union of their own (a hundred runs'
  * min/max points at different steps make ~10,000), and no point moves by more than one bucket (one pixel), so the
  * picture is the same while aligning and drawing cost several times less. Order is kept: slots ascend. A line with
- * more points in a bucket than it has slots is left as it is (false).
+ * more points in a bucket than it has slots is left as it is (false). With `slots` (as long as xs), each point's slot
+ * number goes there: 0 before the range, 1 + b × SLOTS + k in it, readSlotCount(buckets) - 1 after it.
  */
-export function snapToBuckets(xs: Float64Array, lo: number, hi: number, buckets: number): boolean {
+export function snapToBuckets(xs: Float64Array, lo: number, hi: number, buckets: number, slots?: Int32Array): boolean {
 	const width = (hi - lo) / buckets;
 	if (!(width > 0)) return false;
 	const bucketOf = (x: number) => Math.min(buckets - 1, Math.floor((x - lo) / width));
@@ -62,16 +63,24 @@ export function snapToBuckets(xs: Float64Array, lo: number, hi: number, buckets:
 	let rank = 0;
 	for (let i = 0; i < xs.length; i++) {
 		const x = xs[i];
-		if (x < lo) xs[i] = lo - width / 2;
-		else if (x > hi) xs[i] = hi + width / 2;
+		let slot: number;
+		if (x < lo) (xs[i] = lo - width / 2), (slot = 0);
+		else if (x > hi) (xs[i] = hi + width / 2), (slot = SLOTS * buckets + 1);
 		else {
 			const b = bucketOf(x);
 			rank = b === bucket ? rank + 1 : 0;
 			bucket = b;
 			xs[i] = lo + (b + (rank + 0.5) / SLOTS) * width;
+			slot = 1 + b * SLOTS + rank;
 		}
+		if (slots) slots[i] = slot;
 	}
 	return true;
+}
+
+/** How many slots snapToBuckets numbers at `buckets` buckets (the range's, and one each side). */
+export function readSlotCount(buckets: number): number {
+	return SLOTS * buckets + 2;
 }
 
 /** Non-positive values cannot sit on a log axis: they become gaps. */
@@ -89,17 +98,23 @@ export function buildChartFrame(lines: readonly ChartLineInput[], range: readonl
 	const parts: XYSeries[] = [];
 	let drawn = 0;
 	const snap = full !== null && lines.length > SNAP_LINES;
+	// Per part its slot numbers, while every part so far snapped (then the parts align by slot, with no sort).
+	let slots: Int32Array[] | null = snap ? [] : null;
 	for (const l of lines) {
 		const lo = full ? full[0] + l.xOffset : 0;
 		const hi = full ? full[1] + l.xOffset : 0;
 		for (const ys of l.smoothed ? [l.ys, l.smoothed] : [l.ys]) {
 			const d = downsampleMinMaxLast(l.xs, ys, lo, hi, buckets);
 			if (l.xOffset !== 0) for (let i = 0; i < d.xs.length; i++) d.xs[i] -= l.xOffset;
-			if (snap) snapToBuckets(d.xs, full[0], full[1], buckets);
+			if (snap) {
+				const at = slots ? new Int32Array(d.xs.length) : undefined;
+				if (snapToBuckets(d.xs, full[0], full[1], buckets, at) && slots && at) slots.push(at);
+				else slots = null;
+			}
 			parts.push({ xs: d.xs, ys: logY ? maskForLog(d.ys) : d.ys });
 			drawn += d.xs.length;
 		}
 	}
-	const { x, ys } = alignSeries(parts);
+	const { x, ys } = slots ? alignSlots(parts, slots, readSlotCount(buckets)) : alignSeries(parts);
 	return { x, ys, drawn };
 }
