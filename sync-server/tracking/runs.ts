@@ -23,7 +23,7 @@ import { createViewReader } from './run-views';
 import { readExperiment, updateExperiment } from '../../src/lib/core/docs/workspace';
 import { readRunCounts, type RunCounts } from '../../src/lib/core/docs/run-counts';
 import { appendRunInputs, readRunInputs, type RunInputs } from '../../src/lib/core/mlflow/run-inputs';
-import type { FirstScreenRequest } from '../../src/lib/core/table/row-view';
+import { parseFirstScreenRequest, type FirstScreenRequest } from '../../src/lib/core/table/row-view';
 import { CLIENT_KEY_TAG } from '../../src/lib/core/api/native';
 import { applyNoteWrite, createNotesMirror, type NotesEvents } from './run-notes';
 
@@ -57,6 +57,8 @@ export const runArtifactUri = (experimentId: string, runId: string) => `mlflow-a
 const INPUTS_SLICE = 500;
 /** ms after a write before an experiment's rows are read again in the background. */
 const ROWS_REREAD_MS = 2_000;
+/** The runs table's view when its URL names none: what a first visit from a link to the experiment asks for. */
+const DEFAULT_VIEW = parseFirstScreenRequest(new URLSearchParams());
 
 /** The relay's refresh (several instances only, see Relay.refresh): a batch id's check must see every committed batch. */
 interface StoreRefresh {
@@ -75,13 +77,15 @@ export function createRunService(access: DocAccess & Partial<RoomEvents & NotesE
 	const rereads = new Map<string, ReturnType<typeof setTimeout>>();
 	/**
 	 * Reads an experiment's rows again ROWS_REREAD_MS after a write (at most once per period while writes go on),
-	 * so a first visit's first screen or a search finds them read instead of reading 10,000 runs while it waits.
+	 * and the table's default view of them (a few ms for 10,000 runs), so a first visit's first screen or a search
+	 * finds them read instead of reading and ordering 10,000 runs while it waits (a page render waits only briefly).
 	 */
 	function keepRowsRead(expId: string): void {
 		if (rereads.has(expId)) return;
 		const timer = setTimeout(() => {
 			rereads.delete(expId);
-			service.list(expId).catch(() => {}); // deleted meanwhile, or the relay is closing: nothing to keep
+			// Deleted meanwhile, or the relay is closing: nothing to keep.
+			service.list(expId).then((rows) => views.read(expId, rows, DEFAULT_VIEW, now())).catch(() => {});
 		}, ROWS_REREAD_MS);
 		timer.unref?.();
 		rereads.set(expId, timer);
