@@ -11,6 +11,7 @@ import { createRouter } from '../sync-server/http/router';
 import postgres from 'postgres';
 import { StoreUnavailableError, type DocStore, type StoreCursor, type StoredSince } from '../sync-server/store/doc-store';
 import { createPgStore, type PgDocStore } from '../sync-server/store/pg-store';
+import { LOCK_CLASS } from '../sync-server/store/pg-schema';
 import { readStoredDoc, runDocStoreContract } from '../sync-server/store/store-contract';
 import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
 
@@ -159,6 +160,43 @@ describe('postgres store: several instances on one database', () => {
 			expect(readJson(readStoredDoc(final))).toEqual(readJson(union));
 		} finally {
 			await Promise.all([a.close(), b.close()]);
+		}
+	});
+
+	it('a compaction while another instance compacts the same document is skipped, and the next one folds the log', async () => {
+		const url = await freshDatabase();
+		const store = await createPgStore({ url });
+		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		try {
+			const doc = createWriter(store, 'run/c', 3);
+			edit(doc, 'x', 0, 20);
+			await store.flush();
+			const logged = (await store.load('run/c')).updates.length;
+			expect(logged).toBeGreaterThan(1);
+			let release = () => {};
+			const released = new Promise<void>((resolve) => (release = resolve));
+			let locked = () => {};
+			const lockedP = new Promise<void>((resolve) => (locked = resolve));
+			// Another instance's compaction of run/c, holding the document's lock.
+			const other = raw.begin(async (tx) => {
+				await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext('run/c'))`;
+				locked();
+				await released;
+			});
+			await lockedP;
+			await store.compact('run/c', Y.encodeStateAsUpdate(doc));
+			const during = await store.load('run/c');
+			expect(during.snapshot).toBeNull();
+			expect(during.updates).toHaveLength(logged);
+			release();
+			await other;
+			await store.compact('run/c', Y.encodeStateAsUpdate(doc));
+			const after = await store.load('run/c');
+			expect(after.updates).toEqual([]);
+			expect(readJson(readStoredDoc(after))).toEqual(readJson(doc));
+		} finally {
+			await raw.end({ timeout: 1 });
+			await store.close();
 		}
 	});
 });

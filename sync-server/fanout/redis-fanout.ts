@@ -32,6 +32,13 @@ const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer } as const;
 
 type StreamReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
 
+/**
+ * The id of the stream's newest entry ('0-0' when empty), without its fields: XREVRANGE COUNT 1 would send the
+ * whole entry (an update of up to a few hundred KiB) on every catchUp. Redis caches the script after its first EVAL.
+ */
+const TAIL_ID_SCRIPT = "local e = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1) if #e == 0 then return '0-0' end return e[1][1]";
+const tailId = (client: { sendCommand<T>(args: string[]): Promise<T> }) => client.sendCommand<string>(['EVAL', TAIL_ID_SCRIPT, '1', FANOUT_STREAM]);
+
 /** Orders two stream ids (`<ms>-<seq>`): negative, 0 or positive. */
 export function compareStreamIds(a: string, b: string): number {
 	const [am, as] = a.split('-').map(BigInt);
@@ -100,8 +107,7 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 	});
 
 	// Reading, from the stream's last entry when this instance started.
-	const last = await sub.sendCommand<Array<[string, unknown]>>(['XREVRANGE', FANOUT_STREAM, '+', '-', 'COUNT', '1']);
-	let lastId = last.length > 0 ? last[0][0] : '0-0';
+	let lastId = await tailId(sub);
 
 	/** catchUp calls waiting for the reader to pass a stream id. */
 	let waiters: Array<{ id: string; resolve: () => void; reject: (e: Error) => void }> = [];
@@ -217,13 +223,12 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
 		async catchUp() {
 			if (closed || !pub.isReady) throw new FanoutUnavailableError(closed ? 'fanout is closed' : 'redis is unreachable');
 			// The newest entry, asked on the publishing connection (the reader's is blocked in XREAD).
-			let tail: Array<[string, unknown]>;
+			let id: string;
 			try {
-				tail = await pub.sendCommand<Array<[string, unknown]>>(['XREVRANGE', FANOUT_STREAM, '+', '-', 'COUNT', '1']);
+				id = await tailId(pub);
 			} catch (e) {
 				throw new FanoutUnavailableError(`redis did not answer: ${(e as Error).message}`);
 			}
-			const id = tail.length > 0 ? tail[0][0] : '0-0';
 			if (compareStreamIds(id, lastId) <= 0) return;
 			await new Promise<void>((resolve, reject) => waiters.push({ id, resolve, reject }));
 		},

@@ -178,8 +178,10 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 
 	const onUpdate = (update: Uint8Array, origin: unknown) => {
 		if (origin === REMOTE_ORIGIN) {
-			// Stored by the instance that made it; what this doc lacked reaches its sockets at once.
+			// Stored by the instance that made it; what this doc lacked reaches its sockets at once. It is in the log
+			// this room's compaction folds, so it counts (the instances reach the threshold together; one compacts).
 			sendToAll(encodeSyncUpdate(update));
+			noteAppended(update.byteLength, 1);
 			return;
 		}
 		try {

@@ -39,7 +39,8 @@ export interface DocStore {
 	/**
 	 * Replaces the history of `name` with `snapshot`, which must contain every update appended for `name` so far
 	 * (callers pass `Y.encodeStateAsUpdate(doc)` of the in-memory document). Atomic: a crash leaves either the old
-	 * history or the new one.
+	 * history or the new one. A shared store may skip it while another instance compacts `name` (whose snapshot
+	 * then folds in the same log).
 	 */
 	compact(name: string, snapshot: Uint8Array): Promise<void>;
 	/**

@@ -2,10 +2,10 @@
 // document's history with a cursor. A cursor is a PostgreSQL snapshot (pg_current_snapshot()) and every row records
 // the transaction that wrote it, so a commit that lands after a later-numbered one is never skipped by readSince
 // (row ids are handed out at INSERT, not at COMMIT).
-import postgres from 'postgres';
+// Statements go through node-postgres (`pg`), which sends a Buffer parameter in PostgreSQL's binary format:
+// postgres.js sends bytea as hex text (twice the bytes, and a hex encode here and a decode there per update).
+import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import type { StoreCursor } from './doc-store';
-
-type Sql = postgres.Sql;
 
 /**
  * The oldest server that can write through this schema. Additions older servers can live with (columns with
@@ -31,12 +31,29 @@ export function assertCursor(cursor: string): void {
 	if (!CURSOR_FORMAT.test(cursor)) throw new Error(`not a PostgreSQL store cursor: ${JSON.stringify(String(cursor).slice(0, 40))}`);
 }
 
+/** Runs `fn` in a transaction on one pooled connection (rolled back if it throws; a broken connection is dropped). */
+export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+	const client = await pool.connect();
+	let broken: Error | undefined;
+	try {
+		await client.query('BEGIN');
+		const result = await fn(client);
+		await client.query('COMMIT');
+		return result;
+	} catch (err) {
+		await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+		throw err;
+	} finally {
+		client.release(broken);
+	}
+}
+
 /** Creates the tables if missing and upgrades older ones; throws if the database's schema is newer than this server. */
-export async function openSchema(sql: Sql): Promise<void> {
-	const [row] = await sql.begin(async (tx) => {
+export async function openSchema(pool: Pool): Promise<void> {
+	const row = await inTransaction(pool, async (tx) => {
 		// Instances starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
-		await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, 0)`;
-		await tx.unsafe(`
+		await tx.query('select pg_advisory_xact_lock($1, 0)', [LOCK_CLASS]);
+		await tx.query(`
 			CREATE TABLE IF NOT EXISTS tandem_meta (key text PRIMARY KEY, value text NOT NULL);
 			CREATE TABLE IF NOT EXISTS tandem_updates (
 				id bigserial PRIMARY KEY, name text NOT NULL, data bytea NOT NULL, origin uuid NOT NULL, seq bigint NOT NULL);
@@ -45,23 +62,33 @@ export async function openSchema(sql: Sql): Promise<void> {
 			INSERT INTO tandem_meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING;
 		`);
 		// Only when missing: ALTER TABLE locks the table against every instance's writes while it runs.
-		const [has] = await tx`select count(*)::int as n from pg_attribute where attrelid = 'tandem_snapshots'::regclass and attname = 'xid'`;
-		if (has.n === 0) await tx.unsafe(CURSOR_COLUMNS);
-		return tx`select value from tandem_meta where key = 'schema_version'`;
+		const has = await tx.query<{ n: number }>(`select count(*)::int as n from pg_attribute where attrelid = 'tandem_snapshots'::regclass and attname = 'xid'`);
+		if (has.rows[0].n === 0) await tx.query(CURSOR_COLUMNS);
+		const version = await tx.query<{ value: string }>(`select value from tandem_meta where key = 'schema_version'`);
+		return version.rows[0];
 	});
 	const version = Number(row?.value);
 	if (version > SCHEMA_VERSION) throw new Error(`PostgreSQL schema version ${version} is newer than this server (${SCHEMA_VERSION})`);
 }
 
+/** A history row (selectHistory, selectHistorySince): k as a number, data as bytes. */
+export interface HistoryRow extends QueryResultRow {
+	k: number;
+	data: Buffer;
+}
+
 /** Every row of `name`'s history (k 0 the snapshot, k 1 the log in id order) and the cursor (k 2), from one view. */
-export function selectHistory(sql: Sql, name: string) {
-	return sql`
-		select 0 as k, 0::int8 as id, data from tandem_snapshots where name = ${name}
-		union all
-		select 1, id, data from tandem_updates where name = ${name}
-		union all
-		select 2, 0, convert_to(pg_current_snapshot()::text, 'UTF8')
-		order by k, id`;
+export function selectHistory(name: string): QueryConfig {
+	return {
+		text: `
+			select 0 as k, 0::int8 as id, data from tandem_snapshots where name = $1
+			union all
+			select 1, id, data from tandem_updates where name = $1
+			union all
+			select 2, 0, convert_to(pg_current_snapshot()::text, 'UTF8')
+			order by k, id`,
+		values: [name]
+	};
 }
 
 /**
@@ -70,34 +97,37 @@ export function selectHistory(sql: Sql, name: string) {
  * recent ones), and the snapshot if a compaction committed since that may have deleted rows the caller never read
  * (this store's own pure compactions, origin = this store, merged only its own rows).
  */
-export function selectHistorySince(sql: Sql, name: string, cursor: string, origin: string) {
-	return sql`
-		select 0 as k, 0::int8 as id, data from tandem_snapshots
-		where name = ${name} and not pg_visible_in_snapshot(xid, ${cursor}::pg_snapshot) and origin is distinct from ${origin}::uuid
-		union all
-		select 1, id, data from tandem_updates
-		where name = ${name} and xid >= pg_snapshot_xmin(${cursor}::pg_snapshot)
-			and not pg_visible_in_snapshot(xid, ${cursor}::pg_snapshot) and origin <> ${origin}::uuid
-		union all
-		select 2, 0, convert_to(pg_current_snapshot()::text, 'UTF8')
-		order by k, id`;
+export function selectHistorySince(name: string, cursor: string, origin: string): QueryConfig {
+	return {
+		text: `
+			select 0 as k, 0::int8 as id, data from tandem_snapshots
+			where name = $1 and not pg_visible_in_snapshot(xid, $2::pg_snapshot) and origin is distinct from $3::uuid
+			union all
+			select 1, id, data from tandem_updates
+			where name = $1 and xid >= pg_snapshot_xmin($2::pg_snapshot)
+				and not pg_visible_in_snapshot(xid, $2::pg_snapshot) and origin <> $3::uuid
+			union all
+			select 2, 0, convert_to(pg_current_snapshot()::text, 'UTF8')
+			order by k, id`,
+		values: [name, cursor, origin]
+	};
 }
 
-export /** Splits the rows of a load or readSince query: k 0 the snapshot, k 1 the log in id order, k 2 the cursor. */
-function readCursorRows(rows: postgres.Row[]): { snapshot: Uint8Array | null; updates: Uint8Array[]; cursor: StoreCursor } {
+/** Splits the rows of a load or readSince query: k 0 the snapshot, k 1 the log in id order, k 2 the cursor. */
+export function readCursorRows(rows: HistoryRow[]): { snapshot: Uint8Array | null; updates: Uint8Array[]; cursor: StoreCursor } {
 	let snapshot: Uint8Array | null = null;
 	const updates: Uint8Array[] = [];
 	let cursor: string | null = null;
 	for (const r of rows) {
-		if (r.k === 0) snapshot = bytesOf(r.data as Buffer);
-		else if (r.k === 1) updates.push(bytesOf(r.data as Buffer));
-		else cursor = Buffer.from(r.data as Buffer).toString('utf8');
+		if (r.k === 0) snapshot = bytesOf(r.data);
+		else if (r.k === 1) updates.push(bytesOf(r.data));
+		else cursor = r.data.toString('utf8');
 	}
 	if (cursor === null) throw new Error('PostgreSQL returned no snapshot');
 	return { snapshot, updates, cursor: cursor as StoreCursor };
 }
 
 /** A plain Uint8Array view of a Buffer the driver returned. */
-function bytesOf(buf: Buffer): Uint8Array {
+export function bytesOf(buf: Buffer): Uint8Array {
 	return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }

@@ -4,10 +4,10 @@
 // prove the caller's snapshot holds, under a per-document advisory lock, so it never drops another instance's updates.
 // readSince gives what other instances committed after a cursor (the tables and statements: pg-schema.ts).
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
+import pg from 'pg';
 import * as Y from 'yjs';
 import { StoreUnavailableError, type DocStore, type StoredDoc } from './doc-store';
-import { assertCursor, LOCK_CLASS, openSchema, readCursorRows, selectHistory, selectHistorySince } from './pg-schema';
+import { assertCursor, bytesOf, inTransaction, LOCK_CLASS, openSchema, readCursorRows, selectHistory, selectHistorySince, type HistoryRow } from './pg-schema';
 import { assertDocName } from './sqlite-store';
 
 export interface PgStoreOptions {
@@ -33,7 +33,6 @@ export interface PgDocStore extends DocStore {
 /** Rows per INSERT statement: 3 parameters a row (+1), under PostgreSQL's 65 535 per statement. */
 const ROWS_PER_INSERT = 20_000;
 
-type Sql = postgres.Sql;
 interface PendingUpdate {
 	name: string;
 	data: Uint8Array;
@@ -47,27 +46,23 @@ interface FlushWaiter {
 
 const UNREACHABLE_CODES = new Set([
 	'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-	'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED',
 	'57P01', '57P02', '57P03', '53300' // admin/crash shutdown, starting up, too many connections
 ]);
+/** What node-postgres says, with no code, when a connection broke or could not be made in time. */
+const UNREACHABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
 /** True if `err` says PostgreSQL could not be reached (rather than refusing the statement). */
 function isUnreachable(err: unknown): boolean {
-	const code = (err as { code?: unknown } | null)?.code;
-	if (typeof code !== 'string') return false;
-	return UNREACHABLE_CODES.has(code) || code.startsWith('08'); // SQLSTATE class 08: connection exception
+	const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+	if (typeof code === 'string') return UNREACHABLE_CODES.has(code) || code.startsWith('08'); // SQLSTATE class 08: connection exception
+	return typeof message === 'string' && UNREACHABLE_MESSAGE.test(message);
 }
 
 /** Unreachable → StoreUnavailableError naming `what`; any other error is returned as it is. */
 function toStoreError(err: unknown, what: string): unknown {
 	if (!isUnreachable(err)) return err;
-	const e = err as { code: string; message?: string };
-	return new StoreUnavailableError(`PostgreSQL unavailable (${what}: ${e.code} ${e.message ?? ''}); retry`.replace(/\s+\)/, ')'), err);
-}
-
-/** A plain Uint8Array view of a Buffer the driver returned. */
-function toBytes(buf: Buffer): Uint8Array {
-	return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+	const e = err as { code?: string; message?: string };
+	return new StoreUnavailableError(`PostgreSQL unavailable (${what}: ${[e.code, e.message].filter(Boolean).join(' ')}); retry`, err);
 }
 
 /** Throws unless `name` is a valid document name PostgreSQL stores unchanged (no lone surrogates). */
@@ -76,21 +71,19 @@ function assertPgDocName(name: string): void {
 	if (!name.isWellFormed()) throw new Error('document name contains a lone surrogate');
 }
 
-/** Writes `batch` in one transaction (one statement unless it is huge), in order. */
-async function writeBatch(sql: Sql, origin: string, batch: PendingUpdate[]): Promise<void> {
-	const insert = (q: Pick<Sql, 'unsafe'>, rows: PendingUpdate[]) => {
+/** Writes `batch` in one transaction (one statement unless it is huge), in order; each update goes as binary. */
+async function writeBatch(pool: pg.Pool, origin: string, batch: PendingUpdate[]): Promise<void> {
+	const insert = (q: Pick<pg.Pool, 'query'>, rows: PendingUpdate[]) => {
 		const values = rows.map((_, i) => `($${3 * i + 2}, $${3 * i + 3}, $1, $${3 * i + 4})`).join(',');
 		const params: unknown[] = [origin];
-		for (const u of rows) params.push(u.name, u.data, u.seq);
-		return q.unsafe(`INSERT INTO tandem_updates (name, data, origin, seq) VALUES ${values}`, params as postgres.ParameterOrJSON<never>[], {
-			prepare: false
-		});
+		for (const u of rows) params.push(u.name, Buffer.from(u.data.buffer, u.data.byteOffset, u.data.byteLength), u.seq);
+		return q.query(`INSERT INTO tandem_updates (name, data, origin, seq) VALUES ${values}`, params);
 	};
 	if (batch.length <= ROWS_PER_INSERT) {
-		await insert(sql, batch); // a single statement commits atomically on its own
+		await insert(pool, batch); // a single statement commits atomically on its own
 		return;
 	}
-	await sql.begin(async (tx) => {
+	await inTransaction(pool, async (tx) => {
 		for (let i = 0; i < batch.length; i += ROWS_PER_INSERT) await insert(tx, batch.slice(i, i + ROWS_PER_INSERT));
 	});
 }
@@ -107,21 +100,23 @@ async function writeBatch(sql: Sql, origin: string, batch: PendingUpdate[]): Pro
 export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 	const max = opts.max ?? 4;
 	if (!Number.isInteger(max) || max < 1 || max > 100) throw new Error(`PostgreSQL pool size must be an integer in 1..100 (got ${max})`);
-	const sql = postgres(opts.url, {
+	const log = opts.log ?? (() => {});
+	const pool = new pg.Pool({
+		connectionString: opts.url,
 		max,
-		connect_timeout: 5,
-		onnotice: () => {},
-		fetch_types: false,
+		connectionTimeoutMillis: 5_000,
+		application_name: 'tandem',
 		// A COMMIT is acknowledged only once it is on disk, whatever the server's default says.
-		connection: { application_name: 'tandem', synchronous_commit: 'on' }
+		options: '-c synchronous_commit=on'
 	});
+	// An idle connection that breaks (PostgreSQL restarted) is dropped by the pool; the next statement opens another.
+	pool.on('error', (e: Error) => log(`PostgreSQL connection lost: ${e.message}`));
 	try {
-		await openSchema(sql);
+		await openSchema(pool);
 	} catch (err) {
-		await sql.end({ timeout: 1 });
+		await pool.end().catch(() => {});
 		throw toStoreError(err, 'opening the store');
 	}
-	const log = opts.log ?? (() => {});
 	const origin = randomUUID();
 	const stats: PgStoreStats = { commits: 0, updates: 0 };
 
@@ -165,7 +160,7 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 		pending = [];
 		pendingWaiters = [];
 		inFlightBatch = batch;
-		inFlight = writeBatch(sql, origin, batch).then(
+		inFlight = writeBatch(pool, origin, batch).then(
 			() => {
 				stats.commits++;
 				stats.updates += batch.length;
@@ -213,10 +208,10 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 			while (inFlight || commitDeferred) await (inFlight ?? commitDeferred?.started);
 			loadsReading++;
 			const queued = pending.filter((u) => u.name === name).map((u) => u.data);
-			let rows: postgres.RowList<postgres.Row[]>;
+			let rows: HistoryRow[];
 			try {
 				// One statement: the snapshot, the log and the cursor come from one consistent view.
-				rows = await selectHistory(sql, name);
+				rows = (await pool.query<HistoryRow>(selectHistory(name))).rows;
 			} catch (err) {
 				throw toStoreError(err, `loading ${JSON.stringify(name)}`);
 			} finally {
@@ -232,9 +227,9 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 			assertOpen();
 			assertPgDocName(name);
 			if (cursor !== null) assertCursor(cursor);
-			let rows: postgres.RowList<postgres.Row[]>;
+			let rows: HistoryRow[];
 			try {
-				rows = cursor === null ? await selectHistory(sql, name) : await selectHistorySince(sql, name, cursor, origin);
+				rows = (await pool.query<HistoryRow>(cursor === null ? selectHistory(name) : selectHistorySince(name, cursor, origin))).rows;
 			} catch (err) {
 				throw toStoreError(err, `reading ${JSON.stringify(name)} since a cursor`);
 			}
@@ -255,23 +250,34 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 			const cut = appendSeq;
 			await flush();
 			try {
-				await sql.begin(async (tx) => {
-					await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(${name}))`;
-					const [current] = await tx`select data, origin from tandem_snapshots where name = ${name}`;
-					const rows = await tx`select id, data, origin, seq from tandem_updates where name = ${name} order by id`;
+				await inTransaction(pool, async (tx) => {
+					// Another instance compacting this document now folds this log into its snapshot: nothing to do.
+					const lock = await tx.query<{ held: boolean }>('select pg_try_advisory_xact_lock($1, hashtext($2)) as held', [LOCK_CLASS, name]);
+					if (!lock.rows[0].held) return;
+					const current = await tx.query<{ data: Buffer | null }>(
+						'select case when origin is distinct from $2::uuid then data end as data from tandem_snapshots where name = $1',
+						[name, origin]
+					);
+					// Only the rows `own` may lack are read whole (the rest are only deleted).
+					const rows = await tx.query<{ id: string; data: Buffer | null }>(
+						`select id, case when origin <> $2::uuid or seq > $3 then data end as data
+						from tandem_updates where name = $1 order by id`,
+						[name, origin, cut]
+					);
 					const parts: Uint8Array[] = [];
-					if (current && current.origin !== origin) parts.push(toBytes(current.data as Buffer));
+					if (current.rows[0]?.data) parts.push(bytesOf(current.rows[0].data));
 					parts.push(own);
-					for (const r of rows) if (r.origin !== origin || Number(r.seq) > cut) parts.push(toBytes(r.data as Buffer));
+					for (const r of rows.rows) if (r.data) parts.push(bytesOf(r.data));
 					// Only merged when something may be missing from `own` (another instance's updates, or its snapshot).
 					const pure = parts.length === 1;
 					const data = pure ? own : Y.mergeUpdates(parts);
-					await tx`
-						insert into tandem_snapshots (name, data, origin) values (${name}, ${data}, ${pure ? origin : null})
-						on conflict (name) do update set data = excluded.data, origin = excluded.origin`;
-					if (rows.length > 0) {
-						const ids = `{${rows.map((r) => String(r.id)).join(',')}}`;
-						await tx`delete from tandem_updates where id = any(${ids}::int8[])`;
+					await tx.query(
+						`insert into tandem_snapshots (name, data, origin) values ($1, $2, $3)
+						on conflict (name) do update set data = excluded.data, origin = excluded.origin`,
+						[name, Buffer.from(data.buffer, data.byteOffset, data.byteLength), pure ? origin : null]
+					);
+					if (rows.rows.length > 0) {
+						await tx.query('delete from tandem_updates where id = any($1::int8[])', [rows.rows.map((r) => r.id)]);
 					}
 				});
 			} catch (err) {
@@ -285,8 +291,8 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 			for (const u of inFlightBatch) names.add(u.name);
 			for (const u of pending) names.add(u.name);
 			try {
-				const rows = await sql`select name from tandem_snapshots union select distinct name from tandem_updates`;
-				for (const r of rows) names.add(r.name as string);
+				const rows = await pool.query<{ name: string }>('select name from tandem_snapshots union select distinct name from tandem_updates');
+				for (const r of rows.rows) names.add(r.name);
 			} catch (err) {
 				throw toStoreError(err, 'listing documents');
 			}
@@ -298,7 +304,7 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 			try {
 				await flushOpen();
 			} finally {
-				await sql.end({ timeout: 5 });
+				await pool.end();
 			}
 		},
 		readStats: () => ({ ...stats })
