@@ -184,15 +184,23 @@ describe('postgres store: several instances on one database', () => {
 				await released;
 			});
 			await lockedP;
+			// Given a function, a skipped compaction never encodes the snapshot.
+			let encoded = 0;
+			const encode = () => (encoded++, Y.encodeStateAsUpdate(doc));
+			await store.compact('run/c', encode);
+			expect(encoded).toBe(0);
 			await store.compact('run/c', Y.encodeStateAsUpdate(doc));
 			const during = await store.load('run/c');
 			expect(during.snapshot).toBeNull();
 			expect(during.updates).toHaveLength(logged);
 			release();
 			await other;
-			await store.compact('run/c', Y.encodeStateAsUpdate(doc));
+			edit(doc, 'y', 0, 3); // appended before the snapshot is encoded: the snapshot holds them
+			await store.compact('run/c', encode);
+			expect(encoded).toBe(1);
+			await store.flush();
 			const after = await store.load('run/c');
-			expect(after.updates).toEqual([]);
+			expect(after.snapshot).not.toBeNull();
 			expect(readJson(readStoredDoc(after))).toEqual(readJson(doc));
 		} finally {
 			await raw.end({ timeout: 1 });

@@ -104,15 +104,20 @@ function createRoom(doc: Y.Doc, opts: RoomOptions): Room & { noteAppended(bytes:
 		if (compacting) return;
 		if (force ? logCount <= 1 : logBytes <= Math.max(opts.compactAfterBytes, snapshotBytes) && logCount <= opts.compactAfterUpdates) return;
 		compacting = true;
-		// The snapshot is encoded and handed to the store in one synchronous step, so it holds every update appended so far.
-		const snapshot = Y.encodeStateAsUpdate(doc);
-		log(`compacting ${name}: ${logCount} updates, ${logBytes} B of log -> ${snapshot.byteLength} B snapshot`);
-		snapshotBytes = snapshot.byteLength;
+		const [count, bytes] = [logCount, logBytes];
 		logBytes = 0;
 		logCount = 0;
+		// Encoded when the store is ready to write it, in one synchronous step with what it notes of its appends, so it
+		// holds every update appended until then (a shared store may skip the compaction and never ask). On unload, now.
+		const encode = () => {
+			const snapshot = Y.encodeStateAsUpdate(doc);
+			log(`compacting ${name}: ${count} updates, ${bytes} B of log -> ${snapshot.byteLength} B snapshot`);
+			snapshotBytes = snapshot.byteLength;
+			return snapshot;
+		};
 		opts.track(
 			store
-				.compact(name, snapshot)
+				.compact(name, force ? encode() : encode)
 				.catch((e: Error) => log(`compaction of ${name} failed: ${e.message}`))
 				.finally(() => {
 					compacting = false;

@@ -40,9 +40,10 @@ export interface DocStore {
 	 * Replaces the history of `name` with `snapshot`, which must contain every update appended for `name` so far
 	 * (callers pass `Y.encodeStateAsUpdate(doc)` of the in-memory document). Atomic: a crash leaves either the old
 	 * history or the new one. A shared store may skip it while another instance compacts `name` (whose snapshot
-	 * then folds in the same log).
+	 * then folds in the same log). Given a function, the store calls it (at most once) when it is ready to write,
+	 * and the snapshot must hold every update appended until that call: a skipped compaction then never encodes.
 	 */
-	compact(name: string, snapshot: Uint8Array): Promise<void>;
+	compact(name: string, snapshot: SnapshotSource): Promise<void>;
 	/**
 	 * Shared stores only (PostgreSQL): what other instances committed for `name` after `cursor` (null: since the
 	 * beginning, the snapshot and every update), in one cheap query. Updates this store instance appended are left
@@ -63,4 +64,12 @@ export class StoreUnavailableError extends Error {
 		this.name = 'StoreUnavailableError';
 		if (cause !== undefined) this.cause = cause;
 	}
+}
+
+/** A snapshot, or the function that encodes it when the store is ready to write it (see DocStore.compact). */
+export type SnapshotSource = Uint8Array | (() => Uint8Array);
+
+/** The snapshot `source` gives, encoded now if it is a function. */
+export function readSnapshot(source: SnapshotSource): Uint8Array {
+	return typeof source === 'function' ? source() : source;
 }

@@ -1,5 +1,5 @@
 // In-memory DocStore: same contract as the SQLite store, nothing survives the process. Used by tests and benches.
-import type { DocStore, StoredDoc } from './doc-store';
+import { readSnapshot, type DocStore, type StoredDoc } from './doc-store';
 
 export function createMemoryStore(): DocStore {
 	const docs = new Map<string, { snapshot: Uint8Array | null; updates: Uint8Array[] }>();
@@ -32,7 +32,7 @@ export function createMemoryStore(): DocStore {
 		async compact(name, snapshot) {
 			assertOpen();
 			const e = entry(name);
-			e.snapshot = snapshot.slice();
+			e.snapshot = readSnapshot(snapshot).slice();
 			e.updates = [];
 		},
 		async list() {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import * as Y from 'yjs';
-import { StoreUnavailableError, type DocStore, type StoredDoc } from './doc-store';
+import { readSnapshot, StoreUnavailableError, type DocStore, type StoredDoc } from './doc-store';
 import { assertCursor, bytesOf, inTransaction, LOCK_CLASS, openSchema, readCursorRows, selectHistory, selectHistorySince, type HistoryRow } from './pg-schema';
 import { assertDocName } from './sqlite-store';
 
@@ -245,15 +245,20 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 		async compact(name, snapshot) {
 			assertOpen();
 			assertPgDocName(name);
-			const own = snapshot.slice();
-			// `own` holds this store's appends up to here, and the snapshot of its own last pure compaction.
-			const cut = appendSeq;
+			// `own` holds this store's appends up to `cut`, and the snapshot of its own last pure compaction.
+			let own: Uint8Array | null = typeof snapshot === 'function' ? null : snapshot.slice();
+			let cut = appendSeq;
 			await flush();
 			try {
 				await inTransaction(pool, async (tx) => {
 					// Another instance compacting this document now folds this log into its snapshot: nothing to do.
 					const lock = await tx.query<{ held: boolean }>('select pg_try_advisory_xact_lock($1, hashtext($2)) as held', [LOCK_CLASS, name]);
 					if (!lock.rows[0].held) return;
+					if (!own) {
+						own = readSnapshot(snapshot);
+						cut = appendSeq;
+					}
+					const ownSnapshot = own;
 					const current = await tx.query<{ data: Buffer | null }>(
 						'select case when origin is distinct from $2::uuid then data end as data from tandem_snapshots where name = $1',
 						[name, origin]
@@ -266,11 +271,11 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 					);
 					const parts: Uint8Array[] = [];
 					if (current.rows[0]?.data) parts.push(bytesOf(current.rows[0].data));
-					parts.push(own);
+					parts.push(ownSnapshot);
 					for (const r of rows.rows) if (r.data) parts.push(bytesOf(r.data));
 					// Only merged when something may be missing from `own` (another instance's updates, or its snapshot).
 					const pure = parts.length === 1;
-					const data = pure ? own : Y.mergeUpdates(parts);
+					const data = pure ? ownSnapshot : Y.mergeUpdates(parts);
 					await tx.query(
 						`insert into tandem_snapshots (name, data, origin) values ($1, $2, $3)
 						on conflict (name) do update set data = excluded.data, origin = excluded.origin`,

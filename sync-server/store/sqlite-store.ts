@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { DocStore, StoredDoc } from './doc-store';
+import { readSnapshot, type DocStore, type StoredDoc } from './doc-store';
 
 export interface SqliteStoreOptions {
 	/** The database file; its parent directory is created if missing. */
@@ -152,7 +152,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteDocStore {
 			assertDocName(name);
 			const error = commitPending();
 			if (error !== null) throw error;
-			writeSnapshot(name, snapshot);
+			writeSnapshot(name, readSnapshot(snapshot));
 		},
 		async list() {
 			assertOpen();
