@@ -2,10 +2,11 @@
 // document's history with a cursor. A cursor is a PostgreSQL snapshot (pg_current_snapshot()) and every row records
 // the transaction that wrote it, so a commit that lands after a later-numbered one is never skipped by readSince
 // (row ids are handed out at INSERT, not at COMMIT).
-// Statements go through node-postgres (`pg`), which sends a Buffer parameter in PostgreSQL's binary format:
-// postgres.js sends bytea as hex text (twice the bytes, and a hex encode here and a decode there per update).
-import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
+// Statements go through node-postgres (`pg`), which sends a Buffer parameter in PostgreSQL's binary format, not as
+// hex text (twice the bytes, and a hex encode here and a decode there per update).
+import type { Pool, QueryConfig, QueryResultRow } from 'pg';
 import type { StoreCursor } from './doc-store';
+import { inTransaction } from './pg-pool';
 
 /**
  * The oldest server that can write through this schema. Additions older servers can live with (columns with
@@ -22,6 +23,14 @@ const CURSOR_COLUMNS = `
 	CREATE OR REPLACE TRIGGER tandem_snapshots_xid BEFORE UPDATE ON tandem_snapshots
 		FOR EACH ROW EXECUTE FUNCTION tandem_snapshot_xid();
 `;
+/**
+ * Updates and snapshots are stored out of line and uncompressed, as the SQLite store keeps them: they are Yjs binary
+ * around packed float columns, which TOAST's pglz spent about 1.4 ms of server CPU per 100 KB failing to shrink.
+ */
+const UNCOMPRESSED_DATA = `
+	ALTER TABLE tandem_updates ALTER COLUMN data SET STORAGE EXTERNAL;
+	ALTER TABLE tandem_snapshots ALTER COLUMN data SET STORAGE EXTERNAL;
+`;
 /** A pg_snapshot as text: `xmin:xmax:xip,…` (what pg_current_snapshot()::text gives). */
 const CURSOR_FORMAT = /^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20})*)?$/;
 /** Namespace (first key) of this store's advisory locks: 'TAND'. */
@@ -29,23 +38,6 @@ export const LOCK_CLASS = 0x54414e44;
 /** Throws unless `cursor` is one this store gives (it is spliced into SQL only as a parameter, but say so early). */
 export function assertCursor(cursor: string): void {
 	if (!CURSOR_FORMAT.test(cursor)) throw new Error(`not a PostgreSQL store cursor: ${JSON.stringify(String(cursor).slice(0, 40))}`);
-}
-
-/** Runs `fn` in a transaction on one pooled connection (rolled back if it throws; a broken connection is dropped). */
-export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-	const client = await pool.connect();
-	let broken: Error | undefined;
-	try {
-		await client.query('BEGIN');
-		const result = await fn(client);
-		await client.query('COMMIT');
-		return result;
-	} catch (err) {
-		await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-		throw err;
-	} finally {
-		client.release(broken);
-	}
 }
 
 /** Creates the tables if missing and upgrades older ones; throws if the database's schema is newer than this server. */
@@ -64,6 +56,11 @@ export async function openSchema(pool: Pool): Promise<void> {
 		// Only when missing: ALTER TABLE locks the table against every instance's writes while it runs.
 		const has = await tx.query<{ n: number }>(`select count(*)::int as n from pg_attribute where attrelid = 'tandem_snapshots'::regclass and attname = 'xid'`);
 		if (has.rows[0].n === 0) await tx.query(CURSOR_COLUMNS);
+		const compressed = await tx.query<{ n: number }>(
+			`select count(*)::int as n from pg_attribute
+			where attrelid in ('tandem_updates'::regclass, 'tandem_snapshots'::regclass) and attname = 'data' and attstorage <> 'e'`
+		);
+		if (compressed.rows[0].n > 0) await tx.query(UNCOMPRESSED_DATA);
 		const version = await tx.query<{ value: string }>(`select value from tandem_meta where key = 'schema_version'`);
 		return version.rows[0];
 	});
