@@ -61,8 +61,16 @@ function readYMap(sc: uPlot.Scale, h: number): RasterYMap {
 	return { k, b: h - k * lo, log };
 }
 
+export interface DenseLinesOptions {
+	/** Runs the lines' drawing later (a frame-budget slot after the one where uPlot drew the axes: each costs a few
+	 * ms); default: at once, as uPlot draws. Draws asked for meanwhile are one, of the plot as it is then. */
+	defer?: (draw: () => void) => void;
+	/** Called once the lines are on the canvas, with the ms drawing them took. */
+	onDrawn?: (ms: number) => void;
+}
+
 /** The plugin: give every line series of the chart `paths: noPaths`. */
-export function createDenseLines(): uPlot.Plugin {
+export function createDenseLines(opts: DenseLinesOptions = {}): uPlot.Plugin {
 	let canvas: HTMLCanvasElement | null = null;
 	let ctx: CanvasRenderingContext2D | null = null;
 	let xpx = new Float64Array(0);
@@ -76,6 +84,7 @@ export function createDenseLines(): uPlot.Plugin {
 
 	function draw(u: uPlot): void {
 		if (!canvas || !ctx) return;
+		const start = performance.now();
 		const { left, width, height } = u.bbox;
 		const w = Math.max(1, Math.round(width));
 		const h = Math.max(1, Math.round(height));
@@ -101,6 +110,19 @@ export function createDenseLines(): uPlot.Plugin {
 		}
 		readLineRaster(raster, image.data);
 		ctx.putImageData(image, 0, 0);
+		opts.onDrawn?.(performance.now() - start);
+	}
+
+	let deferred = false;
+	function requestDraw(u: uPlot): void {
+		const defer = opts.defer;
+		if (!defer) return draw(u);
+		if (deferred) return;
+		deferred = true;
+		defer(() => {
+			deferred = false;
+			draw(u);
+		});
 	}
 
 	return {
@@ -114,7 +136,7 @@ export function createDenseLines(): uPlot.Plugin {
 					u.over.prepend(canvas);
 				}
 			],
-			draw: [draw],
+			draw: [requestDraw],
 			destroy: [
 				() => {
 					canvas?.remove();

@@ -1,10 +1,14 @@
 // Spreads bursts of heavy main-thread work over frames, so a page that receives a hundred series at once (the chart
 // workspace) keeps painting and scrolling: chart draws (and the workspace's chart builds) run in animation frames, at
-// most FRAME_BUDGET_MS of them per frame while the user scrolls or types (CALM_FRAME_BUDGET_MS otherwise; always at
-// least one), and decoding runs in tasks of FRAME_BUDGET_MS with the browser free to render between.
+// most INPUT_FRAME_BUDGET_MS of them per frame while the user scrolls or types (CALM_FRAME_BUDGET_MS otherwise; always
+// at least one), and decoding runs in tasks of FRAME_BUDGET_MS with the browser free to render between.
 
-/** ms of queued work one frame or task may take before the rest waits for the next. */
+/** ms of queued work one task may take before the rest waits for the next. */
 export const FRAME_BUDGET_MS = 12;
+/** ms of chart draws a frame may take while the user scrolls, presses or types (at least one still runs): without a
+ * GPU the frame's own style, layout, paint and commit of a page of charts take 10-15 ms, and a dense chart's slots
+ * (mount, plot, build, axes, lines) take 2-8 ms each, so a scrolling frame holds one slot. */
+export const INPUT_FRAME_BUDGET_MS = 4;
 /** ms of chart draws a frame may take when the user has not scrolled, pressed or typed for CALM_MS: a screenful of
  * panels whose series arrive together then draws in two or three frames instead of one frame each. */
 export const CALM_FRAME_BUDGET_MS = 40;
@@ -20,7 +24,7 @@ if (typeof window !== 'undefined') {
 
 /** The budget of this frame's chart draws (ms). */
 function readFrameBudget(): number {
-	return performance.now() - lastInput < CALM_MS ? FRAME_BUDGET_MS : CALM_FRAME_BUDGET_MS;
+	return performance.now() - lastInput < CALM_MS ? INPUT_FRAME_BUDGET_MS : CALM_FRAME_BUDGET_MS;
 }
 
 /**
