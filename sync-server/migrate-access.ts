@@ -4,8 +4,8 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import postgres from 'postgres';
 import { openPgAuthStore } from './auth/pg-auth-store';
+import { createPool, inTransaction } from './store/pg-pool';
 import { encodeSeenText, openPgWebhookStore } from './webhooks/pg-webhook-store';
 import { createSecretCipher } from './webhooks/webhook-secret';
 
@@ -33,19 +33,19 @@ const ESCAPED_TABLES = new Set(['tandem_webhook_seen']);
 
 /** Rows already in the target's access tables (0 for a table that does not exist yet). */
 export async function countAccessRows(url: string): Promise<AccessCounts> {
-	const sql = postgres(url, { max: 1, onnotice: () => {} });
+	const pool = createPool(url, { max: 1, applicationName: 'tandem-migrate' });
 	try {
 		const counts: AccessCounts = { users: 0, tokens: 0, grants: 0, webhooks: 0 };
 		for (const t of TABLES) {
 			if (!t.count) continue;
-			const [{ exists }] = await sql<{ exists: boolean }[]>`SELECT to_regclass(${t.to}) IS NOT NULL AS exists`;
-			if (!exists) continue;
-			const [{ n }] = await sql.unsafe<{ n: string }[]>(`SELECT count(*) AS n FROM ${t.to}`);
-			counts[t.count] += Number(n);
+			const { rows } = await pool.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [t.to]);
+			if (!rows[0].exists) continue;
+			const counted = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.to}`);
+			counts[t.count] += Number(counted.rows[0].n);
 		}
 		return counts;
 	} finally {
-		await sql.end({ timeout: 5 });
+		await pool.end();
 	}
 }
 
@@ -64,9 +64,9 @@ export async function copyAccessRows(dataDir: string, url: string, out: (line: s
 		return sources.get(file) ?? null;
 	};
 	const expected: AccessCounts = { users: 0, tokens: 0, grants: 0, webhooks: 0 };
-	const sql = postgres(url, { max: 1, onnotice: () => {} });
+	const pool = createPool(url, { max: 1, applicationName: 'tandem-migrate' });
 	try {
-		await sql.begin(async (tx) => {
+		await inTransaction(pool, async (tx) => {
 			for (const t of TABLES) {
 				const db = source(t.file);
 				const exists = db?.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t.from);
@@ -78,14 +78,14 @@ export async function copyAccessRows(dataDir: string, url: string, out: (line: s
 					const values = t.columns.map((c) => {
 						const v = row[c];
 						if (BOOLEAN_COLUMNS.has(`${t.to}.${c}`)) return v === 1;
-						return ESCAPED_TABLES.has(t.to) ? encodeSeenText(String(v)) : (v as postgres.ParameterOrJSON<never>);
+						return ESCAPED_TABLES.has(t.to) ? encodeSeenText(String(v)) : v;
 					});
-					await tx.unsafe(`INSERT INTO ${t.to} (${cols}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values as never[]);
+					await tx.query(`INSERT INTO ${t.to} (${cols}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
 				}
 			}
 		});
 	} finally {
-		await sql.end({ timeout: 5 });
+		await pool.end();
 		for (const db of sources.values()) db.close();
 	}
 	const got = await countAccessRows(url);

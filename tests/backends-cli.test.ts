@@ -58,7 +58,7 @@ async function refusedStart(args: string[], env: Record<string, string> = {}): P
  */
 async function driverWatch(): Promise<Record<string, string>> {
 	const file = path.join(await tempDir(), 'watch-drivers.mjs');
-	const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (/node_modules\\/(postgres|redis|@redis|@aws-sdk)\\/|\\/(pg-store|pg-auth-store|pg-webhook-store|s3-blob-store|redis-fanout)\\.ts$/.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n'); return r; }`;
+	const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (/node_modules\\/(pg|redis|@redis|@aws-sdk)\\/|\\/(pg-store|pg-auth-store|pg-webhook-store|s3-blob-store|redis-fanout)\\.ts$/.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n'); return r; }`;
 	await writeFile(file, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));\n`);
 	return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${file}`.trim() };
 }
@@ -188,7 +188,7 @@ describe('refusals at startup', () => {
 		const started = Date.now();
 		const { code, output } = await refusedStart(['--store', `postgres://postgres:hunter2@127.0.0.1:${port}/tandem`, '--connect-timeout', '2s'], await driverWatch());
 		expect(code).toBe('1');
-		expect(output).toMatch(/LOADED file:.*\/node_modules\/postgres\//); // the watch sees a driver when one loads
+		expect(output).toMatch(/LOADED file:.*\/node_modules\/pg\//); // the watch sees a driver when one loads
 		expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
 		expect(output).toContain(`[tandem] PostgreSQL at postgres://postgres:***@127.0.0.1:${port}/tandem is not reachable yet`);
 		expect(output).toContain(`tandem: failed to start: cannot reach PostgreSQL at postgres://postgres:***@127.0.0.1:${port}/tandem (gave up after 2 s, `);

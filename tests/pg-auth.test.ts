@@ -4,13 +4,14 @@
 // notification is recovered by poll(), concurrent writers meet PostgreSQL's unique constraints, and the CLI writes
 // through `--store postgres://`; and two full servers given the shared store (`authStore`) agree over HTTP and the
 // relay: a token made through A's admin API works on B, and revoked on A it is refused by B and B's socket closes.
+// Through an outage of PostgreSQL, writes answer 503, and once it is back B's listening connection has reconnected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import postgres from 'postgres';
 import { AuthError, openAuthStore, type AuthStore } from '../sync-server/auth/auth-store';
+import { StoreUnavailableError } from '../sync-server/store/doc-store';
 import { openPgAuthStore } from '../sync-server/auth/pg-auth-store';
 import { createAccessControl, readTokenProblem } from '../sync-server/auth/access-control';
 import { runCommand } from '../sync-server/tandem';
@@ -20,6 +21,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { docNames } from '../src/lib/core/schema';
 import { startTestServer } from './helpers/server';
 import { callJson } from './helpers/http';
+import { createPool, inTransaction } from '../sync-server/store/pg-pool';
 import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
 import { waitFor } from './helpers/wait';
 
@@ -180,12 +182,12 @@ describe('auth on PostgreSQL shared by two instances', () => {
 	it('recovers a missed notification on poll() (a write that fired no trigger, only the version moved)', async () => {
 		const url = await freshDb();
 		const b = await openPgAuthStore(url);
-		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		const raw = createPool(url, { max: 1, applicationName: 'test' });
 		try {
-			await raw.begin(async (tx) => {
-				await tx`SET LOCAL session_replication_role = replica`; // triggers off: no NOTIFY is sent
-				await tx`INSERT INTO tandem_users (name, admin, created_at) VALUES ('quiet', false, ${Date.now()})`;
-				await tx`UPDATE tandem_auth_version SET version = version + 1`;
+			await inTransaction(raw, async (tx) => {
+				await tx.query('SET LOCAL session_replication_role = replica'); // triggers off: no NOTIFY is sent
+				await tx.query(`INSERT INTO tandem_users (name, admin, created_at) VALUES ('quiet', false, $1)`, [Date.now()]);
+				await tx.query('UPDATE tandem_auth_version SET version = version + 1');
 			});
 			expect(b.getUser('quiet')).toBeNull();
 			await waitFor(
@@ -196,7 +198,7 @@ describe('auth on PostgreSQL shared by two instances', () => {
 				{ timeoutMs: 1000, pollMs: 100, what: 'poll() noticing the version' }
 			);
 		} finally {
-			await raw.end({ timeout: 5 });
+			await raw.end();
 			await b.close();
 		}
 	});
@@ -205,15 +207,15 @@ describe('auth on PostgreSQL shared by two instances', () => {
 		const url = await freshDb();
 		const a = await openPgAuthStore(url);
 		const b = await openPgAuthStore(url);
-		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		const raw = createPool(url, { max: 1, applicationName: 'test' });
 		try {
-			const cut = await raw<{ ok: boolean }[]>`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-				WHERE datname = current_database() AND application_name = 'tandem-auth' AND query ILIKE 'listen%'`;
+			const { rows: cut } = await raw.query<{ ok: boolean }>(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+				WHERE datname = current_database() AND application_name = 'tandem-auth' AND query ILIKE 'listen%'`);
 			expect(cut.length).toBe(2);
 			await a.addUser('after-cut', false);
 			await waitFor(() => b.getUser('after-cut'), { timeoutMs: 5000, what: 'B reloading after its LISTEN reconnected' });
 		} finally {
-			await raw.end({ timeout: 5 });
+			await raw.end();
 			await a.close();
 			await b.close();
 		}
@@ -313,4 +315,34 @@ describe('two servers sharing users and tokens on PostgreSQL', () => {
 			await authB.close();
 		}
 	});
+});
+
+describe('auth on PostgreSQL through an outage', () => {
+	it('answers writes 503 while PostgreSQL is down, and after it returns B hears of A\'s writes again without poll()', async () => {
+		const own = await startPostgres(); // its own server: the kill must not disturb the other tests' one
+		const a = await openPgAuthStore(own.url);
+		const b = await openPgAuthStore(own.url);
+		const server = await startTestServer({ staticDir: null, authStore: a });
+		try {
+			await a.addUser('root', true);
+			const root = { authorization: `Bearer ${(await a.createToken({ user: 'root', scope: 'admin', label: 'root' })).token}` };
+			await own.kill();
+			await expect(a.addUser('down', false)).rejects.toBeInstanceOf(StoreUnavailableError);
+			const refused = await callJson(server.url, 'POST', '/api/admin/users', { headers: root, body: { name: 'down-http' } });
+			expect(refused.status).toBe(503);
+			expect(refused.body.error_code).toBe('TEMPORARILY_UNAVAILABLE');
+			await own.restart();
+			// The write goes through once PostgreSQL is back; B's listening connection reconnects by itself and reloads.
+			const added = async () => ['resolved', 'RESOURCE_ALREADY_EXISTS'].includes(await code(a.addUser('back', false)).catch(() => 'failed'));
+			await waitFor(added, { timeoutMs: 10_000, pollMs: 100, what: 'a write on A after the restart' });
+			await waitFor(() => b.getUser('back'), { timeoutMs: 10_000, what: 'B reloading after its LISTEN reconnected' });
+			await a.addUser('later', false);
+			await waitFor(() => b.getUser('later'), { timeoutMs: 2_000, what: "B hearing A's NOTIFY on its new connection" });
+		} finally {
+			await server.close();
+			await a.close();
+			await b.close();
+			await own.stop();
+		}
+	}, 60_000);
 });

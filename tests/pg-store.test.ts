@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FanoutUnavailableError } from '../sync-server/fanout/fanout';
 import { createRouter } from '../sync-server/http/router';
-import postgres from 'postgres';
 import { StoreUnavailableError, type DocStore, type StoreCursor, type StoredSince } from '../sync-server/store/doc-store';
 import { createPgStore, type PgDocStore } from '../sync-server/store/pg-store';
 import { LOCK_CLASS } from '../sync-server/store/pg-schema';
+import { createPool, inTransaction } from '../sync-server/store/pg-pool';
 import { readStoredDoc, runDocStoreContract } from '../sync-server/store/store-contract';
 import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
 
@@ -166,7 +166,7 @@ describe('postgres store: several instances on one database', () => {
 	it('a compaction while another instance compacts the same document is skipped, and the next one folds the log', async () => {
 		const url = await freshDatabase();
 		const store = await createPgStore({ url });
-		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		const raw = createPool(url, { max: 1, applicationName: 'test' });
 		try {
 			const doc = createWriter(store, 'run/c', 3);
 			edit(doc, 'x', 0, 20);
@@ -178,8 +178,8 @@ describe('postgres store: several instances on one database', () => {
 			let locked = () => {};
 			const lockedP = new Promise<void>((resolve) => (locked = resolve));
 			// Another instance's compaction of run/c, holding the document's lock.
-			const other = raw.begin(async (tx) => {
-				await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext('run/c'))`;
+			const other = inTransaction(raw, async (tx) => {
+				await tx.query(`select pg_advisory_xact_lock($1, hashtext('run/c'))`, [LOCK_CLASS]);
 				locked();
 				await released;
 			});
@@ -203,7 +203,7 @@ describe('postgres store: several instances on one database', () => {
 			expect(after.snapshot).not.toBeNull();
 			expect(readJson(readStoredDoc(after))).toEqual(readJson(doc));
 		} finally {
-			await raw.end({ timeout: 1 });
+			await raw.end();
 			await store.close();
 		}
 	});
@@ -290,7 +290,7 @@ describe('postgres store: readSince (what other instances committed after a curs
 	it('[RS3] a transaction that commits after a later-numbered one is still returned (cursor by snapshot, not by row id)', async () => {
 		const url = await freshDatabase();
 		const [a, b] = await Promise.all([createPgStore({ url }), createPgStore({ url })]);
-		const raw = postgres(url, { max: 2, onnotice: () => {} });
+		const raw = createPool(url, { max: 2, applicationName: 'test' });
 		try {
 			const loaded = await a.load('doc');
 			const slow = new Y.Doc();
@@ -301,8 +301,8 @@ describe('postgres store: readSince (what other instances committed after a curs
 			let inserted = () => {};
 			const insertedP = new Promise<void>((resolve) => (inserted = resolve));
 			// A commit in flight from a third writer: its row id is taken now, its COMMIT comes later.
-			const slowTx = raw.begin(async (tx) => {
-				await tx`insert into tandem_updates (name, data, origin, seq) values ('doc', ${Y.encodeStateAsUpdate(slow)}, gen_random_uuid(), 1)`;
+			const slowTx = inTransaction(raw, async (tx) => {
+				await tx.query(`insert into tandem_updates (name, data, origin, seq) values ('doc', $1, gen_random_uuid(), 1)`, [Y.encodeStateAsUpdate(slow)]);
 				inserted();
 				await held;
 			});
@@ -320,7 +320,7 @@ describe('postgres store: readSince (what other instances committed after a curs
 			expect(docA.getMap('m').toJSON()).toEqual({ fast: 1, slow: 1 });
 			expect((await a.readSince!('doc', cursor)).updates).toEqual([]);
 		} finally {
-			await raw.end({ timeout: 1 });
+			await raw.end();
 			await Promise.all([a.close(), b.close()]);
 		}
 	});
@@ -359,17 +359,17 @@ describe('postgres store: readSince (what other instances committed after a curs
 
 	it('[RS5] a database made by the first schema (no xid columns) is upgraded in place and its rows are read', async () => {
 		const url = await freshDatabase();
-		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		const raw = createPool(url, { max: 1, applicationName: 'test' });
 		try {
 			const old = new Y.Doc();
 			old.getMap('m').set('old', 1);
-			await raw.unsafe(`
+			await raw.query(`
 				CREATE TABLE tandem_meta (key text PRIMARY KEY, value text NOT NULL);
 				CREATE TABLE tandem_updates (id bigserial PRIMARY KEY, name text NOT NULL, data bytea NOT NULL, origin uuid NOT NULL, seq bigint NOT NULL);
 				CREATE INDEX tandem_updates_by_name ON tandem_updates (name, id);
 				CREATE TABLE tandem_snapshots (name text PRIMARY KEY, data bytea NOT NULL, origin uuid);
 				INSERT INTO tandem_meta VALUES ('schema_version', '1');`);
-			await raw`insert into tandem_updates (name, data, origin, seq) values ('doc', ${Y.encodeStateAsUpdate(old)}, gen_random_uuid(), 1)`;
+			await raw.query(`insert into tandem_updates (name, data, origin, seq) values ('doc', $1, gen_random_uuid(), 1)`, [Y.encodeStateAsUpdate(old)]);
 			const store = await createPgStore({ url });
 			try {
 				const loaded = await store.load('doc');
@@ -378,19 +378,22 @@ describe('postgres store: readSince (what other instances committed after a curs
 				const next = new Y.Doc();
 				next.clientID = 9;
 				next.getMap('m').set('older-server', 1);
-				await raw`insert into tandem_updates (name, data, origin, seq) values ('doc', ${Y.encodeStateAsUpdate(next)}, gen_random_uuid(), 2)`;
-				await raw`insert into tandem_snapshots (name, data, origin) values ('doc', ${Y.encodeStateAsUpdate(old)}, null)
-					on conflict (name) do update set data = excluded.data, origin = excluded.origin`;
+				await raw.query(`insert into tandem_updates (name, data, origin, seq) values ('doc', $1, gen_random_uuid(), 2)`, [Y.encodeStateAsUpdate(next)]);
+				await raw.query(
+					`insert into tandem_snapshots (name, data, origin) values ('doc', $1, null)
+					on conflict (name) do update set data = excluded.data, origin = excluded.origin`,
+					[Y.encodeStateAsUpdate(old)]
+				);
 				const since = await store.readSince!('doc', loaded.cursor!);
 				expect(since.updates.length).toBe(1);
 				expect(since.snapshot).not.toBeNull();
-				const [{ value }] = await raw`select value from tandem_meta where key = 'schema_version'`;
+				const [{ value }] = (await raw.query<{ value: string }>(`select value from tandem_meta where key = 'schema_version'`)).rows;
 				expect(value).toBe('1');
 			} finally {
 				await store.close();
 			}
 		} finally {
-			await raw.end({ timeout: 1 });
+			await raw.end();
 		}
 	});
 });

@@ -4,15 +4,17 @@
 // behind records nothing, two outboxes on two instances deliver each event exactly once to a loopback receiver, and a
 // delivery claimed by an instance that died is sent after its claim lapses, under the same delivery id. Each
 // "instance" here is a store, an outbox and its own Y.Doc of the registry, the docs kept in sync as the fanout would.
+// Through an outage of PostgreSQL its calls reject as StoreUnavailableError (503), and once it is back the store's
+// listening connection has reconnected: the outbox is woken, and by the other instance's NOTIFY again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
 import * as Y from 'yjs';
 import { openWebhookStore, type WebhookStore } from '../sync-server/webhooks/webhook-store';
 import { openPgWebhookStore } from '../sync-server/webhooks/pg-webhook-store';
+import { StoreUnavailableError } from '../sync-server/store/doc-store';
 import { createSecretCipher } from '../sync-server/webhooks/webhook-secret';
 import { startWebhookOutbox, type WebhookOutbox } from '../sync-server/webhooks/webhook-outbox';
 import type { WebhookSettings } from '../sync-server/webhooks/webhook-delivery';
@@ -20,6 +22,7 @@ import { diffRegistry } from '../src/lib/core/webhooks/webhook-events';
 import { readRegisteredModels } from '../src/lib/core/docs/registry';
 import { createModelVersion, createRegisteredModel } from '../src/lib/core/docs/registry-edit';
 import { docNames } from '../src/lib/core/schema';
+import { createPool } from '../sync-server/store/pg-pool';
 import { createDatabase, startPostgres, type PostgresServer } from './helpers/postgres';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver';
 import { waitFor } from './helpers/wait';
@@ -146,7 +149,7 @@ describe('webhook outbox on PostgreSQL shared by several instances', () => {
 	it('queues a registry change once when two instances record it at the same moment, and seals secrets at rest', async () => {
 		const url = await freshDb();
 		const [a, b] = await Promise.all([openPgWebhookStore(url, cipher), openPgWebhookStore(url, cipher)]);
-		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		const raw = createPool(url, { max: 1, applicationName: 'test' });
 		try {
 			await a.create(hook('http://127.0.0.1:1/once', ['registered_model.created', 'model_version.created']));
 			const docA = new Y.Doc();
@@ -159,15 +162,15 @@ describe('webhook outbox on PostgreSQL shared by several instances', () => {
 				const queued = await Promise.all([a.recordRegistry(viewOf(docA), 10 + i), b.recordRegistry(viewOf(docB), 10 + i)]);
 				expect(queued.sort()).toEqual([0, 2]);
 			}
-			const rows = await raw<{ event: string; n: string }[]>`SELECT event, count(*) AS n FROM tandem_webhook_outbox GROUP BY event ORDER BY event`;
+			const { rows } = await raw.query<{ event: string; n: string }>('SELECT event, count(*) AS n FROM tandem_webhook_outbox GROUP BY event ORDER BY event');
 			expect(rows.map((r) => [r.event, Number(r.n)])).toEqual([
 				['model_version.created', 5],
 				['registered_model.created', 5]
 			]);
-			const [{ secret }] = await raw<{ secret: string }[]>`SELECT secret FROM tandem_webhooks`;
+			const [{ secret }] = (await raw.query<{ secret: string }>('SELECT secret FROM tandem_webhooks')).rows;
 			expect(secret).toMatch(/^fernet:/);
 		} finally {
-			await raw.end({ timeout: 5 });
+			await raw.end();
 			await a.close();
 			await b.close();
 		}
@@ -223,25 +226,25 @@ describe('webhook outbox on PostgreSQL shared by several instances', () => {
 		docB.on('update', (u: Uint8Array, origin: unknown) => origin !== 'fanout' && Y.applyUpdate(docA, u, 'fanout'));
 		const a = await startInstance(url, docA);
 		const b = await startInstance(url, docB);
-		const raw = postgres(url, { max: 1, onnotice: () => {} });
+		const raw = createPool(url, { max: 1, applicationName: 'test' });
 		try {
 			await a.outbox.settled();
 			await b.outbox.settled();
 			const before = receiver.received.length;
 			const names = Array.from({ length: 30 }, (_, i) => `exactly-once-${i}`);
 			for (const [i, name] of names.entries()) addModel(i % 2 ? docA : docB, name);
-			const pending = async () => Number((await raw<{ n: string }[]>`SELECT count(*) AS n FROM tandem_webhook_outbox WHERE state <> 'delivered'`)[0].n);
+			const pending = async () => Number((await raw.query<{ n: string }>(`SELECT count(*) AS n FROM tandem_webhook_outbox WHERE state <> 'delivered'`)).rows[0].n);
 			await waitFor(async () => receiver.received.length - before >= names.length && (await pending()) === 0, { what: 'all delivered', timeoutMs: 15_000, events: [[receiver.events, 'request']] });
 			const got = receiver.received.slice(before);
 			expect(got.map((r) => r.json.data.name).sort()).toEqual([...names].sort());
 			expect(new Set(got.map((r) => r.deliveryId)).size).toBe(names.length);
 			expect(got.every((r) => receiver.verify(r, 'sh'))).toBe(true);
-			const [{ n: rows }] = await raw<{ n: string }[]>`SELECT count(*) AS n FROM tandem_webhook_outbox`;
+			const [{ n: rows }] = (await raw.query<{ n: string }>('SELECT count(*) AS n FROM tandem_webhook_outbox')).rows;
 			expect(Number(rows)).toBe(names.length);
 		} finally {
 			await a.outbox.close();
 			await b.outbox.close();
-			await raw.end({ timeout: 5 });
+			await raw.end();
 			await a.store.close();
 			await b.store.close();
 		}
@@ -300,4 +303,34 @@ describe('servers given the shared webhook store', () => {
 			await storeB.close();
 		}
 	});
+});
+
+describe('webhook store on PostgreSQL through an outage', () => {
+	it('rejects with StoreUnavailableError while PostgreSQL is down, and once it is back wakes its outbox and hears the other instance again', async () => {
+		const own = await startPostgres(); // its own server: the kill must not disturb the other tests' one
+		const [a, b] = await Promise.all([openPgWebhookStore(own.url, cipher), openPgWebhookStore(own.url, cipher)]);
+		let wakes = 0;
+		const off = b.onWake(() => wakes++);
+		try {
+			await own.kill();
+			await expect(a.create(hook('http://127.0.0.1:1/down', ['registered_model.created']))).rejects.toBeInstanceOf(StoreUnavailableError);
+			await expect(b.claimDue(Date.now(), 10, 1000, new Set())).rejects.toBeInstanceOf(StoreUnavailableError);
+			await own.restart();
+			// Reconnected: whatever was queued meanwhile is looked at.
+			await waitFor(() => wakes > 0, { timeoutMs: 10_000, what: "B's outbox woken after its LISTEN reconnected" });
+			const woken = wakes;
+			const up = () => a.create(hook('http://127.0.0.1:1/up', ['registered_model.created'])).then(() => true, () => false);
+			await waitFor(up, { timeoutMs: 10_000, pollMs: 100, what: 'a write on A after the restart' });
+			const doc = new Y.Doc();
+			await a.recordRegistry(viewOf(doc), 1);
+			addModel(doc, 'after-outage');
+			expect(await a.recordRegistry(viewOf(doc), 2)).toBe(1);
+			await waitFor(() => wakes > woken, { timeoutMs: 2_000, what: "B woken by A's NOTIFY on its new connection" });
+		} finally {
+			off();
+			await a.close();
+			await b.close();
+			await own.stop();
+		}
+	}, 60_000);
 });

@@ -4,10 +4,11 @@
 // prove the caller's snapshot holds, under a per-document advisory lock, so it never drops another instance's updates.
 // readSince gives what other instances committed after a cursor (the tables and statements: pg-schema.ts).
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import * as Y from 'yjs';
 import { readSnapshot, StoreUnavailableError, type DocStore, type StoredDoc } from './doc-store';
-import { assertCursor, bytesOf, inTransaction, LOCK_CLASS, openSchema, readCursorRows, selectHistory, selectHistorySince, type HistoryRow } from './pg-schema';
+import { assertCursor, bytesOf, LOCK_CLASS, openSchema, readCursorRows, selectHistory, selectHistorySince, type HistoryRow } from './pg-schema';
+import { createPool, inTransaction, toStoreError } from './pg-pool';
 import { assertDocName } from './sqlite-store';
 
 export interface PgStoreOptions {
@@ -42,27 +43,6 @@ interface PendingUpdate {
 interface FlushWaiter {
 	resolve: () => void;
 	reject: (err: unknown) => void;
-}
-
-const UNREACHABLE_CODES = new Set([
-	'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-	'57P01', '57P02', '57P03', '53300' // admin/crash shutdown, starting up, too many connections
-]);
-/** What node-postgres says, with no code, when a connection broke or could not be made in time. */
-const UNREACHABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
-
-/** True if `err` says PostgreSQL could not be reached (rather than refusing the statement). */
-function isUnreachable(err: unknown): boolean {
-	const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
-	if (typeof code === 'string') return UNREACHABLE_CODES.has(code) || code.startsWith('08'); // SQLSTATE class 08: connection exception
-	return typeof message === 'string' && UNREACHABLE_MESSAGE.test(message);
-}
-
-/** Unreachable → StoreUnavailableError naming `what`; any other error is returned as it is. */
-function toStoreError(err: unknown, what: string): unknown {
-	if (!isUnreachable(err)) return err;
-	const e = err as { code?: string; message?: string };
-	return new StoreUnavailableError(`PostgreSQL unavailable (${what}: ${[e.code, e.message].filter(Boolean).join(' ')}); retry`, err);
 }
 
 /** Throws unless `name` is a valid document name PostgreSQL stores unchanged (no lone surrogates). */
@@ -101,16 +81,8 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 	const max = opts.max ?? 4;
 	if (!Number.isInteger(max) || max < 1 || max > 100) throw new Error(`PostgreSQL pool size must be an integer in 1..100 (got ${max})`);
 	const log = opts.log ?? (() => {});
-	const pool = new pg.Pool({
-		connectionString: opts.url,
-		max,
-		connectionTimeoutMillis: 5_000,
-		application_name: 'tandem',
-		// A COMMIT is acknowledged only once it is on disk, whatever the server's default says.
-		options: '-c synchronous_commit=on'
-	});
-	// An idle connection that breaks (PostgreSQL restarted) is dropped by the pool; the next statement opens another.
-	pool.on('error', (e: Error) => log(`PostgreSQL connection lost: ${e.message}`));
+	// A COMMIT is acknowledged only once it is on disk, whatever the server's default says.
+	const pool = createPool(opts.url, { max, applicationName: 'tandem', log, options: '-c synchronous_commit=on' });
 	try {
 		await openSchema(pool);
 	} catch (err) {

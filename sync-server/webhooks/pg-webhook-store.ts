@@ -5,12 +5,14 @@
 // the events in the same transaction; the others then find nothing new. Deliveries are claimed atomically (FOR
 // UPDATE SKIP LOCKED) for a lease, so an event goes out once, and a dead instance's claim lapses and is taken up
 // again under the same delivery id. Secrets are sealed as in SQLite (webhook-secret.ts).
-import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
+import type { PoolClient, QueryResultRow } from 'pg';
 import type { WebhookRecord } from '../../src/lib/core/webhooks/webhook-request';
 import { createSecretCipher, type SecretCipher } from './webhook-secret';
 import { eventBody, readWebhookRow, type Delivery, type DeliveryStatus, type RegistryView, type StoredWebhook, type WebhookRow, type WebhookStore } from './webhook-store';
 import { coversEncoded } from './registry-snapshot';
+import { listenWithReconnect, type Listening } from '../store/pg-listen';
+import { createPool, inTransaction, runOrUnavailable, toOpenError } from '../store/pg-pool';
 
 const CHANNEL = 'tandem_webhooks';
 
@@ -35,31 +37,42 @@ const readSeen = (rows: { key: string; value: string }[]) => new Map(rows.map((r
 
 type DueRow = { id: string; webhook_id: string; event: string; body: string; attempts: number; next_at: string; queued: string };
 
+type Query = Pick<PoolClient, 'query'>;
+
+/** Opens the store (creating its tables); an unreachable PostgreSQL rejects as the driver says, or as StoreUnavailableError. */
 export async function openPgWebhookStore(url: string, cipher: SecretCipher = createSecretCipher(undefined), opts: { log?: (msg: string) => void } = {}): Promise<WebhookStore> {
 	const log = opts.log ?? (() => {});
-	const sql = postgres(url, { max: 4, onnotice: () => {}, connection: { application_name: 'tandem-webhooks' } });
-	try {
-		await sql.begin(async (tx) => {
-			await tx`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK.toString()}::bigint)`;
-			await tx.unsafe(SCHEMA);
-		});
-	} catch (e) {
-		await sql.end({ timeout: 1 });
-		throw e;
-	}
+	const pool = createPool(url, { max: 4, applicationName: 'tandem-webhooks', log });
 	const me = randomUUID(); // this instance's name on its claims
-	const toRecord = (r: WebhookRow) => readWebhookRow(r, cipher);
 	const wakers = new Set<() => void>();
 	const wake = () => {
 		for (const fn of wakers) fn();
 	};
-	const listening = await sql.listen(
-		CHANNEL,
-		(from) => {
-			if (from !== me) wake();
-		},
-		wake // (re)connected: whatever was queued meanwhile is looked at
-	);
+	let listening: Listening;
+	try {
+		await inTransaction(pool, async (tx) => {
+			await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [SCHEMA_LOCK.toString()]);
+			await tx.query(SCHEMA);
+		});
+		listening = await listenWithReconnect({
+			url,
+			channel: CHANNEL,
+			applicationName: 'tandem-webhooks',
+			log,
+			onNotify: (from) => {
+				if (from !== me) wake();
+			},
+			onListen: wake // (re)connected: whatever was queued meanwhile is looked at
+		});
+	} catch (e) {
+		await pool.end().catch(() => {});
+		throw toOpenError(e, 'opening the webhook store');
+	}
+	const toRecord = (r: WebhookRow) => readWebhookRow(r, cipher);
+	const rowsOf = async <R extends QueryResultRow>(q: Query, text: string, values: unknown[] = []) => (await q.query<R>(text, values)).rows;
+	/** One statement on the pool, unreachability reported as StoreUnavailableError naming `what`. */
+	const run = <R extends QueryResultRow>(what: string, text: string, values: unknown[] = []) => runOrUnavailable(what, () => pool.query<R>(text, values));
+	const notify = (tx: Query) => tx.query('SELECT pg_notify($1, $2)', [CHANNEL, me]);
 	/** The seen rows as of `seenVersion` (meta key `seen_version`), kept between records: most find them unchanged. */
 	let seen: Map<string, string> | null = null;
 	let seenVersion = '';
@@ -68,18 +81,19 @@ export async function openPgWebhookStore(url: string, cipher: SecretCipher = cre
 		if (!view.snapshot) throw new Error('a shared webhook store needs the registry snapshot');
 		const snapshot = view.snapshot;
 		let next: { seen: Map<string, string>; version: string } | null = null;
-		const queued = await sql.begin(async (tx) => {
-			await tx`SELECT pg_advisory_xact_lock(${REGISTRY_LOCK.toString()}::bigint)`;
-			const meta = new Map((await tx<{ key: string; value: string }[]>`SELECT key, value FROM tandem_webhook_meta`).map((r) => [r.key, r.value]));
+		const queued = await inTransaction(pool, async (tx) => {
+			await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [REGISTRY_LOCK.toString()]);
+			const meta = new Map((await rowsOf<{ key: string; value: string }>(tx, 'SELECT key, value FROM tandem_webhook_meta')).map((r) => [r.key, r.value]));
 			const recorded = meta.get('registry_snapshot');
 			// Behind the view last recorded: an update has yet to reach this instance (it records again when it does).
 			if (!coversEncoded(snapshot, recorded === undefined ? null : Buffer.from(recorded, 'base64'))) return 0;
 			const version = meta.get('seen_version') ?? '0';
 			let rows = seen;
-			if (rows === null || version !== seenVersion) rows = readSeen(await tx<{ key: string; value: string }[]>`SELECT key, value FROM tandem_webhook_seen`);
+			if (rows === null || version !== seenVersion) rows = readSeen(await rowsOf<{ key: string; value: string }>(tx, 'SELECT key, value FROM tandem_webhook_seen'));
 			const seeded = meta.has('seeded');
 			const diff = view.diff(rows);
-			const setMeta = (key: string, value: string) => tx`INSERT INTO tandem_webhook_meta (key, value) VALUES (${key}, ${value}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+			const setMeta = (key: string, value: string) =>
+				tx.query('INSERT INTO tandem_webhook_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
 			await setMeta('registry_snapshot', Buffer.from(snapshot).toString('base64'));
 			if (diff.changes.length === 0 && seeded) {
 				next = { seen: rows, version };
@@ -87,10 +101,13 @@ export async function openPgWebhookStore(url: string, cipher: SecretCipher = cre
 			}
 			const gone = diff.changes.filter(([, v]) => v === null).map(([k]) => encodeSeenText(k));
 			const set = diff.changes.filter((c): c is [string, string] => c[1] !== null);
-			if (gone.length > 0) await tx`DELETE FROM tandem_webhook_seen WHERE key = ANY(${gone})`;
+			if (gone.length > 0) await tx.query('DELETE FROM tandem_webhook_seen WHERE key = ANY($1::text[])', [gone]);
 			if (set.length > 0) {
-				await tx`INSERT INTO tandem_webhook_seen (key, value) SELECT * FROM unnest(${set.map((c) => encodeSeenText(c[0]))}::text[], ${set.map((c) => encodeSeenText(c[1]))}::text[])
-					ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+				await tx.query(
+					`INSERT INTO tandem_webhook_seen (key, value) SELECT * FROM unnest($1::text[], $2::text[])
+					ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+					[set.map((c) => encodeSeenText(c[0])), set.map((c) => encodeSeenText(c[1]))]
+				);
 			}
 			const newVersion = String(Number(version) + 1);
 			await setMeta('seen_version', newVersion);
@@ -102,7 +119,7 @@ export async function openPgWebhookStore(url: string, cipher: SecretCipher = cre
 			}
 			next = { seen: updated, version: newVersion };
 			if (!seeded || diff.events.length === 0) return 0;
-			const hooks = (await tx<WebhookRow[]>`SELECT * FROM tandem_webhooks WHERE deleted IS NULL AND status = 'ACTIVE'`).map(toRecord);
+			const hooks = (await rowsOf<WebhookRow>(tx, `SELECT * FROM tandem_webhooks WHERE deleted IS NULL AND status = 'ACTIVE'`)).map(toRecord);
 			const ids: string[] = [];
 			const hookIds: string[] = [];
 			const events: string[] = [];
@@ -118,9 +135,12 @@ export async function openPgWebhookStore(url: string, cipher: SecretCipher = cre
 				}
 			}
 			if (ids.length === 0) return 0;
-			await tx`INSERT INTO tandem_webhook_outbox (id, webhook_id, event, body, queued, next_at)
-				SELECT id, hook, event, body, ${at}, ${at} FROM unnest(${ids}::text[], ${hookIds}::text[], ${events}::text[], ${bodies}::text[]) AS t (id, hook, event, body)`;
-			await tx`SELECT pg_notify(${CHANNEL}, ${me})`;
+			await tx.query(
+				`INSERT INTO tandem_webhook_outbox (id, webhook_id, event, body, queued, next_at)
+				SELECT id, hook, event, body, $5::bigint, $5::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t (id, hook, event, body)`,
+				[ids, hookIds, events, bodies, at]
+			);
+			await notify(tx);
 			return ids.length;
 		});
 		if (next !== null) ({ seen, version: seenVersion } = next as { seen: Map<string, string>; version: string });
@@ -131,61 +151,88 @@ export async function openPgWebhookStore(url: string, cipher: SecretCipher = cre
 		shared: true,
 		async create(w: Omit<WebhookRecord, 'id'>): Promise<WebhookRecord> {
 			const id = randomUUID();
-			await sql`INSERT INTO tandem_webhooks (id, name, description, url, events, status, secret, created, updated)
-				VALUES (${id}, ${w.name}, ${w.description}, ${w.url}, ${JSON.stringify(w.events)}, ${w.status}, ${cipher.seal(w.secret)}, ${w.creationTimestamp}, ${w.lastUpdatedTimestamp})`;
+			await run(
+				'creating a webhook',
+				`INSERT INTO tandem_webhooks (id, name, description, url, events, status, secret, created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				[id, w.name, w.description, w.url, JSON.stringify(w.events), w.status, cipher.seal(w.secret), w.creationTimestamp, w.lastUpdatedTimestamp]
+			);
 			return { ...w, id };
 		},
 		async get(id: string): Promise<StoredWebhook | null> {
-			const [row] = await sql<WebhookRow[]>`SELECT * FROM tandem_webhooks WHERE id = ${id} AND deleted IS NULL`;
+			const [row] = (await run<WebhookRow>('reading a webhook', 'SELECT * FROM tandem_webhooks WHERE id = $1 AND deleted IS NULL', [id])).rows;
 			return row ? toRecord(row) : null;
 		},
 		async list(limit: number, offset: number): Promise<WebhookRecord[]> {
-			return (await sql<WebhookRow[]>`SELECT * FROM tandem_webhooks WHERE deleted IS NULL ORDER BY created DESC, id LIMIT ${limit} OFFSET ${offset}`).map(toRecord);
+			const r = await run<WebhookRow>('listing webhooks', 'SELECT * FROM tandem_webhooks WHERE deleted IS NULL ORDER BY created DESC, id LIMIT $1 OFFSET $2', [limit, offset]);
+			return r.rows.map(toRecord);
 		},
 		async update(w: WebhookRecord): Promise<void> {
-			await sql`UPDATE tandem_webhooks SET name = ${w.name}, description = ${w.description}, url = ${w.url}, events = ${JSON.stringify(w.events)},
-				status = ${w.status}, secret = ${cipher.seal(w.secret)}, updated = ${w.lastUpdatedTimestamp} WHERE id = ${w.id}`;
+			await run(
+				'updating a webhook',
+				'UPDATE tandem_webhooks SET name = $2, description = $3, url = $4, events = $5, status = $6, secret = $7, updated = $8 WHERE id = $1',
+				[w.id, w.name, w.description, w.url, JSON.stringify(w.events), w.status, cipher.seal(w.secret), w.lastUpdatedTimestamp]
+			);
 		},
 		async delete(id: string, at: number): Promise<boolean> {
-			return (await sql`UPDATE tandem_webhooks SET deleted = ${at}, updated = ${at} WHERE id = ${id} AND deleted IS NULL`).count > 0;
+			const r = await run('deleting a webhook', 'UPDATE tandem_webhooks SET deleted = $2, updated = $2 WHERE id = $1 AND deleted IS NULL', [id, at]);
+			return (r.rowCount ?? 0) > 0;
 		},
-		recordRegistry,
+		recordRegistry: (view, at) => runOrUnavailable('recording registry changes', () => recordRegistry(view, at)),
 		async claimDue(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
 			if (limit <= 0) return [];
-			const rows = await sql<DueRow[]>`
-				UPDATE tandem_webhook_outbox SET claimed_by = ${me}, claimed_until = ${now + leaseMs}
+			const { rows } = await run<DueRow>(
+				'claiming webhook deliveries',
+				`UPDATE tandem_webhook_outbox SET claimed_by = $1, claimed_until = $2
 				WHERE id IN (SELECT id FROM tandem_webhook_outbox
-					WHERE state = 'pending' AND next_at <= ${now} AND (claimed_until IS NULL OR claimed_until <= ${now})
-					ORDER BY next_at, queued, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-				RETURNING id, webhook_id, event, body, attempts, next_at, queued`;
+					WHERE state = 'pending' AND next_at <= $3 AND (claimed_until IS NULL OR claimed_until <= $3)
+					ORDER BY next_at, queued, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+				RETURNING id, webhook_id, event, body, attempts, next_at, queued`,
+				[me, now + leaseMs, now, limit]
+			);
 			rows.sort((a, b) => Number(a.next_at) - Number(b.next_at) || Number(a.queued) - Number(b.queued) || (a.id < b.id ? -1 : 1));
 			return rows.map((r) => ({ id: r.id, webhookId: r.webhook_id, event: r.event, body: r.body, attempts: r.attempts, nextAt: Number(r.next_at) }));
 		},
 		// Other instances keep running: their backoffs stand, and what a dead instance claimed lapses on its own.
 		resumePending: async () => {},
 		async releaseClaims(inflight: ReadonlySet<string>): Promise<void> {
-			const keep = [...inflight];
-			await sql.begin(async (tx) => {
-				const r = await tx`UPDATE tandem_webhook_outbox SET claimed_by = NULL, claimed_until = NULL
-					WHERE claimed_by = ${me} AND state = 'pending' AND NOT (id = ANY(${keep}::text[]))`;
-				if (r.count > 0) await tx`SELECT pg_notify(${CHANNEL}, ${me})`;
-			});
+			await runOrUnavailable('releasing webhook claims', () =>
+				inTransaction(pool, async (tx) => {
+					const r = await tx.query(
+						`UPDATE tandem_webhook_outbox SET claimed_by = NULL, claimed_until = NULL
+						WHERE claimed_by = $1 AND state = 'pending' AND NOT (id = ANY($2::text[]))`,
+						[me, [...inflight]]
+					);
+					if ((r.rowCount ?? 0) > 0) await notify(tx);
+				})
+			);
 		},
 		async nextDue(): Promise<number | null> {
-			const [r] = await sql<{ at: string | null }[]>`
-				SELECT MIN(GREATEST(next_at, COALESCE(claimed_until, 0))) AS at FROM tandem_webhook_outbox WHERE state = 'pending'`;
+			const [r] = (
+				await run<{ at: string | null }>(
+					'reading the webhook outbox',
+					`SELECT MIN(GREATEST(next_at, COALESCE(claimed_until, 0))) AS at FROM tandem_webhook_outbox WHERE state = 'pending'`
+				)
+			).rows;
 			return r.at === null ? null : Number(r.at);
 		},
 		async finish(id: string, state: 'delivered' | 'failed', error: string | null, at: number): Promise<void> {
-			await sql`UPDATE tandem_webhook_outbox SET state = ${state}, attempts = attempts + 1, last_error = ${error}, done_at = ${at},
-				claimed_by = NULL, claimed_until = NULL WHERE id = ${id}`;
+			await run(
+				'finishing a webhook delivery',
+				`UPDATE tandem_webhook_outbox SET state = $2, attempts = attempts + 1, last_error = $3, done_at = $4,
+				claimed_by = NULL, claimed_until = NULL WHERE id = $1`,
+				[id, state, error, at]
+			);
 		},
 		async retryAt(id: string, at: number, error: string): Promise<void> {
-			await sql`UPDATE tandem_webhook_outbox SET attempts = attempts + 1, next_at = ${at}, last_error = ${error},
-				claimed_by = NULL, claimed_until = NULL WHERE id = ${id}`;
+			await run(
+				'rescheduling a webhook delivery',
+				`UPDATE tandem_webhook_outbox SET attempts = attempts + 1, next_at = $2, last_error = $3,
+				claimed_by = NULL, claimed_until = NULL WHERE id = $1`,
+				[id, at, error]
+			);
 		},
 		async deliveryState(id: string): Promise<DeliveryStatus | null> {
-			const [r] = await sql<DeliveryStatus[]>`SELECT state, attempts, last_error FROM tandem_webhook_outbox WHERE id = ${id}`;
+			const [r] = (await run<DeliveryStatus>('reading a webhook delivery', 'SELECT state, attempts, last_error FROM tandem_webhook_outbox WHERE id = $1', [id])).rows;
 			return r ?? null;
 		},
 		onWake(fn: () => void): () => void {
@@ -193,8 +240,8 @@ export async function openPgWebhookStore(url: string, cipher: SecretCipher = cre
 			return () => void wakers.delete(fn);
 		},
 		async close(): Promise<void> {
-			await listening.unlisten().catch((e: Error) => log(`webhooks: UNLISTEN failed: ${e.message}`));
-			await sql.end({ timeout: 5 });
+			await listening.close();
+			await pool.end();
 		}
 	};
 }

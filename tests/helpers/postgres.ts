@@ -6,7 +6,7 @@ import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
+import pg from 'pg';
 import { waitFor } from './wait';
 import { freePort } from './ports';
 
@@ -96,12 +96,14 @@ async function waitUntilReady(url: string, exited: Promise<string>, output: () =
 	await waitFor(
 		async () => {
 			if (gone !== null) return true;
-			const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {}, fetch_types: false });
+			const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+			client.on('error', () => {}); // a refused connect rejects connect() below
 			try {
-				await sql`select 1`;
+				await client.connect();
+				await client.query('select 1');
 				return true;
 			} finally {
-				await sql.end({ timeout: 1 });
+				await client.end();
 			}
 		},
 		{ timeoutMs: START_TIMEOUT_MS, pollMs: 50, what: `PostgreSQL at ${url}` }
@@ -114,11 +116,13 @@ async function waitUntilReady(url: string, exited: Promise<string>, output: () =
 /** Creates database `name` (lowercase letters, digits, `_`) on the server of `url`; returns its URL. */
 export async function createDatabase(url: string, name: string): Promise<string> {
 	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name ${JSON.stringify(name)}`);
-	const sql = postgres(url, { max: 1, onnotice: () => {}, fetch_types: false });
+	const client = new pg.Client({ connectionString: url });
+	client.on('error', () => {}); // a lost connection fails the query below
 	try {
-		await sql.unsafe(`CREATE DATABASE ${name}`);
+		await client.connect();
+		await client.query(`CREATE DATABASE ${name}`);
 	} finally {
-		await sql.end({ timeout: 5 });
+		await client.end();
 	}
 	const out = new URL(url);
 	out.pathname = `/${name}`;
