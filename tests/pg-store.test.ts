@@ -163,6 +163,32 @@ describe('postgres store: several instances on one database', () => {
 		}
 	});
 
+	it('keeps update and snapshot bytes uncompressed, and sets that on a database made before', async () => {
+		const url = await freshDatabase();
+		const raw = createPool(url, { max: 1, applicationName: 'test' });
+		const storage = async () =>
+			(
+				await raw.query<{ rel: string; s: string }>(
+					`select attrelid::regclass::text as rel, attstorage as s from pg_attribute
+					where attrelid in ('tandem_updates'::regclass, 'tandem_snapshots'::regclass) and attname = 'data' order by 1`
+				)
+			).rows;
+		try {
+			await (await createPgStore({ url })).close();
+			expect(await storage()).toEqual([
+				{ rel: 'tandem_snapshots', s: 'e' },
+				{ rel: 'tandem_updates', s: 'e' }
+			]);
+			// As an older server left them (PostgreSQL's default, compressed): the next open changes them.
+			await raw.query('alter table tandem_updates alter column data set storage extended; alter table tandem_snapshots alter column data set storage extended');
+			expect((await storage()).map((r) => r.s)).toEqual(['x', 'x']);
+			await (await createPgStore({ url })).close();
+			expect((await storage()).map((r) => r.s)).toEqual(['e', 'e']);
+		} finally {
+			await raw.end();
+		}
+	});
+
 	it('a compaction while another instance compacts the same document is skipped, and the next one folds the log', async () => {
 		const url = await freshDatabase();
 		const store = await createPgStore({ url });
