@@ -189,6 +189,37 @@ describe('postgres store: several instances on one database', () => {
 		}
 	});
 
+	it("a snapshot's stored summary stops counting once an older server rewrites the snapshot: it is merged again", async () => {
+		const url = await freshDatabase();
+		const [a, b] = await Promise.all([createPgStore({ url }), createPgStore({ url })]);
+		const raw = createPool(url, { max: 1, applicationName: 'test' });
+		try {
+			const docA = createWriter(a, 'run/s', 1);
+			edit(docA, 'a', 0, 5);
+			await a.flush();
+			const docB = readStoredDoc(await b.load('run/s'));
+			docB.on('update', (u: Uint8Array) => b.append('run/s', u));
+			edit(docB, 'b', 0, 5);
+			await b.compact('run/s', Y.encodeStateAsUpdate(docB)); // B's snapshot, with its summary (A's rows checked)
+			Y.applyUpdate(docA, Y.encodeStateAsUpdate(docB)); // A now holds what the summary describes
+			const summary = await raw.query('select summary is not null and summary_xid = xid as valid from tandem_snapshots');
+			expect(summary.rows).toEqual([{ valid: true }]);
+			// An older server (it knows no summary) rewrites the snapshot with more in it, and those edits are nowhere else.
+			const docOld = mergeDocs(docB);
+			docOld.clientID = 9;
+			edit(docOld, 'old', 0, 5);
+			await b.flush();
+			await raw.query('update tandem_snapshots set data = $1, origin = null', [Buffer.from(Y.encodeStateAsUpdate(docOld))]);
+			// A's document holds what the stale summary describes, not the rewrite: the rewrite is merged, nothing lost.
+			const union = mergeDocs(docA, docOld);
+			await a.compact('run/s', Y.encodeStateAsUpdate(docA));
+			expect(readJson(readStoredDoc(await b.load('run/s')))).toEqual(readJson(union));
+		} finally {
+			await raw.end();
+			await Promise.all([a.close(), b.close()]);
+		}
+	});
+
 	it('a compaction while another instance compacts the same document is skipped, and the next one folds the log', async () => {
 		const url = await freshDatabase();
 		const store = await createPgStore({ url });
@@ -295,11 +326,21 @@ describe('postgres store: readSince (what other instances committed after a curs
 			expect(since.updates).toEqual([]);
 			const cursor = applySince(docA, since);
 			expect(readJson(docA)).toEqual(readJson(docB));
-			// A's compaction merging B's snapshot (not only its own rows): B gets it back too.
+			// A's document holds B's snapshot (the summary B stored with it says so): A's compaction reads and merges
+			// nothing, so it is A's own and sends A nothing back; B gets it.
 			const before = await b.load('run/r');
 			await a.compact('run/r', Y.encodeStateAsUpdate(docA));
-			expect((await a.readSince!('run/r', cursor)).snapshot).not.toBeNull();
+			expect(await a.readSince!('run/r', cursor)).toMatchObject({ snapshot: null, updates: [] });
 			expect((await b.readSince!('run/r', before.cursor!)).snapshot).not.toBeNull();
+			// B's new rows, which A's document lacks, are merged into A's next snapshot: then A gets it back too.
+			const beforeA = await a.load('run/r');
+			edit(docB, 'c', 0, 5);
+			await b.flush();
+			await a.compact('run/r', Y.encodeStateAsUpdate(docA));
+			const merged = await a.readSince!('run/r', beforeA.cursor!);
+			expect(merged.snapshot).not.toBeNull();
+			expect(merged.updates).toEqual([]);
+			expect(readJson(readStoredDoc(await a.load('run/r')))).toEqual(readJson(docB));
 			// A pure compaction (only A's own rows, over A's own snapshot) sends A nothing, B the snapshot.
 			const docOwn = createWriter(a, 'own', 1);
 			edit(docOwn, 'a', 0, 5);

@@ -24,6 +24,14 @@ const CURSOR_COLUMNS = `
 		FOR EACH ROW EXECUTE FUNCTION tandem_snapshot_xid();
 `;
 /**
+ * The Yjs state (Y.encodeSnapshot: state vector and delete set) a snapshot holds, written with it by compaction
+ * (pg-compact.ts); valid while `summary_xid` is the row's `xid`, so a snapshot an older server rewrote has none.
+ */
+const SUMMARY_COLUMNS = `
+	ALTER TABLE tandem_snapshots ADD COLUMN IF NOT EXISTS summary bytea;
+	ALTER TABLE tandem_snapshots ADD COLUMN IF NOT EXISTS summary_xid xid8;
+`;
+/**
  * Updates and snapshots are stored out of line and uncompressed, as the SQLite store keeps them: they are Yjs binary
  * around packed float columns, which TOAST's pglz spent about 1.4 ms of server CPU per 100 KB failing to shrink.
  */
@@ -56,6 +64,8 @@ export async function openSchema(pool: Pool): Promise<void> {
 		// Only when missing: ALTER TABLE locks the table against every instance's writes while it runs.
 		const has = await tx.query<{ n: number }>(`select count(*)::int as n from pg_attribute where attrelid = 'tandem_snapshots'::regclass and attname = 'xid'`);
 		if (has.rows[0].n === 0) await tx.query(CURSOR_COLUMNS);
+		const summarised = await tx.query<{ n: number }>(`select count(*)::int as n from pg_attribute where attrelid = 'tandem_snapshots'::regclass and attname = 'summary_xid'`);
+		if (summarised.rows[0].n === 0) await tx.query(SUMMARY_COLUMNS);
 		const compressed = await tx.query<{ n: number }>(
 			`select count(*)::int as n from pg_attribute
 			where attrelid in ('tandem_updates'::regclass, 'tandem_snapshots'::regclass) and attname = 'data' and attstorage <> 'e'`

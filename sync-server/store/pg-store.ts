@@ -5,9 +5,9 @@
 // readSince gives what other instances committed after a cursor (the tables and statements: pg-schema.ts).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import * as Y from 'yjs';
 import { readSnapshot, StoreUnavailableError, type DocStore, type StoredDoc } from './doc-store';
-import { assertCursor, bytesOf, LOCK_CLASS, openSchema, readCursorRows, selectHistory, selectHistorySince, type HistoryRow } from './pg-schema';
+import { compactInTransaction } from './pg-compact';
+import { assertCursor, openSchema, readCursorRows, selectHistory, selectHistorySince, type HistoryRow } from './pg-schema';
 import { createPool, inTransaction, toStoreError } from './pg-pool';
 import { assertDocName } from './sqlite-store';
 
@@ -217,46 +217,18 @@ export async function createPgStore(opts: PgStoreOptions): Promise<PgDocStore> {
 		async compact(name, snapshot) {
 			assertOpen();
 			assertPgDocName(name);
-			// `own` holds this store's appends up to `cut`, and the snapshot of its own last pure compaction.
-			let own: Uint8Array | null = typeof snapshot === 'function' ? null : snapshot.slice();
-			let cut = appendSeq;
+			// A snapshot given now holds this store's appends up to here (and its own last pure snapshot).
+			const own = typeof snapshot === 'function' ? null : snapshot.slice();
+			const cut = appendSeq;
 			await flush();
 			try {
-				await inTransaction(pool, async (tx) => {
-					// Another instance compacting this document now folds this log into its snapshot: nothing to do.
-					const lock = await tx.query<{ held: boolean }>('select pg_try_advisory_xact_lock($1, hashtext($2)) as held', [LOCK_CLASS, name]);
-					if (!lock.rows[0].held) return;
-					if (!own) {
-						own = readSnapshot(snapshot);
-						cut = appendSeq;
-					}
-					const ownSnapshot = own;
-					const current = await tx.query<{ data: Buffer | null }>(
-						'select case when origin is distinct from $2::uuid then data end as data from tandem_snapshots where name = $1',
-						[name, origin]
-					);
-					// Only the rows `own` may lack are read whole (the rest are only deleted).
-					const rows = await tx.query<{ id: string; data: Buffer | null }>(
-						`select id, case when origin <> $2::uuid or seq > $3 then data end as data
-						from tandem_updates where name = $1 order by id`,
-						[name, origin, cut]
-					);
-					const parts: Uint8Array[] = [];
-					if (current.rows[0]?.data) parts.push(bytesOf(current.rows[0].data));
-					parts.push(ownSnapshot);
-					for (const r of rows.rows) if (r.data) parts.push(bytesOf(r.data));
-					// Only merged when something may be missing from `own` (another instance's updates, or its snapshot).
-					const pure = parts.length === 1;
-					const data = pure ? ownSnapshot : Y.mergeUpdates(parts);
-					await tx.query(
-						`insert into tandem_snapshots (name, data, origin) values ($1, $2, $3)
-						on conflict (name) do update set data = excluded.data, origin = excluded.origin`,
-						[name, Buffer.from(data.buffer, data.byteOffset, data.byteLength), pure ? origin : null]
-					);
-					if (rows.rows.length > 0) {
-						await tx.query('delete from tandem_updates where id = any($1::int8[])', [rows.rows.map((r) => r.id)]);
-					}
-				});
+				await inTransaction(pool, (tx) =>
+					compactInTransaction(tx, {
+						name,
+						origin,
+						encode: () => (own ? { own, cut } : { own: readSnapshot(snapshot), cut: appendSeq })
+					})
+				);
 			} catch (err) {
 				throw toStoreError(err, `compacting ${JSON.stringify(name)}`);
 			}
