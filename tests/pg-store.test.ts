@@ -153,11 +153,18 @@ describe('postgres store: several instances on one database', () => {
 				expect(readJson(loaded)).toEqual(readJson(union));
 				expect(Y.encodeStateVector(loaded)).toEqual(Y.encodeStateVector(union));
 			}
-			// A's last compaction ran after B's last edits were flushed: nothing of B's is left outside the snapshot.
+			// A's document never held B's edits: A's compaction leaves B's rows in the log (B's own do not stay: B's
+			// compactions held them), and the history is still the union.
 			await a.compact('run/r', Y.encodeStateAsUpdate(docA));
 			const final = await b.load('run/r');
-			expect(final.updates).toEqual([]);
 			expect(readJson(readStoredDoc(final))).toEqual(readJson(union));
+			// Once A's document holds B's edits (as the fanout brings them), A's compaction folds the whole log.
+			Y.applyUpdate(docA, Y.encodeStateAsUpdate(docB));
+			await a.flush();
+			await a.compact('run/r', Y.encodeStateAsUpdate(docA));
+			const folded = await b.load('run/r');
+			expect(folded.updates).toEqual([]);
+			expect(readJson(readStoredDoc(folded))).toEqual(readJson(union));
 		} finally {
 			await Promise.all([a.close(), b.close()]);
 		}
@@ -311,6 +318,7 @@ describe('postgres store: readSince (what other instances committed after a curs
 	it("[RS2] another instance's compaction after the cursor returns the snapshot (its rows are gone); the store's own does not", async () => {
 		const url = await freshDatabase();
 		const [a, b] = await Promise.all([createPgStore({ url }), createPgStore({ url })]);
+		const raw = createPool(url, { max: 1, applicationName: 'test' });
 		try {
 			const docA = createWriter(a, 'run/r', 1);
 			edit(docA, 'a', 0, 5);
@@ -332,14 +340,22 @@ describe('postgres store: readSince (what other instances committed after a curs
 			await a.compact('run/r', Y.encodeStateAsUpdate(docA));
 			expect(await a.readSince!('run/r', cursor)).toMatchObject({ snapshot: null, updates: [] });
 			expect((await b.readSince!('run/r', before.cursor!)).snapshot).not.toBeNull();
-			// B's new rows, which A's document lacks, are merged into A's next snapshot: then A gets it back too.
+			// B's new rows, which A's document lacks, stay in the log through A's next compaction: A reads them since.
 			const beforeA = await a.load('run/r');
 			edit(docB, 'c', 0, 5);
 			await b.flush();
 			await a.compact('run/r', Y.encodeStateAsUpdate(docA));
-			const merged = await a.readSince!('run/r', beforeA.cursor!);
-			expect(merged.snapshot).not.toBeNull();
-			expect(merged.updates).toEqual([]);
+			const kept = await a.readSince!('run/r', beforeA.cursor!);
+			expect(kept.snapshot).toBeNull();
+			expect(kept.updates.length).toBeGreaterThan(0);
+			expect(readJson(readStoredDoc(await a.load('run/r')))).toEqual(readJson(docB));
+			// B's snapshot, where A's document lacks what it holds (no summary to say otherwise): merged in, so A gets
+			// the merged snapshot back too.
+			await b.compact('run/r', Y.encodeStateAsUpdate(docB));
+			await raw.query('update tandem_snapshots set summary = null');
+			const beforeMerge = await a.load('run/r');
+			await a.compact('run/r', Y.encodeStateAsUpdate(docA));
+			expect((await a.readSince!('run/r', beforeMerge.cursor!)).snapshot).not.toBeNull();
 			expect(readJson(readStoredDoc(await a.load('run/r')))).toEqual(readJson(docB));
 			// A pure compaction (only A's own rows, over A's own snapshot) sends A nothing, B the snapshot.
 			const docOwn = createWriter(a, 'own', 1);
@@ -350,6 +366,7 @@ describe('postgres store: readSince (what other instances committed after a curs
 			expect(await a.readSince!('own', ownA.cursor!)).toMatchObject({ snapshot: null, updates: [] });
 			expect((await b.readSince!('own', ownB.cursor!)).snapshot).not.toBeNull();
 		} finally {
+			await raw.end();
 			await Promise.all([a.close(), b.close()]);
 		}
 	});

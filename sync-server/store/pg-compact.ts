@@ -1,9 +1,9 @@
 // One compaction of one document in the PostgreSQL store, in the caller's transaction: the document's advisory lock
-// (tried: another instance compacting it now folds the same log), then the new snapshot. What the caller's encoded
-// document provably holds (Y.snapshotContainsUpdate against its state vector and delete set) is only deleted,
-// never read whole or merged: other instances' updates it received through the fanout, and the current snapshot
-// when the state summary stored with it (`summary`, valid while `summary_xid` is the row's `xid`) is contained.
-// Anything else is merged in. The result: a fresh snapshot, its summary, and no update of the log lost.
+// (tried: another instance compacting it now folds the same log), then the caller's encoded document as the new
+// snapshot. Log rows it provably holds (Y.snapshotContainsUpdate against its state vector and delete set: other
+// instances' updates it received through the fanout, its own up to the encoding) are deleted; others stay. The
+// current snapshot is read and merged in only when the state summary stored with it (`summary`, valid while
+// `summary_xid` is the row's `xid`) does not show the document holds it. Nothing committed is ever dropped.
 import type { PoolClient } from 'pg';
 import * as Y from 'yjs';
 import { bytesOf, LOCK_CLASS } from './pg-schema';
@@ -56,21 +56,31 @@ export async function compactInTransaction(tx: PoolClient, input: CompactionInpu
 		where name = $1 and (origin <> $2::uuid or seq <= $3) order by id`,
 		[name, origin, cut]
 	);
-	for (const r of rows.rows) if (r.data && !Y.snapshotContainsUpdate(state(), bytesOf(r.data))) parts.push(bytesOf(r.data));
+	// A row the document does not hold (committed elsewhere, still on its way here) stays in the log: merging it would
+	// re-encode the whole document for one update.
+	const folded = rows.rows.filter((r) => !r.data || Y.snapshotContainsUpdate(state(), bytesOf(r.data)));
 
-	// Pure (nothing merged): the snapshot is the caller's document, summarised when its state was read (else the
-	// next foreign compaction reads it whole, as it would one without a summary).
+	// Pure (nothing merged): the snapshot is the caller's document, with its summary (none if the bytes are not a
+	// Yjs update: the store treats snapshots as opaque, and the next compaction elsewhere then reads it whole).
 	const pure = parts.length === 0;
 	const data = pure ? own : Y.mergeUpdates([own, ...parts]);
-	const summary = pure && known ? Y.encodeSnapshot(known) : null;
+	const summary = pure ? summarise(state) : null;
 	await tx.query(
 		`insert into tandem_snapshots (name, data, origin, summary, summary_xid) values ($1, $2, $3, $4, pg_current_xact_id())
 		on conflict (name) do update set data = excluded.data, origin = excluded.origin, summary = excluded.summary,
 			summary_xid = excluded.summary_xid`,
 		[name, toBuffer(data), pure ? origin : null, summary && toBuffer(summary)]
 	);
-	if (rows.rows.length > 0) await tx.query('delete from tandem_updates where id = any($1::int8[])', [rows.rows.map((r) => r.id)]);
+	if (folded.length > 0) await tx.query('delete from tandem_updates where id = any($1::int8[])', [folded.map((r) => r.id)]);
 	return true;
+}
+
+function summarise(state: () => Y.Snapshot): Uint8Array | null {
+	try {
+		return Y.encodeSnapshot(state());
+	} catch {
+		return null;
+	}
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {
